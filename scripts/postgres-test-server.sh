@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL 15 + pgvector server for the test suite, from Debian's packages only.
+#
+#   scripts/postgres-test-server.sh install        install PostgreSQL 15 and build pgvector (root; idempotent)
+#   scripts/postgres-test-server.sh start DIR      init a cluster in DIR, start it on a free loopback port,
+#                                                  print its connection string on stdout
+#   scripts/postgres-test-server.sh stop DIR       stop it (the caller removes DIR)
+#
+# The cluster trusts nobody: host connections use scram-sha-256 with a random password, so the
+# tests also prove that passwords never reach logs. fsync is off: the data is thrown away.
+set -euo pipefail
+
+PG_BIN=/usr/lib/postgresql/15/bin
+PGVECTOR_SUITE=trixie   # bookworm has no pgvector; trixie's source package builds against PostgreSQL 15
+
+log() { echo "postgres-test-server: $*" >&2; }
+
+have_pgvector() { [ -f /usr/share/postgresql/15/extension/vector.control ] && [ -f /usr/lib/postgresql/15/lib/vector.so ]; }
+
+install() {
+  if [ -x "$PG_BIN/postgres" ] && have_pgvector; then
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    log "PostgreSQL 15 with pgvector is missing and installing it needs root."
+    log "Run 'sudo $0 install', or point COMPOZY_TEST_POSTGRES at a server that has pgvector."
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  if [ ! -x "$PG_BIN/postgres" ] || [ ! -x "$PG_BIN/pg_config" ]; then
+    log "installing postgresql-15 from Debian"
+    apt-get update -qq
+    apt-get install -y -qq postgresql-15 postgresql-server-dev-15 dpkg-dev make gcc >/dev/null
+  fi
+  if ! have_pgvector; then
+    log "building pgvector from Debian's $PGVECTOR_SUITE source package"
+    command -v dpkg-source >/dev/null || apt-get install -y -qq dpkg-dev >/dev/null
+    [ -x "$PG_BIN/pg_config" ] || apt-get install -y -qq postgresql-server-dev-15 >/dev/null
+    local work sources
+    work=$(mktemp -d)
+    sources="$work/sources.list"
+    echo "deb-src http://deb.debian.org/debian $PGVECTOR_SUITE main" > "$sources"
+    # A separate source list and state directory: the machine's own apt configuration is untouched.
+    local apt_opts=(-o "Dir::Etc::sourcelist=$sources" -o "Dir::Etc::sourceparts=-" -o "Dir::State::Lists=$work/lists" -o "APT::Get::List-Cleanup=0")
+    mkdir -p "$work/lists/partial"
+    apt-get "${apt_opts[@]}" update -qq
+    (cd "$work" && apt-get "${apt_opts[@]}" source -qq pgvector >/dev/null 2>&1)
+    local src
+    src=$(find "$work" -maxdepth 1 -type d -name 'pgvector-*' | head -n 1)
+    make -C "$src" -s -j"$(nproc)" PG_CONFIG="$PG_BIN/pg_config" >/dev/null
+    make -C "$src" -s install PG_CONFIG="$PG_BIN/pg_config" >/dev/null
+    rm -rf "$work"
+  fi
+  have_pgvector || { log "pgvector is still missing after the build"; exit 1; }
+}
+
+free_port() {
+  python3 - <<'PY' 2>/dev/null || shuf -i 20000-60000 -n 1
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+PY
+}
+
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start() {
+  local dir=$1
+  mkdir -p "$dir"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir"; fi
+  local password port
+  password="test-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  port=$(free_port)
+  printf '%s\n' "$password" > "$dir/.pwfile"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir/.pwfile"; fi
+  chmod 600 "$dir/.pwfile"
+  as_owner "$PG_BIN/initdb" -D "$dir/data" -U postgres --pwfile="$dir/.pwfile" \
+    --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; exit 1; }
+  rm -f "$dir/.pwfile"
+  as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB" \
+    start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+  as_owner "$PG_BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -qAt \
+    -c "CREATE EXTENSION IF NOT EXISTS vector" -c "SELECT extversion FROM pg_extension WHERE extname='vector'" >"$dir/pgvector.version"
+  echo "$port" > "$dir/port"
+  log "PostgreSQL $(as_owner "$PG_BIN/postgres" --version | awk '{print $3}') with pgvector $(cat "$dir/pgvector.version") on 127.0.0.1:$port"
+  echo "Host=127.0.0.1;Port=$port;Username=postgres;Password=$password;Database=postgres"
+}
+
+stop() {
+  local dir=$1
+  [ -d "$dir/data" ] || return 0
+  as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) [ $# -eq 2 ] || { log "usage: $0 start DIR"; exit 2; }; start "$2" ;;
+  stop) [ $# -eq 2 ] || { log "usage: $0 stop DIR"; exit 2; }; stop "$2" ;;
+  *) log "usage: $0 install | start DIR | stop DIR"; exit 2 ;;
+esac

@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Compozy.Cli.Configuration;
+using Compozy.Data.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Compozy.Cli.Commands;
+
+/// <summary><c>compozy migrate up|down|status</c>.</summary>
+internal static class MigrateCommand
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static Command Create(CliConsole console, ConfigurationFlags flags)
+    {
+        var migrate = new Command("migrate", "Apply, revert or list database migrations (same configuration sources as start).");
+        migrate.Subcommands.Add(CreateUp(console, flags));
+        migrate.Subcommands.Add(CreateDown(console, flags));
+        migrate.Subcommands.Add(CreateStatus(console, flags));
+        return migrate;
+    }
+
+    private static Command CreateUp(CliConsole console, ConfigurationFlags flags)
+    {
+        var target = new Option<string?>("--target") { Description = "Apply up to and including this migration (id or name); never reverts.", HelpName = "NAME" };
+        var up = new Command("up", "Apply pending migrations, each in its own transaction.") { target };
+        up.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, async (services, loaded, token) =>
+        {
+            var runner = services.GetRequiredService<MigrationRunner>();
+            var steps = await runner.UpAsync(parseResult.GetValue(target), token).ConfigureAwait(false);
+            foreach (var step in steps)
+            {
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"applied  {step.Id} ({step.Duration.TotalMilliseconds:F0} ms)")).ConfigureAwait(false);
+            }
+
+            var status = await runner.GetStatusAsync(token).ConfigureAwait(false);
+            await console.Out.WriteLineAsync(Summary(steps.Count == 0 ? "nothing to apply" : $"applied {steps.Count}", status)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return up;
+    }
+
+    private static Command CreateDown(CliConsole console, ConfigurationFlags flags)
+    {
+        var steps = new Option<int?>("--steps") { Description = "Revert this many of the latest applied migrations (default 1).", HelpName = "N" };
+        var target = new Option<string?>("--target") { Description = "Revert every migration after this one (id or name); 0 reverts all.", HelpName = "NAME|0" };
+        var down = new Command("down", "Revert applied migrations, latest first, each in its own transaction.") { steps, target };
+        down.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, async (services, loaded, token) =>
+        {
+            var runner = services.GetRequiredService<MigrationRunner>();
+            var reverted = await runner.DownAsync(parseResult.GetValue(steps), parseResult.GetValue(target), token).ConfigureAwait(false);
+            foreach (var step in reverted)
+            {
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"reverted {step.Id} ({step.Duration.TotalMilliseconds:F0} ms)")).ConfigureAwait(false);
+            }
+
+            var status = await runner.GetStatusAsync(token).ConfigureAwait(false);
+            await console.Out.WriteLineAsync(Summary(reverted.Count == 0 ? "nothing to revert" : $"reverted {reverted.Count}", status)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return down;
+    }
+
+    private static Command CreateStatus(CliConsole console, ConfigurationFlags flags)
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var status = new Command("status", "List every migration as applied (with when) or pending. Reads only.") { json };
+        status.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, async (services, loaded, token) =>
+        {
+            var report = await services.GetRequiredService<MigrationRunner>().GetStatusAsync(token).ConfigureAwait(false);
+            if (parseResult.GetValue(json))
+            {
+                var document = new StatusDocument(
+                    loaded.Provider.Driver,
+                    loaded.Provider.Description,
+                    report.Migrations.Select(migration => new StatusEntry(
+                        migration.Id,
+                        migration.Name,
+                        migration.IsApplied ? "applied" : "pending",
+                        migration.AppliedAt,
+                        migration.IsKnown)).ToList(),
+                    report.Applied.Count,
+                    report.Pending.Count,
+                    report.IsCurrent);
+                await console.Out.WriteLineAsync(JsonSerializer.Serialize(document, Json)).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            await console.Out.WriteLineAsync($"{"MIGRATION",-52} {"STATUS",-8} APPLIED AT (UTC)").ConfigureAwait(false);
+            foreach (var migration in report.Migrations)
+            {
+                var state = migration.IsApplied ? (migration.IsKnown ? "applied" : "unknown") : "pending";
+                var appliedAt = migration.AppliedAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
+                await console.Out.WriteLineAsync($"{migration.Id,-52} {state,-8} {appliedAt}").ConfigureAwait(false);
+            }
+
+            await console.Out.WriteLineAsync(Summary(report.IsCurrent ? "up to date" : $"{report.Pending.Count} pending", report)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return status;
+    }
+
+    private static string Summary(string what, MigrationStatus status) =>
+        string.Create(CultureInfo.InvariantCulture, $"{what}; {status.Applied.Count} of {status.Migrations.Count} migrations applied");
+
+    private sealed record StatusDocument(
+        string Driver,
+        string Database,
+        IReadOnlyList<StatusEntry> Migrations,
+        int Applied,
+        int Pending,
+        bool Current);
+
+    private sealed record StatusEntry(string Id, string Name, string Status, DateTime? AppliedAt, bool Known);
+}

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Data.Common;
+using System.Net;
+using System.Text.Json;
+using Compozy.Cli.Configuration;
+using Compozy.Cli.Hosting;
+using Compozy.Data.Health;
+using Compozy.Data.Migrations;
+using Compozy.Data.Startup;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Compozy.Cli.Commands;
+
+/// <summary><c>compozy start</c>: the host.</summary>
+internal static class StartCommand
+{
+    public static Command Create(CliConsole console, ConfigurationFlags dataFlags)
+    {
+        var serverFlags = new ConfigurationFlags(ServerConfigurationKeys.All, recursive: false);
+        var noMigrate = new Option<bool>("--no-migrate")
+        {
+            Description = "Do not apply pending migrations; refuse to start if any are pending (same as database.auto_migrate: false).",
+        };
+        var start = new Command("start", "Validate configuration, bring the database schema up to date, and serve /healthz and /readyz until SIGTERM or Ctrl-C.")
+        {
+            noMigrate,
+        };
+        foreach (var option in serverFlags.KeyOptions)
+        {
+            start.Options.Add(option);
+        }
+
+        start.SetAction((parseResult, cancellationToken) => RunAsync(parseResult, console, dataFlags, serverFlags, parseResult.GetValue(noMigrate)));
+        return start;
+    }
+
+    private static async Task<int> RunAsync(
+        ParseResult parseResult, CliConsole console, ConfigurationFlags dataFlags, ConfigurationFlags serverFlags, bool noMigrate)
+    {
+        var loaded = ConfigurationLoader.Load(parseResult, console, [dataFlags, serverFlags], readServer: true);
+        if (loaded?.Server is not { } server)
+        {
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        if (noMigrate)
+        {
+            loaded.Options.Database.AutoMigrate = false;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "compozy",
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+        builder.Logging.AddCompozyCliLogging();
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = server.ShutdownTimeout);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(new IPEndPoint(server.Address, server.Port)));
+        builder.Services.AddCompozyData(loaded.Options, loaded.Provider, loaded.Warnings);
+
+        var app = builder.Build();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions
+        {
+            Predicate = _ => false,
+            ResponseWriter = WriteHealthAsync,
+        });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = registration => registration.Tags.Contains(DatabaseReadinessHealthCheck.ReadyTag),
+            ResponseWriter = WriteHealthAsync,
+        });
+
+        try
+        {
+            await app.RunAsync().ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+        catch (PendingMigrationsException exception)
+        {
+            await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
+            return ExitCodes.SchemaNotCurrent;
+        }
+        catch (MigrationFailedException exception)
+        {
+            await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        catch (Exception exception) when (exception is DbException or IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
+        {
+            await console.Error.WriteLineAsync($"compozy: start failed on {loaded.Provider.Description}: {exception.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString().ToLowerInvariant(),
+            checks = report.Entries.ToDictionary(
+                entry => entry.Key,
+                entry => new { status = entry.Value.Status.ToString().ToLowerInvariant(), description = entry.Value.Description }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body));
+    }
+}

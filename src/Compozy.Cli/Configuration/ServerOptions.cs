@@ -1,0 +1,26 @@
+using System.Net;
+using Compozy.Data.Configuration;
+
+namespace Compozy.Cli.Configuration;
+
+/// <summary>Validated <c>server.*</c> settings.</summary>
+internal sealed record ServerOptions(IPAddress Address, int Port, TimeSpan ShutdownTimeout)
+{
+    public static ServerOptions Read(ConfigurationReader reader)
+    {
+        var host = reader.Read<string>(ServerConfigurationKeys.Host) ?? "127.0.0.1";
+        if (!IPAddress.TryParse(host, out var address))
+        {
+            address = host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback : IPAddress.None;
+            if (address.Equals(IPAddress.None))
+            {
+                reader.AddProblem(ServerConfigurationKeys.Host.Path, $"\"{host}\" is not an IP address; allowed: an IPv4 or IPv6 address such as 127.0.0.1, or localhost");
+            }
+        }
+
+        return new ServerOptions(
+            address,
+            reader.Read<int>(ServerConfigurationKeys.Port),
+            reader.Read<TimeSpan>(ServerConfigurationKeys.ShutdownTimeout));
+    }
+}

@@ -1,0 +1,17 @@
+namespace Compozy.Cli;
+
+/// <summary>Process exit codes of <c>compozy</c>, documented in docs/cli.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Success.</summary>
+    public const int Success = 0;
+
+    /// <summary>The command ran and failed: database unreachable, a migration failed, the host could not start.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Invalid configuration or usage (bad flag, key or value); nothing was touched.</summary>
+    public const int InvalidConfiguration = 2;
+
+    /// <summary>The database schema is not current and the command may not change it (<c>start</c> with <c>auto_migrate: false</c>).</summary>
+    public const int SchemaNotCurrent = 3;
+}

@@ -1,0 +1,3 @@
+using Compozy.Cli;
+
+return await CompozyCli.RunAsync(args, CliConsole.System).ConfigureAwait(false);

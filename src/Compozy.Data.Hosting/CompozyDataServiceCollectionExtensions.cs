@@ -1,0 +1,66 @@
+using Compozy.Data.Configuration;
+using Compozy.Data.Health;
+using Compozy.Data.Hosting;
+using Compozy.Data.Migrations;
+using Compozy.Data.Persistence;
+using Compozy.Data.Providers;
+using Compozy.Data.Startup;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Compozy.Data.</summary>
+public static class CompozyDataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Validates <c>database.*</c> and <c>knowledge.*</c> in <paramref name="configuration"/> and
+    /// registers the provider <c>database.driver</c> selects: an
+    /// <see cref="IDbContextFactory{TContext}"/> of read contexts, the
+    /// <see cref="Compozy.Data.Writes.IDatabaseWriter"/>, the <see cref="MigrationRunner"/>, the
+    /// start-up initializer (a hosted service) and the <c>database</c> readiness check.
+    /// Nothing is opened or created until a service is used.
+    /// </summary>
+    /// <exception cref="CompozyConfigurationException">The configuration is invalid; every problem is listed.</exception>
+    public static IServiceCollection AddCompozyData(this IServiceCollection services, IConfiguration configuration)
+    {
+        var reader = new ConfigurationReader(configuration);
+        var (options, provider) = CompozyDataConfiguration.Read(reader, BuiltInDatabaseProviders.All);
+        if (reader.Problems.Count > 0 || provider is null)
+        {
+            throw new CompozyConfigurationException(reader.Problems);
+        }
+
+        return services.AddCompozyData(options, provider, reader.Warnings);
+    }
+
+    /// <summary>
+    /// Registers Compozy.Data from options already validated by
+    /// <see cref="CompozyDataConfiguration.Read"/> (for callers that validate more settings in
+    /// the same pass, like the CLI).
+    /// </summary>
+    public static IServiceCollection AddCompozyData(
+        this IServiceCollection services,
+        CompozyDataOptions options,
+        IConfiguredDatabaseProvider provider,
+        IReadOnlyList<ConfigurationProblem> warnings)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(provider);
+
+        services.AddSingleton(Options.Options.Create(options));
+        services.AddSingleton(provider);
+        services.AddSingleton(new ConfigurationWarnings(warnings));
+        provider.AddServices(services);
+
+        services.AddPooledDbContextFactory<CompozyDbContext>(
+            (serviceProvider, builder) => serviceProvider.GetRequiredService<IDbContextOptionsConfigurer>().ConfigureReadContext(builder));
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<DatabaseInitializer>();
+        services.AddHostedService(serviceProvider => serviceProvider.GetRequiredService<DatabaseInitializer>());
+        services.AddHealthChecks().AddCheck<DatabaseReadinessHealthCheck>(
+            DatabaseReadinessHealthCheck.Name, tags: [DatabaseReadinessHealthCheck.ReadyTag]);
+        return services;
+    }
+}

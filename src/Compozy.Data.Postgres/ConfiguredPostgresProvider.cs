@@ -1,0 +1,29 @@
+using Compozy.Data.Postgres.Configuration;
+using Compozy.Data.Postgres.Writes;
+using Compozy.Data.Providers;
+using Compozy.Data.Writes;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Compozy.Data.Postgres;
+
+/// <summary>The PostgreSQL provider with validated settings.</summary>
+internal sealed class ConfiguredPostgresProvider(PostgresOptions options) : IConfiguredDatabaseProvider
+{
+    public string Driver => PostgresDatabaseProvider.DriverName;
+
+    public string Description =>
+        $"postgres {options.SafeDescription} (pool of {options.MaxIdleConnections} to {options.MaxOpenConnections} connections; concurrent writers, transient failures retried)";
+
+    public void AddServices(IServiceCollection services)
+    {
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+
+        // One data source per host: it owns the connection pool and is disposed with the host.
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(options.ConnectionString).Build());
+        services.AddSingleton<PostgresDbContextOptionsConfigurer>();
+        services.AddSingleton<IDbContextOptionsConfigurer>(provider => provider.GetRequiredService<PostgresDbContextOptionsConfigurer>());
+        services.AddSingleton<PostgresDatabaseWriter>();
+        services.AddSingleton<IDatabaseWriter>(provider => provider.GetRequiredService<PostgresDatabaseWriter>());
+    }
+}

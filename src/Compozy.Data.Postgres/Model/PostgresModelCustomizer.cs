@@ -1,0 +1,59 @@
+using Compozy.Data.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Compozy.Data.Postgres.Model;
+
+/// <summary>
+/// PostgreSQL's dialect of the model: JSON columns are <c>jsonb</c> (validated by the type
+/// itself), case-insensitive text uses a nondeterministic ICU collation (so the unique index and
+/// equality both ignore case, for all of Unicode), and timestamp defaults are <c>now()</c>.
+/// </summary>
+public sealed class PostgresModelCustomizer(ModelCustomizerDependencies dependencies) : RelationalModelCustomizer(dependencies)
+{
+    /// <summary>The collation used for case-insensitive columns.</summary>
+    public const string CaseInsensitiveCollation = "compozy_case_insensitive";
+
+    /// <inheritdoc />
+    public override void Customize(ModelBuilder modelBuilder, DbContext context)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        base.Customize(modelBuilder, context);
+
+        var needsCollation = false;
+        foreach (var entityType in modelBuilder.Model.GetEntityTypes())
+        {
+            var table = entityType.GetTableName()!;
+            foreach (var property in entityType.GetDeclaredProperties())
+            {
+                var column = property.GetColumnName();
+                if (property.GetJsonShape() is { } shape)
+                {
+                    property.SetColumnType("jsonb");
+                    if (shape == JsonShape.Array)
+                    {
+                        entityType.AddCheckConstraint($"ck_{table}_{column}_json", $"jsonb_typeof(\"{column}\") = 'array'");
+                    }
+                }
+
+                if (property.IsCaseInsensitive())
+                {
+                    property.SetCollation(CaseInsensitiveCollation);
+                    needsCollation = true;
+                }
+
+                if (property.HasCurrentTimestampDefault())
+                {
+                    property.SetDefaultValueSql("now()");
+                    property.ValueGenerated = ValueGenerated.Never;
+                }
+            }
+        }
+
+        if (needsCollation)
+        {
+            modelBuilder.HasCollation(CaseInsensitiveCollation, locale: "und-u-ks-level2", provider: "icu", deterministic: false);
+        }
+    }
+}

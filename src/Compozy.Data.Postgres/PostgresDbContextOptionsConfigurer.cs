@@ -1,0 +1,57 @@
+using Compozy.Data.Migrations;
+using Compozy.Data.Migrations.Postgres;
+using Compozy.Data.Persistence;
+using Compozy.Data.Postgres.Migrations;
+using Compozy.Data.Postgres.Model;
+using Compozy.Data.Providers;
+using Compozy.Data.Writes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+
+namespace Compozy.Data.Postgres;
+
+/// <summary>Builds EF Core options for PostgreSQL read and write contexts on the shared data source.</summary>
+internal sealed class PostgresDbContextOptionsConfigurer(NpgsqlDataSource dataSource) : IDbContextOptionsConfigurer
+{
+    /// <summary>Retries of a transient failure before it reaches the caller.</summary>
+    public const int MaxRetryCount = 6;
+
+    /// <summary>Longest pause between retries (the backoff is exponential with jitter up to this).</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    public void ConfigureReadContext(DbContextOptionsBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        Configure(builder);
+        builder.AddInterceptors(ReadOnlyContextGuard.Instance);
+        builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+    }
+
+    /// <summary>Options for the writer's contexts.</summary>
+    public DbContextOptions<CompozyDbContext> CreateWriterOptions()
+    {
+        var builder = new DbContextOptionsBuilder<CompozyDbContext>();
+        Configure(builder);
+        return builder.Options;
+    }
+
+    private void Configure(DbContextOptionsBuilder builder)
+    {
+        builder.UseNpgsql(dataSource, ConfigureNpgsql);
+        builder.ReplaceService<IModelCustomizer, PostgresModelCustomizer>();
+        builder.ReplaceService<IHistoryRepository, PostgresMigrationHistoryRepository>();
+
+        // The migrations assembly carries no model snapshot (EF's design-time tooling cannot be
+        // restored here); the schema drift test is what proves migrations match the model.
+        builder.ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+
+    private static void ConfigureNpgsql(NpgsqlDbContextOptionsBuilder npgsql) =>
+        npgsql.MigrationsAssembly(PostgresMigrationsAssembly.Name)
+            .MigrationsHistoryTable(MigrationHistory.TableName)
+            .EnableRetryOnFailure(MaxRetryCount, MaxRetryDelay, errorCodesToAdd: null);
+}

@@ -1,0 +1,11 @@
+namespace Compozy.Data.Sqlite.Connections;
+
+/// <summary>What a connection is for; decides the PRAGMAs it gets.</summary>
+public enum SqliteConnectionRole
+{
+    /// <summary>The one connection that writes and checkpoints.</summary>
+    Writer,
+
+    /// <summary>A pooled connection that only reads (<c>query_only</c>).</summary>
+    Reader,
+}

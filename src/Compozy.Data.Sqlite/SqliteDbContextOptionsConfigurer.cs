@@ -1,0 +1,53 @@
+using Compozy.Data.Migrations;
+using Compozy.Data.Migrations.Sqlite;
+using Compozy.Data.Persistence;
+using Compozy.Data.Providers;
+using Compozy.Data.Sqlite.Connections;
+using Compozy.Data.Sqlite.Migrations;
+using Compozy.Data.Sqlite.Model;
+using Compozy.Data.Writes;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Compozy.Data.Sqlite;
+
+/// <summary>Builds EF Core options for SQLite read contexts and for the writer's contexts.</summary>
+internal sealed class SqliteDbContextOptionsConfigurer(SqliteConnectionFactory connections, SqliteConnectionSetup setup)
+    : IDbContextOptionsConfigurer
+{
+    private readonly SqlitePragmaInterceptor _readerInterceptor = new(setup, SqliteConnectionRole.Reader);
+
+    public void ConfigureReadContext(DbContextOptionsBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseSqlite(connections.ReaderConnectionString, ConfigureSqlite);
+        ConfigureCommon(builder);
+        builder.AddInterceptors(_readerInterceptor, ReadOnlyContextGuard.Instance);
+        builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+    }
+
+    /// <summary>Options for contexts that run on the writer's open connection.</summary>
+    public static DbContextOptions<CompozyDbContext> CreateWriterOptions(SqliteConnection writerConnection)
+    {
+        var builder = new DbContextOptionsBuilder<CompozyDbContext>();
+        builder.UseSqlite(writerConnection, ConfigureSqlite);
+        ConfigureCommon(builder);
+        return builder.Options;
+    }
+
+    private static void ConfigureSqlite(Microsoft.EntityFrameworkCore.Infrastructure.SqliteDbContextOptionsBuilder sqlite) =>
+        sqlite.MigrationsAssembly(SqliteMigrationsAssembly.Name).MigrationsHistoryTable(MigrationHistory.TableName);
+
+    private static void ConfigureCommon(DbContextOptionsBuilder builder)
+    {
+        builder.ReplaceService<IModelCustomizer, SqliteModelCustomizer>();
+        builder.ReplaceService<IHistoryRepository, SqliteMigrationHistoryRepository>();
+
+        // The migrations assembly carries no model snapshot (EF's design-time tooling cannot be
+        // restored here); the schema drift test is what proves migrations match the model.
+        builder.ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+}

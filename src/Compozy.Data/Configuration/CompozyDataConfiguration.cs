@@ -1,0 +1,67 @@
+using Compozy.Data.Providers;
+
+namespace Compozy.Data.Configuration;
+
+/// <summary>
+/// Turns configuration into validated options and the selected provider. This is the only place
+/// that picks a provider by driver name.
+/// </summary>
+/// <remarks>
+/// Validation is done here rather than with <c>IValidateOptions</c> because every error must
+/// name the source of its value (file position, environment variable or flag) and all of them
+/// must be known before any service, file or connection exists.
+/// </remarks>
+public static class CompozyDataConfiguration
+{
+    /// <summary>
+    /// Reads <c>database.*</c> and <c>knowledge.*</c> through <paramref name="reader"/>. Problems and
+    /// warnings are recorded on the reader; the returned provider is <see langword="null"/> when the
+    /// driver is unknown.
+    /// </summary>
+    public static (CompozyDataOptions Options, IConfiguredDatabaseProvider? Provider) Read(
+        ConfigurationReader reader, IReadOnlyList<IDatabaseProvider> providers)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(providers);
+
+        var driver = reader.Read<string>(CoreConfigurationKeys.Driver)?.Trim().ToLowerInvariant();
+        var selected = providers.FirstOrDefault(provider => provider.Driver == driver);
+        if (driver is not null && selected is null)
+        {
+            reader.AddProblem(
+                CoreConfigurationKeys.Driver.Path,
+                $"\"{driver}\" is not a supported driver; allowed: {string.Join(", ", providers.Select(provider => provider.Driver).Order(StringComparer.Ordinal))}");
+        }
+
+        var options = new CompozyDataOptions
+        {
+            Database = new DatabaseOptions
+            {
+                Driver = selected?.Driver ?? driver ?? string.Empty,
+                AutoMigrate = reader.Read<bool>(CoreConfigurationKeys.AutoMigrate),
+                MigrationTimeout = reader.Read<TimeSpan>(CoreConfigurationKeys.MigrationTimeout),
+            },
+            Knowledge = VectorDatabaseOptionsReader.Read(reader),
+        };
+
+        var allKeys = CoreConfigurationKeys.All.Concat(providers.SelectMany(provider => provider.ConfigurationKeys)).ToList();
+        reader.ReportUnknownKeys("database", allKeys.SelectMany(key => key.AllConfigurationPaths));
+
+        if (selected is null)
+        {
+            return (options, null);
+        }
+
+        var selectedPaths = new HashSet<string>(
+            CoreConfigurationKeys.All.Concat(selected.ConfigurationKeys).Select(key => key.Path), StringComparer.OrdinalIgnoreCase);
+        foreach (var ignored in allKeys.Where(key => !selectedPaths.Contains(key.Path)).DistinctBy(key => key.Path))
+        {
+            if (reader.IsSet(ignored))
+            {
+                reader.AddWarning(ignored.Path, $"is set but the {selected.Driver} driver does not use it");
+            }
+        }
+
+        return (options, selected.Configure(reader, options));
+    }
+}

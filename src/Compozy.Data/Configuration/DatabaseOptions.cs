@@ -1,0 +1,14 @@
+namespace Compozy.Data.Configuration;
+
+/// <summary>Database settings common to every driver (<c>database.*</c>).</summary>
+public sealed class DatabaseOptions
+{
+    /// <summary>The driver: <c>sqlite</c> (default) or <c>postgres</c>.</summary>
+    public string Driver { get; set; } = "sqlite";
+
+    /// <summary>Whether <c>compozy start</c> applies pending migrations before serving (default true).</summary>
+    public bool AutoMigrate { get; set; } = true;
+
+    /// <summary>How long a migration run may wait for the migration lock and for each statement.</summary>
+    public TimeSpan MigrationTimeout { get; set; } = TimeSpan.FromMinutes(2);
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+
+namespace Compozy.Data.Configuration;
+
+/// <summary>
+/// Go-style durations as Compozy writes them: a sequence of number+unit pairs
+/// (<c>ms</c>, <c>s</c>, <c>m</c>, <c>h</c>), for example <c>500ms</c>, <c>1m30s</c>.
+/// A bare number is not accepted: <c>5</c> could mean seconds or milliseconds.
+/// </summary>
+public static class DurationFormat
+{
+    /// <summary>Parses a duration; <see langword="false"/> on any malformed or negative input.</summary>
+    public static bool TryParse(string? text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        var span = (text ?? string.Empty).Trim();
+        if (span.Length == 0)
+        {
+            return false;
+        }
+
+        if (span == "0")
+        {
+            return true;
+        }
+
+        var total = 0m;
+        var index = 0;
+        while (index < span.Length)
+        {
+            var start = index;
+            while (index < span.Length && (char.IsAsciiDigit(span[index]) || span[index] == '.'))
+            {
+                index++;
+            }
+
+            if (start == index
+                || !decimal.TryParse(span.AsSpan(start, index - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            {
+                return false;
+            }
+
+            var unitStart = index;
+            while (index < span.Length && char.IsAsciiLetter(span[index]))
+            {
+                index++;
+            }
+
+            decimal? unitMilliseconds = span[unitStart..index] switch
+            {
+                "ms" => 1m,
+                "s" => 1_000m,
+                "m" => 60_000m,
+                "h" => 3_600_000m,
+                _ => null,
+            };
+            if (unitMilliseconds is null)
+            {
+                return false;
+            }
+
+            total += number * unitMilliseconds.Value;
+            if (total > (decimal)TimeSpan.MaxValue.TotalMilliseconds / 2)
+            {
+                return false;
+            }
+        }
+
+        duration = TimeSpan.FromMilliseconds((double)total);
+        return true;
+    }
+
+    /// <summary>Formats a duration the way it would be written in <c>compozy.yaml</c>.</summary>
+    public static string Format(TimeSpan duration)
+    {
+        if (duration == TimeSpan.Zero)
+        {
+            return "0s";
+        }
+
+        var builder = new StringBuilder();
+        if (duration.TotalHours >= 1)
+        {
+            builder.Append(CultureInfo.InvariantCulture, $"{(long)duration.TotalHours}h");
+        }
+
+        if (duration.Minutes > 0)
+        {
+            builder.Append(CultureInfo.InvariantCulture, $"{duration.Minutes}m");
+        }
+
+        if (duration.Seconds > 0)
+        {
+            builder.Append(CultureInfo.InvariantCulture, $"{duration.Seconds}s");
+        }
+
+        if (duration.Milliseconds > 0)
+        {
+            builder.Append(CultureInfo.InvariantCulture, $"{duration.Milliseconds}ms");
+        }
+
+        return builder.ToString();
+    }
+}

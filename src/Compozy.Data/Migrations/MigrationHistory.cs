@@ -1,0 +1,15 @@
+namespace Compozy.Data.Migrations;
+
+/// <summary>
+/// Names of the migration history table. Each provider extends EF's table with an
+/// <c>applied_at</c> column (defaulting to the current time) so that <c>migrate status</c> can say
+/// when each migration was applied.
+/// </summary>
+public static class MigrationHistory
+{
+    /// <summary>EF's history table name, kept so that EF tooling recognises the table.</summary>
+    public const string TableName = "__EFMigrationsHistory";
+
+    /// <summary>The column holding when a migration was applied (UTC).</summary>
+    public const string AppliedAtColumn = "applied_at";
+}

@@ -1,0 +1,230 @@
+using System.Data.Common;
+using Compozy.Data.Configuration;
+using Compozy.Data.Persistence;
+using Compozy.Data.Writes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Compozy.Data.Migrations;
+
+/// <summary>
+/// Applies, reverts and reports the selected provider's migrations through EF Core's
+/// <see cref="IMigrator"/>.
+/// </summary>
+/// <remarks>
+/// <para>Each migration runs in its own transaction: one that fails is rolled back and leaves the
+/// database at the previous migration.</para>
+/// <para>Runs are serialised across processes by the provider's migration lock (an advisory lock
+/// on PostgreSQL, a lock file plus EF's lock table on SQLite): a second <c>migrate up</c> waits,
+/// then finds nothing left to apply. The wait and each statement are bounded by
+/// <c>database.migration_timeout</c>.</para>
+/// </remarks>
+public sealed partial class MigrationRunner
+{
+    private readonly IDbContextFactory<CompozyDbContext> _readContexts;
+    private readonly IDatabaseWriter _writer;
+    private readonly DatabaseOptions _options;
+    private readonly ILogger<MigrationRunner> _logger;
+
+    /// <summary>Creates the runner.</summary>
+    public MigrationRunner(
+        IDbContextFactory<CompozyDbContext> readContexts,
+        IDatabaseWriter writer,
+        IOptions<CompozyDataOptions> options,
+        ILogger<MigrationRunner> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _readContexts = readContexts;
+        _writer = writer;
+        _options = options.Value.Database;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Every migration of this build with whether and when it was applied. Reads only: a SQLite
+    /// file that does not exist yet is reported as all pending and is not created.
+    /// </summary>
+    public async Task<MigrationStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var context = await _readContexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var known = context.GetService<IMigrationsAssembly>().Migrations.Keys.Order(StringComparer.Ordinal).ToList();
+            var applied = await ReadHistoryAsync(context, cancellationToken).ConfigureAwait(false);
+
+            var entries = known
+                .Select(id => applied.TryGetValue(id, out var appliedAt)
+                    ? new MigrationStatusEntry(id, IsApplied: true, appliedAt)
+                    : new MigrationStatusEntry(id, IsApplied: false, AppliedAt: null))
+                .Concat(applied.Keys
+                    .Where(id => !known.Contains(id, StringComparer.Ordinal))
+                    .Order(StringComparer.Ordinal)
+                    .Select(id => new MigrationStatusEntry(id, IsApplied: true, applied[id], IsKnown: false)))
+                .ToList();
+            return new MigrationStatus(entries);
+        }
+    }
+
+    /// <summary>
+    /// Applies pending migrations up to and including <paramref name="target"/> (all when
+    /// <see langword="null"/>). Never reverts anything.
+    /// </summary>
+    /// <exception cref="MigrationTargetException">The target is unknown or already applied with later migrations after it.</exception>
+    /// <exception cref="MigrationFailedException">A migration failed; the database is at the previous one.</exception>
+    public async Task<IReadOnlyList<MigrationStep>> UpAsync(string? target = null, CancellationToken cancellationToken = default)
+    {
+        var status = await GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        string? targetId = null;
+        if (target is not null)
+        {
+            targetId = ResolveTarget(status, target);
+            var laterApplied = status.Applied.Where(migration => migration.IsKnown && string.CompareOrdinal(migration.Id, targetId) > 0).ToList();
+            if (laterApplied.Count > 0)
+            {
+                throw new MigrationTargetException(
+                    $"'{targetId}' is older than the applied migration '{laterApplied[^1].Id}'; `migrate up` never reverts. " +
+                    $"Use `compozy migrate down --target {targetId}` to go back.");
+            }
+        }
+
+        return await RunAsync(targetId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reverts applied migrations: the last <paramref name="steps"/> (default 1), or every one after
+    /// <paramref name="target"/> (<c>0</c> reverts all).
+    /// </summary>
+    /// <exception cref="MigrationTargetException">The target is unknown or not applied, or steps is not positive.</exception>
+    /// <exception cref="MigrationFailedException">A migration failed to revert; the database is at the last one that completed.</exception>
+    public async Task<IReadOnlyList<MigrationStep>> DownAsync(int? steps = null, string? target = null, CancellationToken cancellationToken = default)
+    {
+        if (steps is not null && target is not null)
+        {
+            throw new MigrationTargetException("give either --steps or --target, not both");
+        }
+
+        if (steps is <= 0)
+        {
+            throw new MigrationTargetException($"--steps must be a positive number of migrations to revert; got {steps}");
+        }
+
+        var status = await GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        var applied = status.Applied.Where(migration => migration.IsKnown).Select(migration => migration.Id).ToList();
+        string targetId;
+        if (target is not null)
+        {
+            targetId = target == Migration.InitialDatabase ? Migration.InitialDatabase : ResolveTarget(status, target);
+            if (targetId != Migration.InitialDatabase && !applied.Contains(targetId, StringComparer.Ordinal))
+            {
+                throw new MigrationTargetException(
+                    $"'{targetId}' is not applied, so there is nothing to revert down to; `migrate down` only goes back. " +
+                    "Use `compozy migrate up --target` to go forward.");
+            }
+        }
+        else
+        {
+            var count = steps ?? 1;
+            targetId = count >= applied.Count ? Migration.InitialDatabase : applied[applied.Count - count - 1];
+        }
+
+        if (applied.Count == 0)
+        {
+            return [];
+        }
+
+        return await RunAsync(targetId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string ResolveTarget(MigrationStatus status, string target)
+    {
+        var match = status.Migrations.FirstOrDefault(migration =>
+            migration.IsKnown
+            && (string.Equals(migration.Id, target, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(migration.Name, target, StringComparison.OrdinalIgnoreCase)));
+        return match?.Id ?? throw new MigrationTargetException(
+            $"no migration is named '{target}'; known migrations: " +
+            string.Join(", ", status.Migrations.Where(migration => migration.IsKnown).Select(migration => migration.Id)));
+    }
+
+    private Task<IReadOnlyList<MigrationStep>> RunAsync(string? targetId, CancellationToken cancellationToken) =>
+        _writer.RunExclusiveAsync<IReadOnlyList<MigrationStep>>(
+            async (context, token) =>
+            {
+                context.Database.SetCommandTimeout(_options.MigrationTimeout);
+                var migrator = context.GetService<IMigrator>();
+                using var progress = new MigrationProgressListener(migrator);
+                try
+                {
+                    await migrator.MigrateAsync(targetId, token).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
+                {
+                    var failed = progress.CurrentMigration;
+                    progress.DiscardCurrent();
+                    foreach (var step in progress.Finish())
+                    {
+                        LogStep(step);
+                    }
+
+                    throw new MigrationFailedException(
+                        failed,
+                        failed is null
+                            ? $"migration run failed before any migration started: {exception.Message}"
+                            : $"migration {failed} failed and was rolled back: {exception.Message}",
+                        exception);
+                }
+
+                var steps = progress.Finish();
+                foreach (var step in steps)
+                {
+                    LogStep(step);
+                }
+
+                return steps;
+            },
+            cancellationToken);
+
+    private void LogStep(MigrationStep step)
+    {
+        if (step.Direction == MigrationDirection.Up)
+        {
+            LogApplied(step.Id, step.Duration.TotalMilliseconds);
+        }
+        else
+        {
+            LogReverted(step.Id, step.Duration.TotalMilliseconds);
+        }
+    }
+
+    private static async Task<Dictionary<string, DateTime?>> ReadHistoryAsync(CompozyDbContext context, CancellationToken cancellationToken)
+    {
+        // Ask EF first: each provider knows how to answer on a database with no history table
+        // (Npgsql 10 no longer checks for the table, SQLite does not create a missing file).
+        var applied = await context.GetService<IHistoryRepository>().GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false);
+        if (applied.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await context.Database
+            .SqlQueryRaw<HistoryRow>(
+                $"SELECT \"MigrationId\" AS \"{nameof(HistoryRow.MigrationId)}\", \"{MigrationHistory.AppliedAtColumn}\" AS \"{nameof(HistoryRow.AppliedAt)}\" FROM \"{MigrationHistory.TableName}\"")
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return rows.ToDictionary(
+            row => row.MigrationId,
+            row => row.AppliedAt is { } appliedAt ? DateTime.SpecifyKind(appliedAt, DateTimeKind.Utc) : (DateTime?)null,
+            StringComparer.Ordinal);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "applied migration {MigrationId} in {ElapsedMilliseconds:F0} ms")]
+    private partial void LogApplied(string migrationId, double elapsedMilliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "reverted migration {MigrationId} in {ElapsedMilliseconds:F0} ms")]
+    private partial void LogReverted(string migrationId, double elapsedMilliseconds);
+
+    private sealed record HistoryRow(string MigrationId, DateTime? AppliedAt);
+}

@@ -1,0 +1,20 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace Compozy.Data.Persistence.Conventions;
+
+/// <summary>
+/// Change-tracking comparer for JSON payloads: two elements are equal when they are
+/// structurally equal, so re-reading a normalised <c>jsonb</c> value does not mark it modified.
+/// </summary>
+public sealed class JsonElementComparer : ValueComparer<JsonElement>
+{
+    /// <summary>Creates the comparer.</summary>
+    public JsonElementComparer()
+        : base(
+            (left, right) => JsonElement.DeepEquals(left, right),
+            value => value.ValueKind.GetHashCode(),
+            value => value.Clone())
+    {
+    }
+}

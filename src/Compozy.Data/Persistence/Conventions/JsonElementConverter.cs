@@ -1,0 +1,23 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Compozy.Data.Persistence.Conventions;
+
+/// <summary>
+/// Stores a <see cref="JsonElement"/> as its JSON text. The text is what the caller supplied
+/// (SQLite keeps it verbatim; PostgreSQL's <c>jsonb</c> normalises whitespace and key order).
+/// </summary>
+public sealed class JsonElementConverter : ValueConverter<JsonElement, string>
+{
+    /// <summary>Creates the converter.</summary>
+    public JsonElementConverter()
+        : base(value => value.GetRawText(), text => Parse(text))
+    {
+    }
+
+    private static JsonElement Parse(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+}

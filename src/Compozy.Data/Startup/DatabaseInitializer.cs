@@ -1,0 +1,75 @@
+using Compozy.Data.Configuration;
+using Compozy.Data.Migrations;
+using Compozy.Data.Providers;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Compozy.Data.Startup;
+
+/// <summary>
+/// Brings the database to a state the host can serve from, before it serves: runs the provider's
+/// startup checks, then applies pending migrations (<c>auto_migrate</c>) or refuses to start when
+/// any are pending, then logs one <c>store initialized</c> line.
+/// </summary>
+public sealed partial class DatabaseInitializer(
+    MigrationRunner migrations,
+    IConfiguredDatabaseProvider provider,
+    IOptions<CompozyDataOptions> options,
+    IEnumerable<IDatabaseStartupCheck> startupChecks,
+    ConfigurationWarnings configurationWarnings,
+    ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    /// <summary>Whether initialization finished; readiness reports unready until then.</summary>
+    public bool IsInitialized { get; private set; }
+
+    /// <inheritdoc />
+    /// <exception cref="PendingMigrationsException">Migrations are pending and <c>auto_migrate</c> is off.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var warning in configurationWarnings.Warnings)
+        {
+            LogConfigurationWarning(warning.ToString());
+        }
+
+        foreach (var check in startupChecks)
+        {
+            await check.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        MigrationStatus status;
+        if (options.Value.Database.AutoMigrate)
+        {
+            await migrations.UpAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            status = await migrations.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            status = await migrations.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            if (!status.IsCurrent)
+            {
+                throw new PendingMigrationsException(status.Pending);
+            }
+        }
+
+        if (status.Unknown.Count > 0)
+        {
+            LogUnknownMigrations(string.Join(", ", status.Unknown.Select(migration => migration.Id)));
+        }
+
+        LogStoreInitialized(provider.Driver, provider.Description, status.Applied.Count, status.Migrations.Count);
+        IsInitialized = true;
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "store initialized: driver={Driver} {Description}; schema at {Applied}/{Total} migrations")]
+    private partial void LogStoreInitialized(string driver, string description, int applied, int total);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "configuration: {Warning}")]
+    private partial void LogConfigurationWarning(string warning);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the database has migrations this build does not know ({Migrations}); a newer build applied them. Running an older build against a newer schema may fail.")]
+    private partial void LogUnknownMigrations(string migrations);
+}
