@@ -59,21 +59,36 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
             builder.SslMode = mode;
         });
 
-        var maxOpen = reader.Read<int>(PostgresConfigurationKeys.MaxOpenConns);
-        var maxIdle = reader.Read<int>(PostgresConfigurationKeys.MaxIdleConns);
-        if (maxIdle > maxOpen && maxOpen > 0)
+        if (reader.TryRead<int>(PostgresConfigurationKeys.MaxOpenConns, out var maxOpen))
         {
-            reader.AddProblem(
-                PostgresConfigurationKeys.MaxIdleConns.Path,
-                $"\"{maxIdle}\" is more than database.max_open_conns ({maxOpen}); allowed: an integer from 0 to {maxOpen}");
+            builder.MaxPoolSize = maxOpen;
         }
 
-        builder.MaxPoolSize = maxOpen;
-        builder.MinPoolSize = Math.Min(maxIdle, maxOpen);
-        builder.ConnectionLifetime = (int)reader.Read<TimeSpan>(PostgresConfigurationKeys.ConnMaxLifetime).TotalSeconds;
-        var idleSeconds = Math.Max(1, (int)reader.Read<TimeSpan>(PostgresConfigurationKeys.ConnMaxIdleTime).TotalSeconds);
-        builder.ConnectionPruningInterval = Math.Min(10, idleSeconds);
-        builder.ConnectionIdleLifetime = idleSeconds;
+        if (reader.TryRead<int>(PostgresConfigurationKeys.MaxIdleConns, out var maxIdle))
+        {
+            if (maxIdle > builder.MaxPoolSize)
+            {
+                reader.AddProblem(
+                    PostgresConfigurationKeys.MaxIdleConns.Path,
+                    $"\"{maxIdle}\" is more than database.max_open_conns ({builder.MaxPoolSize}); allowed: an integer from 0 to {builder.MaxPoolSize}");
+            }
+            else
+            {
+                builder.MinPoolSize = maxIdle;
+            }
+        }
+
+        if (reader.TryRead<TimeSpan>(PostgresConfigurationKeys.ConnMaxLifetime, out var lifetime))
+        {
+            builder.ConnectionLifetime = (int)lifetime.TotalSeconds;
+        }
+
+        if (reader.TryRead<TimeSpan>(PostgresConfigurationKeys.ConnMaxIdleTime, out var idleTime))
+        {
+            var idleSeconds = Math.Max(1, (int)idleTime.TotalSeconds);
+            builder.ConnectionPruningInterval = Math.Min(10, idleSeconds);
+            builder.ConnectionIdleLifetime = idleSeconds;
+        }
         Apply<TimeSpan>(reader, PostgresConfigurationKeys.ConnectTimeout, hasConnString && builder.ContainsKey("Timeout"), value => builder.Timeout = (int)value.TotalSeconds);
         if (string.IsNullOrEmpty(builder.ApplicationName))
         {
@@ -96,8 +111,7 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
             return;
         }
 
-        var value = reader.Read<T>(key);
-        if (value is not null)
+        if (reader.TryRead<T>(key, out var value))
         {
             set(value);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 
 namespace Compozy.Data.Configuration;
@@ -46,21 +47,30 @@ public sealed class ConfigurationReader
 
     /// <summary>
     /// Reads <paramref name="key"/>, falling back to its default. A bad value is recorded as a
-    /// problem and <see langword="default"/> is returned.
+    /// problem and <see langword="default"/> is returned; use <see cref="TryRead{T}"/> when a bad
+    /// value must not be used.
     /// </summary>
-    public T? Read<T>(ConfigurationKey key)
+    public T? Read<T>(ConfigurationKey key) => TryRead<T>(key, out var value) ? value : default;
+
+    /// <summary>
+    /// Reads <paramref name="key"/>, falling back to its default. Returns <see langword="false"/>
+    /// when the key is unset with no default, or its value is bad (recorded as a problem).
+    /// </summary>
+    public bool TryRead<T>(ConfigurationKey key, [MaybeNullWhen(false)] out T value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        value = default;
         var found = Find(key, reportConflicts: true);
         var raw = found.Value ?? key.Default;
         if (raw is null)
         {
-            return default;
+            return false;
         }
 
-        if (key.Type.TryParse(raw, out var value, out var reason))
+        if (key.Type.TryParse(raw, out var parsed, out var reason))
         {
-            return (T?)value;
+            value = (T)parsed!;
+            return true;
         }
 
         var shown = key.IsSecret ? Masked : $"\"{raw}\"";
@@ -68,7 +78,7 @@ public sealed class ConfigurationReader
             ToDisplayPath(found.Path ?? key.ConfigurationPath),
             $"{shown} {reason}; allowed: {key.Type.Allowed}",
             found.Origin ?? (found.Value is null ? "default" : null)));
-        return default;
+        return false;
     }
 
     /// <summary>Reads a value that is not in the flat catalog (a list element's field).</summary>
