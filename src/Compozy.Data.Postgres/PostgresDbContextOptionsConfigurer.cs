@@ -6,16 +6,16 @@ using Compozy.Data.Postgres.Model;
 using Compozy.Data.Providers;
 using Compozy.Data.Writes;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 
 namespace Compozy.Data.Postgres;
 
 /// <summary>Builds EF Core options for PostgreSQL read and write contexts on the shared data source.</summary>
-internal sealed class PostgresDbContextOptionsConfigurer(NpgsqlDataSource dataSource) : IDbContextOptionsConfigurer
+internal sealed class PostgresDbContextOptionsConfigurer(NpgsqlDataSource dataSource, ILoggerFactory loggerFactory) : IDbContextOptionsConfigurer
 {
     /// <summary>Retries of a transient failure before it reaches the caller.</summary>
     public const int MaxRetryCount = 6;
@@ -36,6 +36,7 @@ internal sealed class PostgresDbContextOptionsConfigurer(NpgsqlDataSource dataSo
     {
         var builder = new DbContextOptionsBuilder<CompozyDbContext>();
         Configure(builder);
+        builder.UseLoggerFactory(loggerFactory);
         return builder.Options;
     }
 
@@ -44,10 +45,6 @@ internal sealed class PostgresDbContextOptionsConfigurer(NpgsqlDataSource dataSo
         builder.UseNpgsql(dataSource, ConfigureNpgsql);
         builder.ReplaceService<IModelCustomizer, PostgresModelCustomizer>();
         builder.ReplaceService<IHistoryRepository, PostgresMigrationHistoryRepository>();
-
-        // The migrations assembly carries no model snapshot (EF's design-time tooling cannot be
-        // restored here); the schema drift test is what proves migrations match the model.
-        builder.ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 
     private static void ConfigureNpgsql(NpgsqlDbContextOptionsBuilder npgsql) =>

@@ -8,9 +8,9 @@ using Compozy.Data.Sqlite.Model;
 using Compozy.Data.Writes;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging;
 
 namespace Compozy.Data.Sqlite;
 
@@ -30,11 +30,12 @@ internal sealed class SqliteDbContextOptionsConfigurer(SqliteConnectionFactory c
     }
 
     /// <summary>Options for contexts that run on the writer's open connection.</summary>
-    public static DbContextOptions<CompozyDbContext> CreateWriterOptions(SqliteConnection writerConnection)
+    public static DbContextOptions<CompozyDbContext> CreateWriterOptions(SqliteConnection writerConnection, ILoggerFactory loggerFactory)
     {
         var builder = new DbContextOptionsBuilder<CompozyDbContext>();
         builder.UseSqlite(writerConnection, ConfigureSqlite);
         ConfigureCommon(builder);
+        builder.UseLoggerFactory(loggerFactory);
         return builder.Options;
     }
 
@@ -45,9 +46,5 @@ internal sealed class SqliteDbContextOptionsConfigurer(SqliteConnectionFactory c
     {
         builder.ReplaceService<IModelCustomizer, SqliteModelCustomizer>();
         builder.ReplaceService<IHistoryRepository, SqliteMigrationHistoryRepository>();
-
-        // The migrations assembly carries no model snapshot (EF's design-time tooling cannot be
-        // restored here); the schema drift test is what proves migrations match the model.
-        builder.ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 }

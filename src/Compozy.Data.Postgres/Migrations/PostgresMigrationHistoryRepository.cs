@@ -1,20 +1,43 @@
 using Compozy.Data.Migrations;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Migrations.Internal;
 
 namespace Compozy.Data.Postgres.Migrations;
 
-// EF1001: NpgsqlHistoryRepository is marked internal-API. Subclassing it is the only way to add a
-// column to the history table; the migration tests exercise it. Its migration lock (a session-level
-// pg_advisory_lock, released by the server when the session ends) is kept as it is.
+// EF1001: NpgsqlHistoryRepository and LockReleaseBehavior are marked internal-API. Subclassing is
+// the only way to add a column to the history table and to replace the migration lock; the
+// migration tests (including concurrent runs) exercise both.
 #pragma warning disable EF1001
 
-/// <summary>Npgsql's history repository with an <c>applied_at timestamptz</c> column.</summary>
+/// <summary>
+/// Npgsql's history repository with an <c>applied_at timestamptz</c> column and a migration lock
+/// that covers a whole run.
+/// </summary>
+/// <remarks>
+/// Npgsql's own lock is <c>LOCK TABLE "__EFMigrationsHistory"</c> inside each migration's
+/// transaction. EF commits after every migration, which releases that lock, while the run keeps
+/// the list of pending migrations it read at the start: a second run can take the lock in
+/// between, apply the next migration, and the first run then applies it again (seen as
+/// "relation ... already exists"). A session-level advisory lock, taken before the pending list is
+/// read and held until the run ends, serialises whole runs. The server releases it if the
+/// process dies, so a crash never leaves it behind. The wait is bounded by the command timeout
+/// (<c>database.migration_timeout</c>).
+/// </remarks>
 internal sealed class PostgresMigrationHistoryRepository(HistoryRepositoryDependencies dependencies)
     : NpgsqlHistoryRepository(dependencies)
 {
+    /// <summary>Takes the advisory lock of Compozy.Data migration runs; the key is "Compozy1" read as a 64-bit number.</summary>
+    internal const string LockSql = "SELECT pg_advisory_lock(4859222852630116657)";
+
+    /// <summary>Releases it.</summary>
+    internal const string UnlockSql = "SELECT pg_advisory_unlock(4859222852630116657)";
+
+    public override LockReleaseBehavior LockReleaseBehavior => LockReleaseBehavior.Connection;
+
     protected override void ConfigureTable(EntityTypeBuilder<HistoryRow> history)
     {
         base.ConfigureTable(history);
@@ -22,6 +45,50 @@ internal sealed class PostgresMigrationHistoryRepository(HistoryRepositoryDepend
             .HasColumnName(MigrationHistory.AppliedAtColumn)
             .HasColumnType("timestamp with time zone")
             .HasDefaultValueSql("now()");
+    }
+
+    public override IMigrationsDatabaseLock AcquireDatabaseLock()
+    {
+        Execute(LockSql);
+        return new AdvisoryLock(this);
+    }
+
+    public override async Task<IMigrationsDatabaseLock> AcquireDatabaseLockAsync(CancellationToken cancellationToken = default)
+    {
+        await ExecuteAsync(LockSql, cancellationToken).ConfigureAwait(false);
+        return new AdvisoryLock(this);
+    }
+
+    private void Execute(string sql) =>
+        Dependencies.RawSqlCommandBuilder.Build(sql).ExecuteScalar(Parameters());
+
+    private Task<object?> ExecuteAsync(string sql, CancellationToken cancellationToken) =>
+        Dependencies.RawSqlCommandBuilder.Build(sql).ExecuteScalarAsync(Parameters(), cancellationToken);
+
+    private RelationalCommandParameterObject Parameters() => new(
+        Dependencies.Connection,
+        null,
+        null,
+        Dependencies.CurrentContext.Context,
+        Dependencies.CommandLogger,
+        CommandSource.Migrations);
+
+    private sealed class AdvisoryLock(PostgresMigrationHistoryRepository repository) : IMigrationsDatabaseLock
+    {
+        IHistoryRepository IMigrationsDatabaseLock.HistoryRepository => repository;
+
+        // A session lock survives transactions; only a new connection (a new session) needs it again.
+        IMigrationsDatabaseLock IMigrationsDatabaseLock.ReacquireIfNeeded(bool connectionReopened, bool? transactionRestarted) =>
+            connectionReopened ? repository.AcquireDatabaseLock() : this;
+
+        async Task<IMigrationsDatabaseLock> IMigrationsDatabaseLock.ReacquireIfNeededAsync(
+            bool connectionReopened, bool? transactionRestarted, CancellationToken cancellationToken) =>
+            connectionReopened ? await repository.AcquireDatabaseLockAsync(cancellationToken).ConfigureAwait(false) : this;
+
+        public void Dispose() => repository.Execute(UnlockSql);
+
+        public async ValueTask DisposeAsync() =>
+            await repository.ExecuteAsync(UnlockSql, CancellationToken.None).ConfigureAwait(false);
     }
 }
 #pragma warning restore EF1001

@@ -4,6 +4,7 @@ using Compozy.Data.Writes;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace Compozy.Data.Sqlite.Writes;
 
@@ -21,7 +22,8 @@ namespace Compozy.Data.Sqlite.Writes;
 /// </remarks>
 internal sealed class SqliteDatabaseWriter(
     SqliteConnectionFactory connections,
-    SqliteConnectionSetup setup) : IDatabaseWriter, IAsyncDisposable, IDisposable
+    SqliteConnectionSetup setup,
+    ILoggerFactory loggerFactory) : IDatabaseWriter, IAsyncDisposable, IDisposable
 {
     private readonly SemaphoreSlim _turn = new(1, 1);
     private SqliteConnection? _connection;
@@ -121,7 +123,7 @@ internal sealed class SqliteDatabaseWriter(
         }
 
         _connection = connection;
-        _contexts = new PooledDbContextFactory<CompozyDbContext>(SqliteDbContextOptionsConfigurer.CreateWriterOptions(connection));
+        _contexts = new PooledDbContextFactory<CompozyDbContext>(SqliteDbContextOptionsConfigurer.CreateWriterOptions(connection, loggerFactory));
         return _contexts;
     }
 }
