@@ -68,8 +68,8 @@ public sealed class SqliteConnectionFactory
     public bool DatabaseExists => _options.IsInMemory || File.Exists(_options.Path);
 
     /// <summary>
-    /// Creates the parent directory (mode 0700) and an empty database file (mode 0600) when they
-    /// do not exist, so SQLite never creates them with the process umask. SQLite gives its
+    /// Creates the missing parent directories (mode 0700) and an empty database file (mode 0600)
+    /// when they do not exist, so SQLite never creates them with the process umask. SQLite gives its
     /// <c>-wal</c> and <c>-shm</c> files the database file's mode. Existing directories and files
     /// keep their permissions.
     /// </summary>
@@ -80,18 +80,7 @@ public sealed class SqliteConnectionFactory
             return;
         }
 
-        var directory = Path.GetDirectoryName(_options.Path)!;
-        if (!Directory.Exists(directory))
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(directory);
-            }
-            else
-            {
-                Directory.CreateDirectory(directory, DirectoryMode);
-            }
-        }
+        CreateMissingDirectories(Path.GetDirectoryName(_options.Path)!);
 
         var streamOptions = new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -106,6 +95,29 @@ public sealed class SqliteConnectionFactory
         catch (IOException) when (File.Exists(_options.Path))
         {
             // Another process created it between the check and the create; its mode stands.
+        }
+    }
+
+    // Directory.CreateDirectory(path, mode) gives the mode to the last directory only; every
+    // directory this layer creates must be private, so each missing one is created in turn.
+    private static void CreateMissingDirectories(string directory)
+    {
+        var missing = new Stack<string>();
+        for (var current = directory; !string.IsNullOrEmpty(current) && !Directory.Exists(current); current = Path.GetDirectoryName(current))
+        {
+            missing.Push(current);
+        }
+
+        while (missing.TryPop(out var next))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(next);
+            }
+            else
+            {
+                Directory.CreateDirectory(next, DirectoryMode);
+            }
         }
     }
 

@@ -1,0 +1,53 @@
+using Compozy.Data.Providers;
+using Compozy.Data.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Compozy.Data.IntegrationTests.Providers;
+
+public sealed class PostgresProviderTests
+{
+    [Fact]
+    public async Task Pool_limits_from_configuration_reach_the_data_source_and_the_password_stays_out_of_descriptions()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseKind.Postgres, "pool", new Dictionary<string, string?>
+        {
+            ["database:max_open_conns"] = "7",
+            ["database:max_idle_conns"] = "3",
+            ["database:conn_max_lifetime"] = "2m",
+            ["database:conn_max_idle_time"] = "30s",
+            ["database:connect_timeout"] = "4s",
+        });
+        var password = new NpgsqlConnectionStringBuilder(db.Location).Password!;
+
+        var built = new NpgsqlConnectionStringBuilder(db.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
+
+        (built.MaxPoolSize, built.MinPoolSize, built.ConnectionLifetime, built.ConnectionIdleLifetime, built.Timeout).ShouldBe((7, 3, 120, 30, 4));
+        var description = db.Services.GetRequiredService<IConfiguredDatabaseProvider>().Description;
+        description.ShouldContain(built.Database!);
+        description.ShouldNotContain(password);
+        await db.MigrateAsync();
+        (await db.Migrations.GetStatusAsync()).IsCurrent.ShouldBeTrue("the pool settings still connect");
+    }
+
+    [Fact]
+    public async Task Separate_fields_build_the_same_connection_as_a_connection_string()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseKind.Postgres, "fields");
+        var parts = new NpgsqlConnectionStringBuilder(db.Location);
+        await using var services = TestDatabase.BuildServices(new Dictionary<string, string?>
+        {
+            ["database:driver"] = "postgres",
+            ["database:host"] = parts.Host,
+            ["database:port"] = parts.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["database:user"] = parts.Username,
+            ["database:password"] = parts.Password,
+            ["database:dbname"] = parts.Database,
+            ["database:sslmode"] = "disable",
+        });
+
+        var status = await services.GetRequiredService<Compozy.Data.Migrations.MigrationRunner>().GetStatusAsync();
+
+        status.Pending.Count.ShouldBe(2, "it reached the (empty) database named by the fields");
+    }
+}
