@@ -13,6 +13,32 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
     /// <summary>The driver name.</summary>
     public const string DriverName = "postgres";
 
+    /// <summary>Each key's effect on the Npgsql connection string.</summary>
+    private static readonly (ConfigurationKey Key, Action<NpgsqlConnectionStringBuilder, object> Apply)[] Settings =
+    [
+        (PostgresConfigurationKeys.Host, (builder, value) => builder.Host = (string)value),
+        (PostgresConfigurationKeys.Port, (builder, value) => builder.Port = (int)value),
+        (PostgresConfigurationKeys.User, (builder, value) => builder.Username = (string)value),
+        (PostgresConfigurationKeys.Password, (builder, value) => builder.Password = (string)value),
+        (PostgresConfigurationKeys.Name, (builder, value) => builder.Database = (string)value),
+        (PostgresConfigurationKeys.SslMode, (builder, value) =>
+        {
+            PostgresConnectionString.TrySslMode((string)value, out var mode);
+            builder.SslMode = mode;
+        }),
+        (PostgresConfigurationKeys.MaxOpenConns, (builder, value) => builder.MaxPoolSize = (int)value),
+        (PostgresConfigurationKeys.MaxIdleConns, (builder, value) => builder.MinPoolSize = (int)value),
+        (PostgresConfigurationKeys.ConnMaxLifetime, (builder, value) => builder.ConnectionLifetime = (int)((TimeSpan)value).TotalSeconds),
+        (PostgresConfigurationKeys.ConnMaxIdleTime, (builder, value) =>
+        {
+            // Npgsql requires the pruning interval to be no longer than the idle lifetime.
+            var seconds = Math.Max(1, (int)((TimeSpan)value).TotalSeconds);
+            builder.ConnectionPruningInterval = Math.Min(10, seconds);
+            builder.ConnectionIdleLifetime = seconds;
+        }),
+        (PostgresConfigurationKeys.ConnectTimeout, (builder, value) => builder.Timeout = (int)((TimeSpan)value).TotalSeconds),
+    ];
+
     /// <inheritdoc />
     public string Driver => DriverName;
 
@@ -24,75 +50,43 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(options);
+        var problemsBefore = reader.Problems.Count;
 
-        var builder = new NpgsqlConnectionStringBuilder();
-        var connString = reader.Read<string>(PostgresConfigurationKeys.ConnString);
-        var hasConnString = connString is not null;
-        if (connString is not null)
+        // Precedence within the provider: defaults, then conn_string, then each key set explicitly.
+        var builder = new NpgsqlConnectionStringBuilder { ApplicationName = "compozy" };
+        foreach (var (key, apply) in Settings.Where(setting => setting.Key.Default is not null && !reader.IsSet(setting.Key)))
         {
-            if (PostgresConnectionString.TryParse(connString, out var parsed, out var error))
+            if (reader.TryRead<object>(key, out var value))
             {
-                builder = parsed;
-            }
-            else
-            {
-                reader.AddProblem(PostgresConfigurationKeys.ConnString.Path, error!);
+                apply(builder, value);
             }
         }
 
-        if (!hasConnString && !reader.IsSet(PostgresConfigurationKeys.Host))
+        var connString = reader.Read<string>(PostgresConfigurationKeys.ConnString);
+        if (connString is not null && !PostgresConnectionString.TryApply(connString, builder, out var error))
+        {
+            reader.AddProblem(PostgresConfigurationKeys.ConnString.Path, error!);
+        }
+
+        foreach (var (key, apply) in Settings.Where(setting => reader.IsSet(setting.Key)))
+        {
+            if (reader.TryRead<object>(key, out var value))
+            {
+                apply(builder, value);
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.Host))
         {
             reader.AddProblem(
                 PostgresConfigurationKeys.Host.Path,
-                "postgres driver requires host or conn_string; set database.host (DB_HOST) or database.conn_string (DB_CONN_STRING)");
+                "postgres driver requires host or conn_string; set database.host (DB_HOST) or database.conn_string (DB_CONN_STRING) with a Host");
         }
 
-        // Explicit fields win over conn_string; defaults apply only where conn_string is silent.
-        Apply<string>(reader, PostgresConfigurationKeys.Host, hasConnString, value => builder.Host = value);
-        Apply<int>(reader, PostgresConfigurationKeys.Port, hasConnString && builder.ContainsKey("Port"), value => builder.Port = value);
-        Apply<string>(reader, PostgresConfigurationKeys.User, hasConnString, value => builder.Username = value);
-        Apply<string>(reader, PostgresConfigurationKeys.Password, hasConnString, value => builder.Password = value);
-        Apply<string>(reader, PostgresConfigurationKeys.Name, hasConnString && builder.Database is not null, value => builder.Database = value);
-        Apply<string>(reader, PostgresConfigurationKeys.SslMode, hasConnString && builder.ContainsKey("SSL Mode"), value =>
+        ValidatePoolSizes(reader, builder);
+        if (reader.Problems.Count == problemsBefore)
         {
-            PostgresConnectionString.TrySslMode(value, out var mode);
-            builder.SslMode = mode;
-        });
-
-        if (reader.TryRead<int>(PostgresConfigurationKeys.MaxOpenConns, out var maxOpen))
-        {
-            builder.MaxPoolSize = maxOpen;
-        }
-
-        if (reader.TryRead<int>(PostgresConfigurationKeys.MaxIdleConns, out var maxIdle))
-        {
-            if (maxIdle > builder.MaxPoolSize)
-            {
-                reader.AddProblem(
-                    PostgresConfigurationKeys.MaxIdleConns.Path,
-                    $"\"{maxIdle}\" is more than database.max_open_conns ({builder.MaxPoolSize}); allowed: an integer from 0 to {builder.MaxPoolSize}");
-            }
-            else
-            {
-                builder.MinPoolSize = maxIdle;
-            }
-        }
-
-        if (reader.TryRead<TimeSpan>(PostgresConfigurationKeys.ConnMaxLifetime, out var lifetime))
-        {
-            builder.ConnectionLifetime = (int)lifetime.TotalSeconds;
-        }
-
-        if (reader.TryRead<TimeSpan>(PostgresConfigurationKeys.ConnMaxIdleTime, out var idleTime))
-        {
-            var idleSeconds = Math.Max(1, (int)idleTime.TotalSeconds);
-            builder.ConnectionPruningInterval = Math.Min(10, idleSeconds);
-            builder.ConnectionIdleLifetime = idleSeconds;
-        }
-        Apply<TimeSpan>(reader, PostgresConfigurationKeys.ConnectTimeout, hasConnString && builder.ContainsKey("Timeout"), value => builder.Timeout = (int)value.TotalSeconds);
-        if (string.IsNullOrEmpty(builder.ApplicationName))
-        {
-            builder.ApplicationName = "compozy";
+            ValidateByBuilding(reader, builder);
         }
 
         return new ConfiguredPostgresProvider(new PostgresOptions
@@ -104,21 +98,57 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
         });
     }
 
-    private static void Apply<T>(ConfigurationReader reader, ConfigurationKey key, bool connStringProvides, Action<T> set)
+    private static void ValidatePoolSizes(ConfigurationReader reader, NpgsqlConnectionStringBuilder builder)
     {
-        if (!reader.IsSet(key) && (connStringProvides || key.Default is null))
+        if (builder.MinPoolSize <= builder.MaxPoolSize)
         {
             return;
         }
 
-        if (reader.TryRead<T>(key, out var value))
+        if (reader.IsSet(PostgresConfigurationKeys.MaxIdleConns))
         {
-            set(value);
+            reader.AddProblem(
+                PostgresConfigurationKeys.MaxIdleConns.Path,
+                $"\"{builder.MinPoolSize}\" is more than database.max_open_conns ({builder.MaxPoolSize}); allowed: an integer from 0 to {builder.MaxPoolSize}");
+        }
+        else
+        {
+            // The default idle count only caps itself: a small max_open_conns is not an error.
+            builder.MinPoolSize = builder.MaxPoolSize;
+        }
+    }
+
+    /// <summary>
+    /// Builds (without opening) the data source the host will build, so that what only Npgsql
+    /// checks (host lists, timeouts that contradict each other) fails here with exit code 2
+    /// rather than at start. The message quotes the host only when it was set on its own, since a
+    /// host from conn_string may carry pieces of a malformed password.
+    /// </summary>
+    private static void ValidateByBuilding(ConfigurationReader reader, NpgsqlConnectionStringBuilder builder)
+    {
+        try
+        {
+            using var probe = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException or InvalidOperationException)
+        {
+            if (reader.IsSet(PostgresConfigurationKeys.Host))
+            {
+                reader.AddProblem(
+                    PostgresConfigurationKeys.Host.Path,
+                    $"\"{builder.Host}\" is not a valid host list; allowed: host, host:port, or several of them separated by commas");
+            }
+            else
+            {
+                reader.AddProblem(
+                    PostgresConfigurationKeys.ConnString.Path,
+                    "is not accepted by Npgsql (check the host list and the pool and timeout settings); the value is not shown because it may contain a password");
+            }
         }
     }
 
     private static string Describe(NpgsqlConnectionStringBuilder builder) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"host={builder.Host} port={builder.Port} database={builder.Database} user={builder.Username} ssl_mode={builder.SslMode.ToString().ToLowerInvariant()}");
+            $"host={builder.Host} port={builder.Port} database={builder.Database} user={builder.Username} ssl_mode={PostgresConnectionString.SslModeName(builder.SslMode)}");
 }

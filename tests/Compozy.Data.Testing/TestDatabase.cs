@@ -89,6 +89,21 @@ public sealed class TestDatabase : IAsyncDisposable
             .BuildServiceProvider();
     }
 
+    /// <summary>
+    /// Runs SQL on a connection of its own, outside the registered services, as another process
+    /// would (for example to prepare a state before a CLI child process runs).
+    /// </summary>
+    public async Task ExecuteRawAsync(string sql)
+    {
+        await using System.Data.Common.DbConnection connection = Kind == DatabaseKind.Sqlite
+            ? new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Location};Pooling=False")
+            : new Npgsql.NpgsqlConnection(Location);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Applies every migration.</summary>
     public async Task<TestDatabase> MigrateAsync()
     {

@@ -24,13 +24,14 @@ public static class CompozyDataConfiguration
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(providers);
 
-        var driver = reader.Read<string>(CoreConfigurationKeys.Driver)?.Trim().ToLowerInvariant();
+        var written = reader.Read<string>(CoreConfigurationKeys.Driver)?.Trim();
+        var driver = written?.ToLowerInvariant();
         var selected = providers.FirstOrDefault(provider => provider.Driver == driver);
-        if (driver is not null && selected is null)
+        if (written is not null && selected is null)
         {
             reader.AddProblem(
                 CoreConfigurationKeys.Driver.Path,
-                $"\"{driver}\" is not a supported driver; allowed: {string.Join(", ", providers.Select(provider => provider.Driver).Order(StringComparer.Ordinal))}");
+                $"\"{written}\" is not a supported driver; allowed: {string.Join(", ", providers.Select(provider => provider.Driver).Order(StringComparer.Ordinal))}");
         }
 
         var options = new CompozyDataOptions

@@ -120,13 +120,13 @@ public sealed class ConfigurationReader
         return null;
     }
 
-    /// <summary>Records an error about a key.</summary>
+    /// <summary>Records an error about a key (given as <c>a.b[0].c</c> or <c>a:b:0:c</c>).</summary>
     public void AddProblem(string keyPath, string message, string? origin = null) =>
-        _problems.Add(new ConfigurationProblem(ToDisplayPath(keyPath), message, origin ?? DescribeOrigin(keyPath.Replace('.', ':'))));
+        _problems.Add(new ConfigurationProblem(ToDisplayPath(keyPath), message, origin ?? DescribeOrigin(ToConfigurationPath(keyPath))));
 
-    /// <summary>Records a warning about a key.</summary>
+    /// <summary>Records a warning about a key (given as <c>a.b[0].c</c> or <c>a:b:0:c</c>).</summary>
     public void AddWarning(string keyPath, string message, string? origin = null) =>
-        _warnings.Add(new ConfigurationProblem(ToDisplayPath(keyPath), message, origin ?? DescribeOrigin(keyPath.Replace('.', ':'))));
+        _warnings.Add(new ConfigurationProblem(ToDisplayPath(keyPath), message, origin ?? DescribeOrigin(ToConfigurationPath(keyPath))));
 
     /// <summary>
     /// Reports every key set under <paramref name="section"/> that is not one of
@@ -153,7 +153,14 @@ public sealed class ConfigurationReader
     }
 
     /// <summary><c>knowledge:vector_dbs:0:id</c> becomes <c>knowledge.vector_dbs[0].id</c>.</summary>
-    public static string ToDisplayPath(string path) => YamlConfigurationProvider.ToDottedPath(path.Replace('.', ':'));
+    public static string ToDisplayPath(string path) => YamlConfigurationProvider.ToDottedPath(ToConfigurationPath(path));
+
+    /// <summary><c>knowledge.vector_dbs[0].id</c> becomes <c>knowledge:vector_dbs:0:id</c>.</summary>
+    public static string ToConfigurationPath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return path.Replace("[", ":", StringComparison.Ordinal).Replace("]", string.Empty, StringComparison.Ordinal).Replace('.', ':');
+    }
 
     private (string? Value, string? Path, string? Origin) Find(ConfigurationKey key, bool reportConflicts)
     {
@@ -186,9 +193,10 @@ public sealed class ConfigurationReader
                 }
                 else if (reportConflicts && !string.Equals(first.Value.Value, value, StringComparison.Ordinal))
                 {
+                    var (shown, other) = key.IsSecret ? (Masked, Masked) : ($"\"{value}\"", $"\"{first.Value.Value}\"");
                     AddProblem(
                         path,
-                        $"and {ToDisplayPath(first.Value.Path)} name the same setting but are set to different values; keep one",
+                        $"{shown} conflicts with {ToDisplayPath(first.Value.Path)} = {other} in the same source; both name one setting, keep one",
                         provider is IConfigurationValueOrigin conflictOrigin ? conflictOrigin.DescribeOrigin(path) : provider.ToString());
                 }
             }

@@ -79,6 +79,11 @@ public static class DurationFormat
             return "0s";
         }
 
+        if (duration < TimeSpan.Zero)
+        {
+            return "-" + Format(duration.Negate());
+        }
+
         var builder = new StringBuilder();
         if (duration.TotalHours >= 1)
         {
@@ -95,9 +100,10 @@ public static class DurationFormat
             builder.Append(CultureInfo.InvariantCulture, $"{duration.Seconds}s");
         }
 
-        if (duration.Milliseconds > 0)
+        var subSecond = duration - TimeSpan.FromSeconds(Math.Truncate(duration.TotalSeconds));
+        if (subSecond > TimeSpan.Zero)
         {
-            builder.Append(CultureInfo.InvariantCulture, $"{duration.Milliseconds}ms");
+            builder.Append(CultureInfo.InvariantCulture, $"{subSecond.TotalMilliseconds:0.####}ms");
         }
 
         return builder.ToString();

@@ -54,7 +54,8 @@ public static class EnvironmentInterpolation
             if (!IsVariableName(name))
             {
                 expanded = text;
-                error = $"has ${{{body}}}, which does not name an environment variable (letters, digits and _)";
+                // The text between the braces is not echoed: in a secret's value it may be the secret.
+                error = "has a ${...} whose name is not an environment variable name (letters, digits and _, not starting with a digit)";
                 return false;
             }
 
