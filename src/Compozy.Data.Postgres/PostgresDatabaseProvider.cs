@@ -28,15 +28,15 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
         }),
         (PostgresConfigurationKeys.MaxOpenConns, (builder, value) => builder.MaxPoolSize = (int)value),
         (PostgresConfigurationKeys.MaxIdleConns, (builder, value) => builder.MinPoolSize = (int)value),
-        (PostgresConfigurationKeys.ConnMaxLifetime, (builder, value) => builder.ConnectionLifetime = (int)((TimeSpan)value).TotalSeconds),
+        (PostgresConfigurationKeys.ConnMaxLifetime, (builder, value) => builder.ConnectionLifetime = WholeSeconds(value)),
         (PostgresConfigurationKeys.ConnMaxIdleTime, (builder, value) =>
         {
             // Npgsql requires the pruning interval to be no longer than the idle lifetime.
-            var seconds = Math.Max(1, (int)((TimeSpan)value).TotalSeconds);
+            var seconds = WholeSeconds(value);
             builder.ConnectionPruningInterval = Math.Min(10, seconds);
             builder.ConnectionIdleLifetime = seconds;
         }),
-        (PostgresConfigurationKeys.ConnectTimeout, (builder, value) => builder.Timeout = (int)((TimeSpan)value).TotalSeconds),
+        (PostgresConfigurationKeys.ConnectTimeout, (builder, value) => builder.Timeout = WholeSeconds(value)),
     ];
 
     /// <inheritdoc />
@@ -84,6 +84,11 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
         }
 
         ValidatePoolSizes(reader, builder);
+        if (!string.IsNullOrWhiteSpace(builder.Host) && !IsValidHostList(builder.Host))
+        {
+            ReportInvalidHost(reader, builder);
+        }
+
         if (reader.Problems.Count == problemsBefore)
         {
             ValidateByBuilding(reader, builder);
@@ -97,6 +102,12 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
             MaxIdleConnections = builder.MinPoolSize,
         });
     }
+
+    /// <summary>
+    /// Npgsql counts these settings in whole seconds, where 0 means "never"; rounding up keeps a
+    /// sub-second value from silently turning into that.
+    /// </summary>
+    private static int WholeSeconds(object value) => (int)Math.Ceiling(((TimeSpan)value).TotalSeconds);
 
     private static void ValidatePoolSizes(ConfigurationReader reader, NpgsqlConnectionStringBuilder builder)
     {
@@ -132,20 +143,61 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
         }
         catch (Exception exception) when (exception is ArgumentException or FormatException or InvalidOperationException)
         {
-            if (reader.IsSet(PostgresConfigurationKeys.Host))
-            {
-                reader.AddProblem(
-                    PostgresConfigurationKeys.Host.Path,
-                    $"\"{builder.Host}\" is not a valid host list; allowed: host, host:port, or several of them separated by commas");
-            }
-            else
-            {
-                reader.AddProblem(
-                    PostgresConfigurationKeys.ConnString.Path,
-                    "is not accepted by Npgsql (check the host list and the pool and timeout settings); the value is not shown because it may contain a password");
-            }
+            ReportInvalidHost(reader, builder);
         }
     }
+
+    private static void ReportInvalidHost(ConfigurationReader reader, NpgsqlConnectionStringBuilder builder)
+    {
+        if (reader.IsSet(PostgresConfigurationKeys.Host))
+        {
+            reader.AddProblem(
+                PostgresConfigurationKeys.Host.Path,
+                $"\"{builder.Host}\" is not a valid host list; allowed: host, host:port, [ipv6]:port, or several of them separated by commas");
+        }
+        else
+        {
+            reader.AddProblem(
+                PostgresConfigurationKeys.ConnString.Path,
+                "is not accepted by Npgsql (check the host list and the pool and timeout settings); the value is not shown because it may contain a password");
+        }
+    }
+
+    /// <summary>
+    /// Hosts as Npgsql takes them: comma-separated <c>name</c>, <c>name:port</c> or
+    /// <c>[ipv6]:port</c>. Npgsql accepts some malformed lists (empty entries, two colons) and
+    /// fails only when connecting, which would turn a typo into a runtime error.
+    /// </summary>
+    private static bool IsValidHostList(string hosts) =>
+        hosts.Split(',').All(entry =>
+        {
+            var host = entry.Trim();
+            string? port = null;
+            if (host.StartsWith('['))
+            {
+                var close = host.IndexOf(']', StringComparison.Ordinal);
+                if (close < 0)
+                {
+                    return false;
+                }
+
+                port = host.Length > close + 1 ? (host[close + 1] == ':' ? host[(close + 2)..] : "bad") : null;
+                host = host[1..close];
+                return host.Length > 0 && (port is null || IsPort(port));
+            }
+
+            var colon = host.IndexOf(':', StringComparison.Ordinal);
+            if (colon >= 0)
+            {
+                port = host[(colon + 1)..];
+                host = host[..colon];
+            }
+
+            return host.Length > 0 && !host.Any(char.IsWhiteSpace) && (port is null || IsPort(port));
+        });
+
+    private static bool IsPort(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535;
 
     private static string Describe(NpgsqlConnectionStringBuilder builder) =>
         string.Create(

@@ -3,7 +3,9 @@ using System.Data.Common;
 using Compozy.Cli.Configuration;
 using Compozy.Cli.Hosting;
 using Compozy.Data.Migrations;
+using Compozy.Data.Startup;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Compozy.Cli.Commands;
 
@@ -32,6 +34,8 @@ internal static class DataCommandRunner
         var provider = services.BuildServiceProvider();
         await using (provider.ConfigureAwait(false))
         {
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("Compozy.Cli").LogConfigurationWarnings(loaded.Warnings);
+
             try
             {
                 return await action(provider, loaded, cancellationToken).ConfigureAwait(false);

@@ -31,6 +31,9 @@ internal static class CliLogging
         logging.AddFilter("Microsoft.EntityFrameworkCore.Query", LogLevel.None);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
+
+        // "Hosting failed to start" repeats, with a stack trace, the error start reports itself.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         return logging;
     }
 }

@@ -11,6 +11,8 @@ internal static class VectorDatabaseOptionsReader
     /// <summary>pgvector's limit for a <c>vector</c> column.</summary>
     private const int MaxDimension = 16_000;
 
+    private static readonly string[] LocatingFields = ["provider", "id"];
+
     private static readonly string[] KnownFields = ["id", "provider", "url", "path", "dimension", "metric", "options"];
 
     public static KnowledgeOptions Read(ConfigurationReader reader)
@@ -32,10 +34,17 @@ internal static class VectorDatabaseOptionsReader
             var prefix = $"{Section}:{index}";
             ReportUnknownFields(reader, entry, prefix);
 
+            // A missing field has no source of its own; the entry's provider (or id, or any field) locates it.
+            var entryOrigin = LocatingFields.Select(field => entry.GetSection(field))
+                .Concat(entry.GetChildren())
+                .Where(child => child.Value is not null)
+                .Select(child => reader.DescribeOrigin(child.Path))
+                .FirstOrDefault(origin => origin is not null);
+
             var id = reader.Read<string>($"{prefix}:id", ConfigurationValueType.Text());
             if (reader.ReadRaw($"{prefix}:id") is null)
             {
-                reader.AddProblem($"{prefix}:id", "is missing; every vector database needs a unique id", reader.DescribeOrigin($"{prefix}:provider"));
+                reader.AddProblem($"{prefix}:id", "is missing; every vector database needs a unique id", entryOrigin);
             }
             else if (id is not null && seenIds.TryGetValue(id, out var firstIndex))
             {
@@ -49,13 +58,13 @@ internal static class VectorDatabaseOptionsReader
             var provider = reader.Read<string>($"{prefix}:provider", ConfigurationValueType.Choice([.. VectorProviderNames.All]));
             if (reader.ReadRaw($"{prefix}:provider") is null)
             {
-                reader.AddProblem($"{prefix}:provider", $"is missing; allowed: {string.Join(", ", VectorProviderNames.All)}", reader.DescribeOrigin($"{prefix}:id"));
+                reader.AddProblem($"{prefix}:provider", $"is missing; allowed: {string.Join(", ", VectorProviderNames.All)}", entryOrigin);
             }
 
             var dimension = reader.Read<int?>($"{prefix}:dimension", ConfigurationValueType.WholeNumber(1, MaxDimension));
             if (reader.ReadRaw($"{prefix}:dimension") is null)
             {
-                reader.AddProblem($"{prefix}:dimension", $"is missing; allowed: an integer from 1 to {MaxDimension}, the size of the embeddings", reader.DescribeOrigin($"{prefix}:id"));
+                reader.AddProblem($"{prefix}:dimension", $"is missing; allowed: an integer from 1 to {MaxDimension}, the size of the embeddings", entryOrigin);
             }
 
             var metric = reader.Read<string>($"{prefix}:metric", ConfigurationValueType.Choice([.. VectorMetrics.All]), VectorMetrics.Cosine);
@@ -64,7 +73,7 @@ internal static class VectorDatabaseOptionsReader
 
             if (provider == VectorProviderNames.Qdrant && reader.ReadRaw($"{prefix}:url") is null)
             {
-                reader.AddProblem($"{prefix}:url", "is missing; the qdrant provider needs the server URL, for example http://localhost:6333", reader.DescribeOrigin($"{prefix}:provider"));
+                reader.AddProblem($"{prefix}:url", "is missing; the qdrant provider needs the server URL, for example http://localhost:6333", entryOrigin);
             }
 
             var options = entry.GetSection("options").GetChildren()

@@ -220,10 +220,10 @@ public sealed partial class MigrationRunner
             StringComparer.Ordinal);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "applied migration {MigrationId} in {ElapsedMilliseconds:F0} ms")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "applied migration {MigrationId} in {ElapsedMilliseconds:F0} ms")]
     private partial void LogApplied(string migrationId, double elapsedMilliseconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "reverted migration {MigrationId} in {ElapsedMilliseconds:F0} ms")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "reverted migration {MigrationId} in {ElapsedMilliseconds:F0} ms")]
     private partial void LogReverted(string migrationId, double elapsedMilliseconds);
 
     private sealed record HistoryRow(string MigrationId, DateTime? AppliedAt);

@@ -27,10 +27,7 @@ public sealed partial class DatabaseInitializer(
     /// <exception cref="PendingMigrationsException">Migrations are pending and <c>auto_migrate</c> is off.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var warning in configurationWarnings.Warnings)
-        {
-            LogConfigurationWarning(warning.ToString());
-        }
+        logger.LogConfigurationWarnings(configurationWarnings.Warnings);
 
         foreach (var check in startupChecks)
         {
@@ -64,12 +61,9 @@ public sealed partial class DatabaseInitializer(
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "store initialized: driver={Driver} {Description}; schema at {Applied}/{Total} migrations")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "store initialized: driver={Driver} {Description}; schema at {Applied}/{Total} migrations")]
     private partial void LogStoreInitialized(string driver, string description, int applied, int total);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "configuration: {Warning}")]
-    private partial void LogConfigurationWarning(string warning);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "the database has migrations this build does not know ({Migrations}); a newer build applied them. Running an older build against a newer schema may fail.")]
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "the database has migrations this build does not know ({Migrations}); a newer build applied them. Running an older build against a newer schema may fail.")]
     private partial void LogUnknownMigrations(string migrations);
 }

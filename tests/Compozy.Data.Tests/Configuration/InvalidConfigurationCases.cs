@@ -250,6 +250,35 @@ internal static class InvalidConfigurationCases
         },
         new()
         {
+            Name = "host list with an empty entry and a second colon",
+            Yaml = """
+                database:
+                  driver: postgres
+                  host: "a:b:c,,"
+                """,
+            Key = "database.host",
+            Value = "a:b:c,,",
+            Allowed = "allowed: host, host:port, [ipv6]:port, or several of them separated by commas",
+            Source = "{config}:3:9",
+        },
+        new()
+        {
+            Name = "vector database entry without a dimension is located by its provider",
+            Yaml = """
+                database:
+                  driver: postgres
+                  host: db.invalid
+                knowledge:
+                  vector_dbs:
+                    - id: docs
+                      provider: pgvector
+                """,
+            Key = "knowledge.vector_dbs[0].dimension",
+            Mentions = ["is missing"],
+            Source = "{config}:7:17",
+        },
+        new()
+        {
             Name = "port that is not a number",
             Yaml = Postgres + "  port: abc\n",
             Key = "database.port",
@@ -531,7 +560,7 @@ internal static class InvalidConfigurationCases
                 """,
             Key = "knowledge.vector_dbs[0].dimension",
             Allowed = DimensionAllowed,
-            Source = "{config}:6:11",
+            Source = "{config}:7:17",
             Mentions = ["is missing"],
         },
         new()

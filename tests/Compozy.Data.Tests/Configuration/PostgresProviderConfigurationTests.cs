@@ -115,6 +115,20 @@ public sealed class PostgresProviderConfigurationTests
         provider.Description.ShouldContain("pool of 1 to 1 connections");
     }
 
+    [Fact]
+    public void Sub_second_durations_round_up_to_whole_seconds_instead_of_meaning_never()
+    {
+        var (_, builder) = Configure("""
+            database:
+              driver: postgres
+              host: db.example
+              conn_max_lifetime: 500ms
+              connect_timeout: 1500ms
+            """);
+
+        (builder.ConnectionLifetime, builder.Timeout).ShouldBe((1, 2));
+    }
+
     private static (IConfiguredDatabaseProvider Provider, NpgsqlConnectionStringBuilder ConnectionString) Configure(string yaml)
     {
         using var temp = new TemporaryDirectory();
