@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Compozy.Cli.Tests;
+
+/// <summary>
+/// Runs the real <c>compozy</c> executable as a child process: the published one when
+/// <c>COMPOZY_CLI</c> names it (scripts/test.sh does), else the build output next to the tests.
+/// The child gets no DB_* or SERVER_* variable from the test process, only those a test gives it.
+/// </summary>
+internal static partial class CompozyProcess
+{
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
+
+    public static string Executable =>
+        Environment.GetEnvironmentVariable("COMPOZY_CLI") is { Length: > 0 } published
+            ? published
+            : Path.Combine(AppContext.BaseDirectory, "compozy");
+
+    public static async Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    {
+        using var process = Start(workingDirectory, environment, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(CommandTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"compozy {string.Join(' ', args)} did not finish within {CommandTimeout}");
+        }
+
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    public static async Task<RunningHost> StartHostAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    {
+        var process = Start(workingDirectory, environment, ["start", "--port", "0", .. args]);
+        var host = new RunningHost(process);
+        await host.WaitUntilListeningAsync();
+        return host;
+    }
+
+    private static Process Start(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(Executable)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var name in info.Environment.Keys.Where(name => name.StartsWith("DB_", StringComparison.Ordinal) || name.StartsWith("SERVER_", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[name] = value;
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {Executable}");
+    }
+
+    /// <summary>A <c>compozy start</c> child process.</summary>
+    internal sealed partial class RunningHost : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _stderr = new();
+        private readonly StringBuilder _stdout = new();
+        private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public RunningHost(Process process)
+        {
+            _process = process;
+            _process.ErrorDataReceived += (_, line) =>
+            {
+                if (line.Data is null)
+                {
+                    _listening.TrySetException(new InvalidOperationException($"compozy start exited before listening:\n{Stderr}"));
+                    return;
+                }
+
+                lock (_stderr)
+                {
+                    _stderr.AppendLine(line.Data);
+                }
+
+                if (ListeningPattern().Match(line.Data) is { Success: true } match)
+                {
+                    _listening.TrySetResult(new Uri(match.Groups["url"].Value));
+                }
+            };
+            _process.OutputDataReceived += (_, line) =>
+            {
+                lock (_stdout)
+                {
+                    _stdout.AppendLine(line.Data);
+                }
+            };
+            _process.BeginErrorReadLine();
+            _process.BeginOutputReadLine();
+        }
+
+        public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+        public string Stderr
+        {
+            get
+            {
+                lock (_stderr)
+                {
+                    return _stderr.ToString();
+                }
+            }
+        }
+
+        public string Stdout
+        {
+            get
+            {
+                lock (_stdout)
+                {
+                    return _stdout.ToString();
+                }
+            }
+        }
+
+        public int ProcessId => _process.Id;
+
+        public async Task WaitUntilListeningAsync()
+        {
+            BaseAddress = await _listening.Task.WaitAsync(CommandTimeout);
+        }
+
+        /// <summary>Sends SIGTERM and waits for the process to exit; returns its exit code.</summary>
+        public async Task<int> TerminateAsync(TimeSpan within)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill!.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(within);
+            await _process.WaitForExitAsync(timeout.Token);
+            return _process.ExitCode;
+        }
+
+        /// <summary>Waits for the process to exit on its own; returns its exit code.</summary>
+        public async Task<int> WaitForExitAsync()
+        {
+            using var timeout = new CancellationTokenSource(CommandTimeout);
+            await _process.WaitForExitAsync(timeout.Token);
+            return _process.ExitCode;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+
+            _process.Dispose();
+        }
+
+        [GeneratedRegex(@"Now listening on: (?<url>http://\S+)")]
+        private static partial Regex ListeningPattern();
+    }
+}
+
+/// <summary>What a finished command printed and returned.</summary>
+internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using Compozy.Data.Testing;
+using Compozy.Data.Testing.Schema;
+
+namespace Compozy.Cli.Tests;
+
+public sealed class MigrateCommandTests
+{
+    private static readonly string[] AppTables = ["api_keys", "execution_llm_usage", "task_states", "users", "workflow_states"];
+
+    [Theory, DatabaseData]
+    public async Task Up_status_and_down_create_and_remove_the_tables(DatabaseKind database)
+    {
+        await using var cli = await CliDatabase.CreateAsync(database, "cli_migrate");
+
+        var pending = await cli.RunAsync("migrate", "status");
+        pending.ExitCode.ShouldBe(0, pending.ToString());
+        pending.Stdout.ShouldContain("20261122090000_InitialCreate");
+        pending.Stdout.ShouldContain("2 pending; 0 of 2 migrations applied");
+        if (database == DatabaseKind.Sqlite)
+        {
+            pending.Stderr.ShouldContain("configuration: knowledge.vector_dbs: is empty");
+        }
+
+        var up = await cli.RunAsync("migrate", "up");
+        up.ExitCode.ShouldBe(0, up.ToString());
+        up.Stdout.ShouldContain("applied  20261122090000_InitialCreate");
+        up.Stdout.ShouldContain("applied  20261122093000_AddTaskStateQueryIndexes");
+        (await SchemaReader.ReadAsync(cli.Database)).Tables.Order().ShouldBe(AppTables);
+
+        var status = await cli.RunAsync("migrate", "status", "--json");
+        status.ExitCode.ShouldBe(0, status.ToString());
+        using (var json = JsonDocument.Parse(status.Stdout))
+        {
+            json.RootElement.GetProperty("current").GetBoolean().ShouldBeTrue();
+            json.RootElement.GetProperty("applied").GetInt32().ShouldBe(2);
+            var migrations = json.RootElement.GetProperty("migrations").EnumerateArray().ToList();
+            migrations.Select(migration => migration.GetProperty("status").GetString()).ShouldBe(["applied", "applied"]);
+            migrations.ShouldAllBe(migration => migration.GetProperty("applied_at").GetDateTime() > DateTime.UtcNow.AddHours(-1));
+        }
+
+        var downOne = await cli.RunAsync("migrate", "down");
+        downOne.ExitCode.ShouldBe(0, downOne.ToString());
+        downOne.Stdout.ShouldContain("reverted 20261122093000_AddTaskStateQueryIndexes");
+        downOne.Stdout.ShouldNotContain("InitialCreate (");
+
+        var downAll = await cli.RunAsync("migrate", "down", "--target=0");
+        downAll.ExitCode.ShouldBe(0, downAll.ToString());
+        (await SchemaReader.ReadAsync(cli.Database)).Tables.ShouldBeEmpty();
+    }
+
+    [Theory, DatabaseData]
+    public async Task Two_migrate_up_processes_at_once_apply_each_migration_once(DatabaseKind database)
+    {
+        await using var cli = await CliDatabase.CreateAsync(database, "cli_concurrent");
+
+        var results = await Task.WhenAll(cli.RunAsync("migrate", "up"), cli.RunAsync("migrate", "up"));
+
+        results.ShouldAllBe(result => result.ExitCode == 0, string.Join("\n", results.Select(result => result.ToString())));
+        var applied = results.SelectMany(result => result.Stdout.Split('\n')).Where(line => line.StartsWith("applied  ", StringComparison.Ordinal)).ToList();
+        applied.Count.ShouldBe(2, string.Join("\n", applied));
+        applied.ShouldContain(line => line.Contains("InitialCreate", StringComparison.Ordinal));
+        applied.ShouldContain(line => line.Contains("AddTaskStateQueryIndexes", StringComparison.Ordinal));
+        (await cli.Database.Migrations.GetStatusAsync()).IsCurrent.ShouldBeTrue();
+    }
+
+    [Theory, DatabaseData]
+    public async Task A_failing_migration_exits_1_naming_it_and_the_database_error(DatabaseKind database)
+    {
+        await using var cli = await CliDatabase.CreateAsync(database, "cli_failure");
+        (await cli.RunAsync("migrate", "up", "--target", "InitialCreate")).ExitCode.ShouldBe(0);
+        await cli.Database.ExecuteRawAsync("CREATE INDEX idx_task_states_workflow_exec_id_execution_type ON users (role)");
+
+        var result = await cli.RunAsync("migrate", "up");
+
+        result.ExitCode.ShouldBe(1, result.ToString());
+        result.Stderr.ShouldContain("migration 20261122093000_AddTaskStateQueryIndexes failed and was rolled back");
+        result.Stderr.ShouldContain("idx_task_states_workflow_exec_id_execution_type");
+        var status = await cli.RunAsync("migrate", "status");
+        status.Stdout.ShouldContain("1 pending; 1 of 2 migrations applied");
+    }
+
+    [Fact]
+    public async Task A_target_that_does_not_exist_exits_2_and_lists_the_known_ones()
+    {
+        await using var cli = await CliDatabase.CreateAsync(DatabaseKind.Sqlite, "cli_target");
+
+        var result = await cli.RunAsync("migrate", "up", "--target", "AddNothing");
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Stderr.ShouldContain("no migration is named 'AddNothing'");
+        result.Stderr.ShouldContain("20261122093000_AddTaskStateQueryIndexes");
+        File.Exists(cli.Database.Location).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_exits_1_without_printing_the_password()
+    {
+        const string password = "never-print-this-9f8e7d";
+        var workingDirectory = Path.Combine(Path.GetTempPath(), $"compozy-cli-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(workingDirectory);
+        try
+        {
+            var result = await CompozyProcess.RunAsync(
+                workingDirectory,
+                new Dictionary<string, string?>
+                {
+                    ["DB_DRIVER"] = "postgres",
+                    ["DB_CONN_STRING"] = $"Host=127.0.0.1;Port=1;Username=compozy;Password={password};Database=compozy",
+                    ["DB_CONNECT_TIMEOUT"] = "2s",
+                },
+                "migrate",
+                "status");
+
+            result.ExitCode.ShouldBe(1, result.ToString());
+            result.Stderr.ShouldContain("database error on postgres host=127.0.0.1 port=1");
+            (result.Stdout + result.Stderr).ShouldNotContain(password);
+        }
+        finally
+        {
+            Directory.Delete(workingDirectory, recursive: true);
+        }
+    }
+}
