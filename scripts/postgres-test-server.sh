@@ -41,7 +41,7 @@ install() {
     sources="$work/sources.list"
     echo "deb-src http://deb.debian.org/debian $PGVECTOR_SUITE main" > "$sources"
     # A separate source list and state directory: the machine's own apt configuration is untouched.
-    local apt_opts=(-o "Dir::Etc::sourcelist=$sources" -o "Dir::Etc::sourceparts=-" -o "Dir::State::Lists=$work/lists" -o "APT::Get::List-Cleanup=0")
+    local apt_opts=(-o "Dir::Etc::sourcelist=$sources" -o "Dir::Etc::sourceparts=-" -o "Dir::State::Lists=$work/lists" -o "APT::Get::List-Cleanup=0" -o "APT::Sandbox::User=root")
     mkdir -p "$work/lists/partial"
     apt-get "${apt_opts[@]}" update -qq
     (cd "$work" && apt-get "${apt_opts[@]}" source -qq pgvector >/dev/null 2>&1)
