@@ -15,6 +15,7 @@ internal static class CompozyCli
         dataFlags.AddTo(root);
         root.Subcommands.Add(StartCommand.Create(console, dataFlags));
         root.Subcommands.Add(MigrateCommand.Create(console, dataFlags));
+        root.Subcommands.Add(DbCommand.Create(console, dataFlags));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -14,4 +14,7 @@ internal static class ExitCodes
 
     /// <summary>The database schema is not current and the command may not change it (<c>start</c> with <c>auto_migrate: false</c>).</summary>
     public const int SchemaNotCurrent = 3;
+
+    /// <summary>The database failed its integrity check; it was left untouched.</summary>
+    public const int DatabaseDamaged = 4;
 }

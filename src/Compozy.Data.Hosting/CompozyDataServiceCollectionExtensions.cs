@@ -49,6 +49,8 @@ public static class CompozyDataServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(provider);
 
+        services.AddMetrics();
+        services.AddSingleton<Compozy.Data.Diagnostics.CompozyDataMeter>();
         services.AddSingleton(Options.Options.Create(options));
         services.AddSingleton(provider);
         services.AddSingleton(new ConfigurationWarnings(warnings));

@@ -1,4 +1,6 @@
+using Compozy.Data.Operations;
 using Compozy.Data.Postgres.Configuration;
+using Compozy.Data.Postgres.Operations;
 using Compozy.Data.Postgres.Writes;
 using Compozy.Data.Providers;
 using Compozy.Data.Writes;
@@ -25,5 +27,7 @@ internal sealed class ConfiguredPostgresProvider(PostgresOptions options) : ICon
         services.AddSingleton<IDbContextOptionsConfigurer>(provider => provider.GetRequiredService<PostgresDbContextOptionsConfigurer>());
         services.AddSingleton<PostgresDatabaseWriter>();
         services.AddSingleton<IDatabaseWriter>(provider => provider.GetRequiredService<PostgresDatabaseWriter>());
+        services.AddSingleton<IDatabaseStatusReader, PostgresStatusReader>();
+        services.AddSingleton<IDatabaseMaintenance, PostgresMaintenance>();
     }
 }

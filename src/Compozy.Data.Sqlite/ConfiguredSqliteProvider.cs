@@ -1,10 +1,17 @@
+using Compozy.Data.Operations;
 using Compozy.Data.Providers;
+using Compozy.Data.Sqlite.Checkpoints;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
+using Compozy.Data.Sqlite.Diagnostics;
+using Compozy.Data.Sqlite.FileSystem;
+using Compozy.Data.Sqlite.Operations;
+using Compozy.Data.Sqlite.Startup;
 using Compozy.Data.Sqlite.Writes;
+using Compozy.Data.Startup;
 using Compozy.Data.Writes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Compozy.Data.Sqlite;
 
@@ -17,16 +24,28 @@ internal sealed class ConfiguredSqliteProvider(SqliteOptions options) : IConfigu
 
     public string Description => options.IsInMemory
         ? "sqlite :memory: (one database for the life of this process; single writer connection)"
-        : $"sqlite file {options.Path} (single writer connection, pooled read connections)";
+        : $"sqlite file {options.Path} (journal_mode={options.JournalMode.ToString().ToUpperInvariant()} synchronous={options.Synchronous.ToString().ToUpperInvariant()}; single writer connection, pooled read connections)";
 
     public void AddServices(IServiceCollection services)
     {
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        services.TryAddSingleton<IFileSystemProbe, StatFsFileSystemProbe>();
+        services.AddSingleton<SqliteMetrics>();
+        services.AddSingleton<SqliteBusyCounter>();
         services.AddSingleton<SqliteConnectionFactory>();
         services.AddSingleton<SqliteConnectionSetup>();
         services.AddSingleton<SqliteDbContextOptionsConfigurer>();
         services.AddSingleton<IDbContextOptionsConfigurer>(provider => provider.GetRequiredService<SqliteDbContextOptionsConfigurer>());
         services.AddSingleton<SqliteDatabaseWriter>();
         services.AddSingleton<IDatabaseWriter>(provider => provider.GetRequiredService<SqliteDatabaseWriter>());
+        services.AddSingleton<SqliteCheckpointer>();
+        services.AddSingleton<SqliteMaintenance>();
+        services.AddSingleton<IDatabaseMaintenance>(provider => provider.GetRequiredService<SqliteMaintenance>());
+        services.AddSingleton<IDatabaseStatusReader, SqliteStatusReader>();
+        services.AddSingleton<IDatabaseStartupCheck, SqliteStartupCheck>();
+        if (!options.IsInMemory)
+        {
+            services.AddHostedService<SqliteCheckpointService>();
+        }
     }
 }

@@ -26,10 +26,55 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         ArgumentNullException.ThrowIfNull(options);
 
         var path = ReadPath(reader);
-        var busyTimeout = reader.Read<TimeSpan>(SqliteConfigurationKeys.BusyTimeout);
         ValidateVectorDatabases(reader, options.Knowledge);
 
-        return new ConfiguredSqliteProvider(new SqliteOptions { Path = path ?? string.Empty, BusyTimeout = busyTimeout });
+        var synchronous = Enum.Parse<SqliteSynchronousMode>(reader.Read<string>(SqliteConfigurationKeys.Synchronous) ?? "FULL", ignoreCase: true);
+        if (synchronous == SqliteSynchronousMode.Off && !reader.Read<bool>(SqliteConfigurationKeys.AllowUnsafeSynchronous))
+        {
+            reader.AddProblem(
+                SqliteConfigurationKeys.Synchronous.Path,
+                "\"OFF\" can corrupt the database on an OS crash or power loss; allowed: FULL (the default), EXTRA or NORMAL, " +
+                "or set database.sqlite.allow_unsafe_synchronous: true to accept the risk");
+        }
+        else if (synchronous == SqliteSynchronousMode.Normal)
+        {
+            reader.AddWarning(
+                SqliteConfigurationKeys.Synchronous.Path,
+                "is NORMAL: commits survive an application crash, but a power loss or OS crash can lose the commits " +
+                "acknowledged since the last checkpoint (up to wal_checkpoint_interval of writes); use FULL when every acknowledged write must survive");
+        }
+        else if (synchronous == SqliteSynchronousMode.Off)
+        {
+            reader.AddWarning(SqliteConfigurationKeys.Synchronous.Path, "is OFF (allowed by allow_unsafe_synchronous): an OS crash or power loss can corrupt the database");
+        }
+
+        var foreignKeys = reader.Read<bool>(SqliteConfigurationKeys.ForeignKeys);
+        if (!foreignKeys && reader.IsSet(SqliteConfigurationKeys.ForeignKeys) && !reader.Read<bool>(SqliteConfigurationKeys.AllowUnsafeForeignKeys))
+        {
+            reader.AddProblem(
+                SqliteConfigurationKeys.ForeignKeys.Path,
+                "\"false\" turns off the cascades and references the schema relies on; allowed: true, " +
+                "or set database.sqlite.allow_unsafe_foreign_keys: true to accept orphan rows");
+        }
+
+        var journalMode = Enum.Parse<SqliteJournalMode>(reader.Read<string>(SqliteConfigurationKeys.JournalMode) ?? "WAL", ignoreCase: true);
+        return new ConfiguredSqliteProvider(new SqliteOptions
+        {
+            Path = path ?? string.Empty,
+            JournalMode = journalMode,
+            Synchronous = synchronous,
+            BusyTimeout = reader.Read<TimeSpan>(SqliteConfigurationKeys.BusyTimeout),
+            JournalSizeLimit = reader.Read<long>(SqliteConfigurationKeys.JournalSizeLimit),
+            CacheSize = reader.Read<long>(SqliteConfigurationKeys.CacheSize),
+            MmapSize = reader.Read<long>(SqliteConfigurationKeys.MmapSize),
+            ForeignKeys = foreignKeys,
+            WalCheckpointInterval = reader.Read<TimeSpan>(SqliteConfigurationKeys.WalCheckpointInterval),
+            WalCheckpointTruncateThreshold = reader.Read<long>(SqliteConfigurationKeys.WalCheckpointTruncateThreshold),
+            IntegrityCheckOnStartup = Enum.Parse<IntegrityCheckLevel>(reader.Read<string>(SqliteConfigurationKeys.IntegrityCheckOnStartup) ?? "QUICK", ignoreCase: true),
+            MaintenanceOnShutdown = reader.Read<bool>(SqliteConfigurationKeys.MaintenanceOnShutdown),
+            ShutdownTimeout = reader.Read<TimeSpan>(SqliteConfigurationKeys.ShutdownTimeout),
+            AllowNetworkFilesystem = reader.Read<bool>(SqliteConfigurationKeys.AllowNetworkFilesystem),
+        });
     }
 
     private static string? ReadPath(ConfigurationReader reader)

@@ -3,6 +3,7 @@ using Compozy.Data.Migrations.Sqlite;
 using Compozy.Data.Persistence;
 using Compozy.Data.Providers;
 using Compozy.Data.Sqlite.Connections;
+using Compozy.Data.Sqlite.Diagnostics;
 using Compozy.Data.Sqlite.Migrations;
 using Compozy.Data.Sqlite.Model;
 using Compozy.Data.Writes;
@@ -15,7 +16,7 @@ using Microsoft.Extensions.Logging;
 namespace Compozy.Data.Sqlite;
 
 /// <summary>Builds EF Core options for SQLite read contexts and for the writer's contexts.</summary>
-internal sealed class SqliteDbContextOptionsConfigurer(SqliteConnectionFactory connections, SqliteConnectionSetup setup)
+internal sealed class SqliteDbContextOptionsConfigurer(SqliteConnectionFactory connections, SqliteConnectionSetup setup, SqliteBusyCounter busyCounter)
     : IDbContextOptionsConfigurer
 {
     private readonly SqlitePragmaInterceptor _readerInterceptor = new(setup, SqliteConnectionRole.Reader);
@@ -25,16 +26,18 @@ internal sealed class SqliteDbContextOptionsConfigurer(SqliteConnectionFactory c
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseSqlite(connections.ReaderConnectionString, ConfigureSqlite);
         ConfigureCommon(builder);
-        builder.AddInterceptors(_readerInterceptor, ReadOnlyContextGuard.Instance);
+        builder.AddInterceptors(_readerInterceptor, busyCounter, ReadOnlyContextGuard.Instance);
         builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
     }
 
     /// <summary>Options for contexts that run on the writer's open connection.</summary>
-    public static DbContextOptions<CompozyDbContext> CreateWriterOptions(SqliteConnection writerConnection, ILoggerFactory loggerFactory)
+    public static DbContextOptions<CompozyDbContext> CreateWriterOptions(
+        SqliteConnection writerConnection, ILoggerFactory loggerFactory, SqliteBusyCounter busyCounter)
     {
         var builder = new DbContextOptionsBuilder<CompozyDbContext>();
         builder.UseSqlite(writerConnection, ConfigureSqlite);
         ConfigureCommon(builder);
+        builder.AddInterceptors(busyCounter);
         builder.UseLoggerFactory(loggerFactory);
         return builder.Options;
     }

@@ -3,6 +3,7 @@ using System.Data.Common;
 using Compozy.Cli.Configuration;
 using Compozy.Cli.Hosting;
 using Compozy.Data.Migrations;
+using Compozy.Data.Operations;
 using Compozy.Data.Startup;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -49,6 +50,11 @@ internal static class DataCommandRunner
             {
                 await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
                 return ExitCodes.Failure;
+            }
+            catch (DatabaseIntegrityException exception)
+            {
+                await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
+                return ExitCodes.DatabaseDamaged;
             }
             catch (Exception exception) when (exception is DbException or TimeoutException or InvalidOperationException or IOException or UnauthorizedAccessException)
             {

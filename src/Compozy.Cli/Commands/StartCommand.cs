@@ -6,6 +6,7 @@ using Compozy.Cli.Configuration;
 using Compozy.Cli.Hosting;
 using Compozy.Data.Health;
 using Compozy.Data.Migrations;
+using Compozy.Data.Operations;
 using Compozy.Data.Startup;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -90,6 +91,11 @@ internal static class StartCommand
         {
             await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
+        }
+        catch (DatabaseIntegrityException exception)
+        {
+            await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
+            return ExitCodes.DatabaseDamaged;
         }
         catch (Exception exception) when (exception is DbException or IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
         {

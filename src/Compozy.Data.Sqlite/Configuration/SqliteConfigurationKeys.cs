@@ -8,6 +8,8 @@ public static class SqliteConfigurationKeys
     /// <summary>The in-memory database path.</summary>
     public const string InMemoryPath = ":memory:";
 
+    private const long Megabyte = 1L << 20;
+
     /// <summary><c>database.path</c>.</summary>
     public static ConfigurationKey Path { get; } = new()
     {
@@ -19,17 +21,164 @@ public static class SqliteConfigurationKeys
         Description = "SQLite database file, relative to the working directory, or :memory: for a database that lives as long as the process.",
     };
 
-    /// <summary><c>database.busy_timeout</c>.</summary>
+    /// <summary><c>database.sqlite.journal_mode</c>.</summary>
+    public static ConfigurationKey JournalMode { get; } = new()
+    {
+        Path = "database.sqlite.journal_mode",
+        EnvironmentVariable = "DB_SQLITE_JOURNAL_MODE",
+        Type = ConfigurationValueType.Choice("WAL", "DELETE"),
+        Default = "WAL",
+        Description = "WAL (readers never wait for the writer) or DELETE (rollback journal). Read back after it is set: a database that will not take the mode stops the start.",
+    };
+
+    /// <summary><c>database.sqlite.synchronous</c>.</summary>
+    public static ConfigurationKey Synchronous { get; } = new()
+    {
+        Path = "database.sqlite.synchronous",
+        EnvironmentVariable = "DB_SQLITE_SYNCHRONOUS",
+        Type = ConfigurationValueType.Choice("OFF", "NORMAL", "FULL", "EXTRA"),
+        Default = "FULL",
+        Description = "FULL: every acknowledged commit survives a power loss. NORMAL survives an application crash only (a warning says so). OFF needs allow_unsafe_synchronous.",
+    };
+
+    /// <summary><c>database.sqlite.busy_timeout</c> (alias <c>database.busy_timeout</c>, Compozy's name).</summary>
     public static ConfigurationKey BusyTimeout { get; } = new()
     {
-        Path = "database.busy_timeout",
-        EnvironmentVariable = "DB_BUSY_TIMEOUT",
+        Path = "database.sqlite.busy_timeout",
+        EnvironmentVariable = "DB_SQLITE_BUSY_TIMEOUT",
         Flag = "--db-busy-timeout",
+        Aliases = ["database.busy_timeout"],
+        EnvironmentAliases = ["DB_BUSY_TIMEOUT"],
         Type = ConfigurationValueType.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(10)),
         Default = "5s",
-        Description = "How long a SQLite connection waits for a lock held by another process before failing.",
+        Description = "How long a connection waits for a lock held by another process (or by a checkpoint) before failing with SQLITE_BUSY.",
+    };
+
+    /// <summary><c>database.sqlite.journal_size_limit</c>.</summary>
+    public static ConfigurationKey JournalSizeLimit { get; } = new()
+    {
+        Path = "database.sqlite.journal_size_limit",
+        EnvironmentVariable = "DB_SQLITE_JOURNAL_SIZE_LIMIT",
+        Type = ConfigurationValueType.Size(0, 1L << 40),
+        Default = "64MB",
+        Description = "Size the WAL file is truncated back to after a checkpoint resets it.",
+    };
+
+    /// <summary><c>database.sqlite.cache_size</c>.</summary>
+    public static ConfigurationKey CacheSize { get; } = new()
+    {
+        Path = "database.sqlite.cache_size",
+        EnvironmentVariable = "DB_SQLITE_CACHE_SIZE",
+        Type = ConfigurationValueType.Size(64 * 1024, 1L << 40),
+        Default = "32MB",
+        Description = "Page cache per connection (written to SQLite as cache_size = -KiB).",
+    };
+
+    /// <summary><c>database.sqlite.mmap_size</c>.</summary>
+    public static ConfigurationKey MmapSize { get; } = new()
+    {
+        Path = "database.sqlite.mmap_size",
+        EnvironmentVariable = "DB_SQLITE_MMAP_SIZE",
+        Type = ConfigurationValueType.Size(0, 1L << 40),
+        Default = "0",
+        Description = "Memory-mapped I/O size. 0 (the default) because an I/O error in mapped memory kills the process instead of failing a query.",
+    };
+
+    /// <summary><c>database.sqlite.foreign_keys</c>.</summary>
+    public static ConfigurationKey ForeignKeys { get; } = new()
+    {
+        Path = "database.sqlite.foreign_keys",
+        EnvironmentVariable = "DB_SQLITE_FOREIGN_KEYS",
+        Type = ConfigurationValueType.Boolean,
+        Default = "true",
+        Description = "Enforce foreign keys and their cascades. Turning it off is refused unless allow_unsafe_foreign_keys is true.",
+    };
+
+    /// <summary><c>database.sqlite.wal_checkpoint_interval</c>.</summary>
+    public static ConfigurationKey WalCheckpointInterval { get; } = new()
+    {
+        Path = "database.sqlite.wal_checkpoint_interval",
+        EnvironmentVariable = "DB_SQLITE_WAL_CHECKPOINT_INTERVAL",
+        Type = ConfigurationValueType.Duration(TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),
+        Default = "60s",
+        Description = "How often the host runs a PASSIVE checkpoint on the writer (in addition to SQLite's automatic ones every 1000 pages).",
+    };
+
+    /// <summary><c>database.sqlite.wal_checkpoint_truncate_threshold</c>.</summary>
+    public static ConfigurationKey WalCheckpointTruncateThreshold { get; } = new()
+    {
+        Path = "database.sqlite.wal_checkpoint_truncate_threshold",
+        EnvironmentVariable = "DB_SQLITE_WAL_CHECKPOINT_TRUNCATE_THRESHOLD",
+        Type = ConfigurationValueType.Size(Megabyte, 1L << 40),
+        Default = "64MB",
+        Description = "WAL size above which the periodic checkpoint is a TRUNCATE (waits for readers, then shrinks the WAL to zero) instead of PASSIVE.",
+    };
+
+    /// <summary><c>database.sqlite.integrity_check_on_startup</c>.</summary>
+    public static ConfigurationKey IntegrityCheckOnStartup { get; } = new()
+    {
+        Path = "database.sqlite.integrity_check_on_startup",
+        EnvironmentVariable = "DB_SQLITE_INTEGRITY_CHECK_ON_STARTUP",
+        Type = ConfigurationValueType.Choice("OFF", "QUICK", "FULL"),
+        Default = "QUICK",
+        Description = "Check the file before serving: QUICK (quick_check), FULL (integrity_check) or OFF. A failed check stops the start and leaves the file as it was.",
+    };
+
+    /// <summary><c>database.sqlite.maintenance_on_shutdown</c>.</summary>
+    public static ConfigurationKey MaintenanceOnShutdown { get; } = new()
+    {
+        Path = "database.sqlite.maintenance_on_shutdown",
+        EnvironmentVariable = "DB_SQLITE_MAINTENANCE_ON_SHUTDOWN",
+        Type = ConfigurationValueType.Boolean,
+        Default = "true",
+        Description = "On a clean shutdown, run an incremental vacuum and PRAGMA optimize before the final checkpoint, within shutdown_timeout.",
+    };
+
+    /// <summary><c>database.sqlite.shutdown_timeout</c>.</summary>
+    public static ConfigurationKey ShutdownTimeout { get; } = new()
+    {
+        Path = "database.sqlite.shutdown_timeout",
+        EnvironmentVariable = "DB_SQLITE_SHUTDOWN_TIMEOUT",
+        Type = ConfigurationValueType.Duration(TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
+        Default = "10s",
+        Description = "Longest time shutdown maintenance and the final checkpoint may take; the database is closed when it runs out.",
+    };
+
+    /// <summary><c>database.sqlite.allow_unsafe_synchronous</c>.</summary>
+    public static ConfigurationKey AllowUnsafeSynchronous { get; } = new()
+    {
+        Path = "database.sqlite.allow_unsafe_synchronous",
+        EnvironmentVariable = "DB_SQLITE_ALLOW_UNSAFE_SYNCHRONOUS",
+        Type = ConfigurationValueType.Boolean,
+        Default = "false",
+        Description = "Opt-in for synchronous: OFF, which can corrupt the database on an OS crash or power loss.",
+    };
+
+    /// <summary><c>database.sqlite.allow_unsafe_foreign_keys</c>.</summary>
+    public static ConfigurationKey AllowUnsafeForeignKeys { get; } = new()
+    {
+        Path = "database.sqlite.allow_unsafe_foreign_keys",
+        EnvironmentVariable = "DB_SQLITE_ALLOW_UNSAFE_FOREIGN_KEYS",
+        Type = ConfigurationValueType.Boolean,
+        Default = "false",
+        Description = "Opt-in for foreign_keys: false, which leaves orphan rows behind deletes.",
+    };
+
+    /// <summary><c>database.sqlite.allow_network_filesystem</c>.</summary>
+    public static ConfigurationKey AllowNetworkFilesystem { get; } = new()
+    {
+        Path = "database.sqlite.allow_network_filesystem",
+        EnvironmentVariable = "DB_SQLITE_ALLOW_NETWORK_FILESYSTEM",
+        Type = ConfigurationValueType.Boolean,
+        Default = "false",
+        Description = "Opt-in for a database on a network filesystem (NFS, SMB, FUSE...): runs in journal_mode DELETE with locking_mode EXCLUSIVE, one connection for everything, instead of refusing to start.",
     };
 
     /// <summary>Every SQLite key.</summary>
-    public static IReadOnlyList<ConfigurationKey> All { get; } = [Path, BusyTimeout];
+    public static IReadOnlyList<ConfigurationKey> All { get; } =
+    [
+        Path, JournalMode, Synchronous, BusyTimeout, JournalSizeLimit, CacheSize, MmapSize, ForeignKeys,
+        WalCheckpointInterval, WalCheckpointTruncateThreshold, IntegrityCheckOnStartup, MaintenanceOnShutdown,
+        ShutdownTimeout, AllowUnsafeSynchronous, AllowUnsafeForeignKeys, AllowNetworkFilesystem,
+    ];
 }

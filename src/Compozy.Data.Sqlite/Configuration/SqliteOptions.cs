@@ -1,6 +1,6 @@
 namespace Compozy.Data.Sqlite.Configuration;
 
-/// <summary>Validated SQLite settings.</summary>
+/// <summary>Validated SQLite settings (<c>database.path</c> and <c>database.sqlite.*</c>).</summary>
 public sealed class SqliteOptions
 {
     /// <summary>Absolute path of the database file, or <c>:memory:</c>.</summary>
@@ -9,6 +9,42 @@ public sealed class SqliteOptions
     /// <summary>Whether the database lives in memory for the life of the host.</summary>
     public bool IsInMemory => Path == SqliteConfigurationKeys.InMemoryPath;
 
-    /// <summary>How long a connection waits for another process's lock.</summary>
+    /// <summary>Configured journal mode; a network filesystem opt-in turns WAL into DELETE at open.</summary>
+    public SqliteJournalMode JournalMode { get; init; } = SqliteJournalMode.Wal;
+
+    /// <summary>Synchronous mode.</summary>
+    public SqliteSynchronousMode Synchronous { get; init; } = SqliteSynchronousMode.Full;
+
+    /// <summary>How long a connection waits for another connection's lock.</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>WAL size kept after a checkpoint resets it, in bytes.</summary>
+    public long JournalSizeLimit { get; init; } = 64L << 20;
+
+    /// <summary>Page cache per connection, in bytes.</summary>
+    public long CacheSize { get; init; } = 32L << 20;
+
+    /// <summary>Memory-mapped I/O size, in bytes (0: off).</summary>
+    public long MmapSize { get; init; }
+
+    /// <summary>Whether foreign keys are enforced.</summary>
+    public bool ForeignKeys { get; init; } = true;
+
+    /// <summary>Interval of the periodic checkpoint.</summary>
+    public TimeSpan WalCheckpointInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>WAL size in bytes above which the periodic checkpoint truncates.</summary>
+    public long WalCheckpointTruncateThreshold { get; init; } = 64L << 20;
+
+    /// <summary>Integrity check before serving.</summary>
+    public IntegrityCheckLevel IntegrityCheckOnStartup { get; init; } = IntegrityCheckLevel.Quick;
+
+    /// <summary>Whether shutdown runs maintenance before the final checkpoint.</summary>
+    public bool MaintenanceOnShutdown { get; init; } = true;
+
+    /// <summary>Bound on shutdown maintenance and the final checkpoint.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether a network filesystem is accepted (in DELETE + EXCLUSIVE mode).</summary>
+    public bool AllowNetworkFilesystem { get; init; }
 }

@@ -1,44 +1,83 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Compozy.Data.Sqlite.Configuration;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
+using SQLitePCL;
 
 namespace Compozy.Data.Sqlite.Connections;
 
 /// <summary>
-/// Applies the SQLite profile to a freshly opened connection. PRAGMAs are per connection, so
-/// this runs for every connection the layer opens: from <see cref="SqlitePragmaInterceptor"/>
-/// for the connections EF opens, and directly for the writer, which the layer opens itself.
+/// Applies the SQLite production profile to each physical connection the layer opens: from
+/// <see cref="SqlitePragmaInterceptor"/> for the connections EF opens, and directly for the writer
+/// and for inspection connections, which the layer opens itself. PRAGMAs belong to the
+/// connection, so a pooled connection that is reopened keeps them; each physical connection is
+/// configured once.
 /// </summary>
 public sealed class SqliteConnectionSetup
 {
-    private readonly SqliteOptions _options;
+    // sqlite3_db_config option (sqlite3.h): do not checkpoint and delete the WAL on close.
+    private const int NoCheckpointOnClose = 1010;
+
+    private static readonly object Configured = new();
+    private readonly SqliteConnectionFactory _connections;
+    private readonly ConditionalWeakTable<sqlite3, object> _configured = new();
 
     /// <summary>Creates the setup for the configured database.</summary>
-    public SqliteConnectionSetup(IOptions<SqliteOptions> options)
+    public SqliteConnectionSetup(SqliteConnectionFactory connections)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options.Value;
+        ArgumentNullException.ThrowIfNull(connections);
+        _connections = connections;
     }
 
-    /// <summary>Applies the PRAGMAs for <paramref name="role"/> to an open connection.</summary>
+    /// <summary>Applies the PRAGMAs for <paramref name="role"/> to an open connection, once per physical connection.</summary>
     /// <exception cref="InvalidOperationException">The journal mode could not be set as configured.</exception>
     public void Apply(SqliteConnection connection, SqliteConnectionRole role)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds};"));
-        Execute(connection, "PRAGMA foreign_keys = ON;");
+        var handle = connection.Handle!;
+        if (_configured.TryGetValue(handle, out _))
+        {
+            return;
+        }
+
+        var options = _connections.Options;
+        Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds};"));
+        Execute(connection, $"PRAGMA foreign_keys = {(options.ForeignKeys ? "ON" : "OFF")};");
+        Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = {-(options.CacheSize / 1024)};"));
+        Execute(connection, "PRAGMA temp_store = MEMORY;");
 
         if (role == SqliteConnectionRole.Reader)
         {
+            // Only the writer may checkpoint; a reader closing last must not.
+            DisableCheckpointOnClose(connection);
             Execute(connection, "PRAGMA query_only = 1;");
-            return;
         }
 
-        if (_options.IsInMemory)
+        if (!options.IsInMemory)
         {
-            return;
+            Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA mmap_size = {options.MmapSize};"));
+            if (role == SqliteConnectionRole.Writer)
+            {
+                ApplyWriterProfile(connection, options);
+            }
         }
+
+        _configured.AddOrUpdate(handle, Configured);
+    }
+
+    /// <summary>Stops <paramref name="connection"/> from checkpointing when it closes.</summary>
+    internal static void DisableCheckpointOnClose(SqliteConnection connection)
+    {
+        var result = raw.sqlite3_db_config(connection.Handle!, NoCheckpointOnClose, 1, out _);
+        if (result != raw.SQLITE_OK)
+        {
+            throw new InvalidOperationException($"sqlite3_db_config(SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE) failed with code {result}");
+        }
+    }
+
+    private void ApplyWriterProfile(SqliteConnection connection, SqliteOptions options)
+    {
+        var mode = _connections.Mode;
 
         // auto_vacuum only takes effect before the first table exists.
         if (Scalar<long>(connection, "PRAGMA page_count;") == 0)
@@ -46,15 +85,25 @@ public sealed class SqliteConnectionSetup
             Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL;");
         }
 
-        var journalMode = Scalar<string>(connection, "PRAGMA journal_mode = WAL;");
-        if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
+        var wanted = mode.JournalMode == SqliteJournalMode.Wal ? "wal" : "delete";
+        var actual = Scalar<string>(connection, $"PRAGMA journal_mode = {wanted.ToUpperInvariant()};");
+        if (!string.Equals(actual, wanted, StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException(
-                $"SQLite database {_options.Path} is in journal_mode={journalMode} and could not be switched to WAL; " +
-                "another process may hold it open in a different mode. Stop it and start again.");
+                $"SQLite database {options.Path} stayed in journal_mode={actual} when {wanted} was set. Another process may " +
+                "hold it open in another mode (stop it and start again), or the filesystem cannot provide what the mode needs.");
         }
 
-        Execute(connection, "PRAGMA synchronous = FULL;");
+        if (mode.ExclusiveLocking)
+        {
+            Execute(connection, "PRAGMA locking_mode = EXCLUSIVE;");
+        }
+
+        Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA synchronous = {(int)options.Synchronous};"));
+        Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA journal_size_limit = {options.JournalSizeLimit};"));
+
+        // Analyses only tables whose statistics are missing or stale, bounded in time.
+        Execute(connection, "PRAGMA optimize = 0x10002;");
     }
 
     private static void Execute(SqliteConnection connection, string sql)

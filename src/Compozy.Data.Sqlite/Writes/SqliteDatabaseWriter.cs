@@ -1,43 +1,56 @@
+using System.Diagnostics;
 using Compozy.Data.Persistence;
 using Compozy.Data.Sqlite.Connections;
+using Compozy.Data.Sqlite.Diagnostics;
 using Compozy.Data.Writes;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Compozy.Data.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Compozy.Data.Sqlite.Writes;
 
 /// <summary>
 /// The single SQLite writer: one connection, opened on first use and kept open for the host's
-/// life, on which every write runs in turn inside <c>BEGIN IMMEDIATE</c>.
+/// life, on which every write, checkpoint and maintenance step runs in turn. Writes run inside
+/// <c>BEGIN IMMEDIATE</c>.
 /// </summary>
 /// <remarks>
 /// One writer connection means writers never contend for SQLite's write lock inside this process
 /// (no <c>SQLITE_BUSY</c>, no read-to-write upgrade failures), and it is the only connection that
 /// commits or checkpoints, which keeps clear of the WAL-reset bug of SQLite 3.50.4 that needs two
 /// connections writing or checkpointing at once. Keeping it open also keeps an in-memory
-/// database alive and stops read connections from being the last to close (which would
-/// checkpoint from a reader).
+/// database alive and stops read connections from being the last to close.
 /// </remarks>
-internal sealed class SqliteDatabaseWriter(
+public sealed class SqliteDatabaseWriter(
     SqliteConnectionFactory connections,
     SqliteConnectionSetup setup,
+    SqliteMetrics metrics,
+    SqliteBusyCounter busyCounter,
+    IOptions<CompozyDataOptions> dataOptions,
     ILoggerFactory loggerFactory) : IDatabaseWriter, IAsyncDisposable, IDisposable
 {
+    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly SqliteWriterLock _processLock = new(connections.Options.IsInMemory ? null : connections.Options.Path);
     private SqliteConnection? _connection;
     private PooledDbContextFactory<CompozyDbContext>? _contexts;
-    private bool _disposed;
+    private int _closed;
+    private bool _fileReady;
 
+    /// <summary>Whether the writer connection is open.</summary>
+    public bool IsOpen => _connection is not null && Volatile.Read(ref _closed) == 0;
+
+    /// <inheritdoc />
     public async Task<T> WriteAsync<T>(Func<CompozyDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(connections.Options.BusyTimeout, cancellationToken).ConfigureAwait(false);
         try
         {
-            var contexts = EnsureOpen();
-            var context = contexts.CreateDbContext();
+            var context = EnsureOpen().CreateDbContext();
             await using (context.ConfigureAwait(false))
             {
                 // deferred: false issues BEGIN IMMEDIATE: the write lock is taken up front, so a
@@ -53,16 +66,22 @@ internal sealed class SqliteDatabaseWriter(
                 }
             }
         }
+        catch (SqliteException exception)
+        {
+            busyCounter.Count(exception);
+            throw;
+        }
         finally
         {
-            _turn.Release();
+            Exit();
         }
     }
 
+    /// <inheritdoc />
     public async Task<T> RunExclusiveAsync<T>(Func<CompozyDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(LongTurnWait, cancellationToken).ConfigureAwait(false);
         try
         {
             var context = EnsureOpen().CreateDbContext();
@@ -73,43 +92,156 @@ internal sealed class SqliteDatabaseWriter(
         }
         finally
         {
-            _turn.Release();
+            Exit();
         }
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer's own connection while no write runs: for
+    /// checkpoints and maintenance, which must run on the one connection that writes.
+    /// </summary>
+    public async Task<T> RunOnConnectionAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {
-        if (_disposed)
+        ArgumentNullException.ThrowIfNull(work);
+        await EnterAsync(LongTurnWait, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            EnsureOpen();
+            return await work(_connection!, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>
+    /// Closes the writer: idle read connections first, so that only the writer can be the last
+    /// connection of the file. Waits briefly for a write in progress, then closes regardless.
+    /// Later writes fail with <see cref="ObjectDisposedException"/>. Closing twice does nothing.
+    /// </summary>
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 1)
         {
             return;
         }
 
-        _disposed = true;
-        _connection?.Dispose();
-        _connection = null;
-        using (var readers = new SqliteConnection(connections.ReaderConnectionString))
+        var hasTurn = _turn.Wait(CloseWait);
+        try
         {
-            SqliteConnection.ClearPool(readers);
-        }
+            if (_connection is not null)
+            {
+                using (var readers = new SqliteConnection(connections.ReaderConnectionString))
+                {
+                    SqliteConnection.ClearPool(readers);
+                }
 
-        _turn.Dispose();
+                // Closing the last connection checkpoints; that must not overlap another process's write.
+                var hasProcessLock = TryTakeProcessLockForClose();
+                try
+                {
+                    _connection.Dispose();
+                    _connection = null;
+                }
+                finally
+                {
+                    if (hasProcessLock)
+                    {
+                        _processLock.Release();
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _processLock.Dispose();
+            if (hasTurn)
+            {
+                _turn.Release();
+            }
+        }
     }
 
+    /// <inheritdoc />
+    public void Dispose() => Close();
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
-        Dispose();
+        Close();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>How long a migration or maintenance turn waits for another process's writer.</summary>
+    private TimeSpan LongTurnWait => dataOptions.Value.Database.MigrationTimeout > connections.Options.BusyTimeout
+        ? dataOptions.Value.Database.MigrationTimeout
+        : connections.Options.BusyTimeout;
+
+    private async Task EnterAsync(TimeSpan processLockWait, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) == 1, this);
+        metrics.WriterQueued();
+        var waited = Stopwatch.StartNew();
+        try
+        {
+            await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            metrics.WriterDequeued(waited.Elapsed);
+        }
+
+        if (Volatile.Read(ref _closed) == 1)
+        {
+            _turn.Release();
+            throw new ObjectDisposedException(nameof(SqliteDatabaseWriter));
+        }
+
+        try
+        {
+            if (!_fileReady)
+            {
+                // The lock file lives beside the database: its directory must exist (private) first.
+                connections.EnsureDatabaseFile();
+                _fileReady = true;
+            }
+
+            await _processLock.AcquireAsync(processLockWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _turn.Release();
+            throw;
+        }
+    }
+
+    private void Exit()
+    {
+        _processLock.Release();
+        _turn.Release();
+    }
+
+    private bool TryTakeProcessLockForClose()
+    {
+        try
+        {
+            _processLock.AcquireAsync(CloseWait, CancellationToken.None).GetAwaiter().GetResult();
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     private PooledDbContextFactory<CompozyDbContext> EnsureOpen()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_contexts is not null)
         {
             return _contexts;
         }
 
-        connections.EnsureDatabaseFile();
         var connection = new SqliteConnection(connections.WriterConnectionString);
         try
         {
@@ -123,7 +255,9 @@ internal sealed class SqliteDatabaseWriter(
         }
 
         _connection = connection;
-        _contexts = new PooledDbContextFactory<CompozyDbContext>(SqliteDbContextOptionsConfigurer.CreateWriterOptions(connection, loggerFactory));
+        metrics.ObserveWalSize(() => connections.WalSize);
+        _contexts = new PooledDbContextFactory<CompozyDbContext>(
+            SqliteDbContextOptionsConfigurer.CreateWriterOptions(connection, loggerFactory, busyCounter));
         return _contexts;
     }
 }

@@ -57,9 +57,9 @@ public static class CompozyDataConfiguration
             CoreConfigurationKeys.All.Concat(selected.ConfigurationKeys).Select(key => key.Path), StringComparer.OrdinalIgnoreCase);
         foreach (var ignored in allKeys.Where(key => !selectedPaths.Contains(key.Path)).DistinctBy(key => key.Path))
         {
-            if (reader.IsSet(ignored))
+            if (reader.FindSetPath(ignored) is { } setPath)
             {
-                reader.AddWarning(ignored.Path, $"is set but the {selected.Driver} driver does not use it");
+                reader.AddWarning(setPath, $"is set but the {selected.Driver} driver does not use it");
             }
         }
 

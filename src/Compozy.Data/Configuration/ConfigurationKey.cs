@@ -23,8 +23,18 @@ public sealed record ConfigurationKey
     /// <summary>Value used when no source sets the key, as it would be written in YAML.</summary>
     public string? Default { get; init; }
 
-    /// <summary>Other names accepted in files for this key (Compozy's <c>dbname</c> for <c>name</c>).</summary>
+    /// <summary>
+    /// Other names accepted for this key: a sibling name (Compozy's <c>dbname</c> for
+    /// <c>database.name</c>) or, when it contains a dot, a full path (<c>database.busy_timeout</c>
+    /// for <c>database.sqlite.busy_timeout</c>).
+    /// </summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>
+    /// Other environment variables accepted for this key; the n-th one sets the n-th alias, so a
+    /// conflict between the two variables is reported like one between the two YAML names.
+    /// </summary>
+    public IReadOnlyList<string> EnvironmentAliases { get; init; } = [];
 
     /// <summary>Whether the value is a secret: never echoed in errors or logs.</summary>
     public bool IsSecret { get; init; }
@@ -36,16 +46,15 @@ public sealed record ConfigurationKey
     public string ConfigurationPath => Path.Replace('.', ':');
 
     /// <summary>Every configuration path this key may appear under, canonical first.</summary>
-    public IEnumerable<string> AllConfigurationPaths
+    public IEnumerable<string> AllConfigurationPaths => [ConfigurationPath, .. AliasConfigurationPaths];
+
+    /// <summary>The configuration paths of <see cref="Aliases"/>, in order.</summary>
+    public IEnumerable<string> AliasConfigurationPaths
     {
         get
         {
-            yield return ConfigurationPath;
             var parent = ConfigurationPath[..(ConfigurationPath.LastIndexOf(':') + 1)];
-            foreach (var alias in Aliases)
-            {
-                yield return parent + alias;
-            }
+            return Aliases.Select(alias => alias.Contains('.', StringComparison.Ordinal) ? alias.Replace('.', ':') : parent + alias);
         }
     }
 }

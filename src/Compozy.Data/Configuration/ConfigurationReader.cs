@@ -45,6 +45,9 @@ public sealed class ConfigurationReader
     /// <summary>Whether any source sets <paramref name="key"/> (or one of its aliases).</summary>
     public bool IsSet(ConfigurationKey key) => Find(key, reportConflicts: false).Value is not null;
 
+    /// <summary>The path under which <paramref name="key"/> is set (canonical or an alias), or <see langword="null"/>.</summary>
+    public string? FindSetPath(ConfigurationKey key) => Find(key, reportConflicts: false).Path;
+
     /// <summary>
     /// Reads <paramref name="key"/>, falling back to its default. A bad value is recorded as a
     /// problem and <see langword="default"/> is returned; use <see cref="TryRead{T}"/> when a bad

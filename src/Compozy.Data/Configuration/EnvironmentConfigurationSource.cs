@@ -32,11 +32,15 @@ public sealed class EnvironmentConfigurationSource : IConfigurationSource
             _origins.Clear();
             foreach (var key in source.Keys)
             {
-                var value = source.GetEnvironmentVariable(key.EnvironmentVariable);
-                if (!string.IsNullOrEmpty(value))
+                var variables = key.EnvironmentAliases.Zip(key.AliasConfigurationPaths).Prepend((key.EnvironmentVariable, key.ConfigurationPath));
+                foreach (var (variable, path) in variables)
                 {
-                    data[key.ConfigurationPath] = value;
-                    _origins[key.ConfigurationPath] = $"environment variable {key.EnvironmentVariable}";
+                    var value = source.GetEnvironmentVariable(variable);
+                    if (!string.IsNullOrEmpty(value))
+                    {
+                        data[path] = value;
+                        _origins[path] = $"environment variable {variable}";
+                    }
                 }
             }
 

@@ -123,7 +123,7 @@ internal static class InvalidConfigurationCases
             Name = "busy_timeout with an unknown unit in --db-busy-timeout",
             Yaml = Sqlite,
             Arguments = ["--db-busy-timeout", "5x"],
-            Key = "database.busy_timeout",
+            Key = "database.sqlite.busy_timeout",
             Value = "5x",
             Allowed = DurationAllowed,
             Source = "flag --db-busy-timeout",

@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Compozy.Cli.Configuration;
+using Compozy.Data.Configuration;
+using Compozy.Data.Migrations;
+using Compozy.Data.Operations;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Compozy.Cli.Commands;
+
+/// <summary><c>compozy db status|maintenance</c>: operator commands on the configured database.</summary>
+internal static class DbCommand
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public static Command Create(CliConsole console, ConfigurationFlags flags)
+    {
+        var db = new Command("db", "Inspect and maintain the configured database.");
+        db.Subcommands.Add(CreateStatus(console, flags));
+        db.Subcommands.Add(CreateMaintenance(console, flags));
+        return db;
+    }
+
+    private static Command CreateStatus(CliConsole console, ConfigurationFlags flags)
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var check = new Option<string?>("--check") { Description = "Also check integrity: quick (quick_check) or full (integrity_check). Exit code 4 when it finds damage.", HelpName = "quick|full" };
+        check.AcceptOnlyFromAmong("quick", "full");
+        var status = new Command("status", "Report the database's state and migrations. Reads only; safe next to a running host.") { json, check };
+        status.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, async (services, loaded, token) =>
+        {
+            var report = await services.GetRequiredService<IDatabaseStatusReader>().ReadAsync(parseResult.GetValue(check), token).ConfigureAwait(false);
+            var migrations = await services.GetRequiredService<MigrationRunner>().GetStatusAsync(token).ConfigureAwait(false);
+            if (parseResult.GetValue(json))
+            {
+                var document = new Dictionary<string, object?>
+                {
+                    ["driver"] = loaded.Provider.Driver,
+                    ["database"] = loaded.Provider.Description,
+                    ["status"] = report.Facts.ToDictionary(fact => fact.Key, fact => fact.Value),
+                    ["migrations"] = new Dictionary<string, object?>
+                    {
+                        ["applied"] = migrations.Applied.Count,
+                        ["pending"] = migrations.Pending.Count,
+                        ["current"] = migrations.IsCurrent,
+                        ["pending_ids"] = migrations.Pending.Select(migration => migration.Id).ToList(),
+                    },
+                };
+                await console.Out.WriteLineAsync(JsonSerializer.Serialize(document, Json)).ConfigureAwait(false);
+            }
+            else
+            {
+                await console.Out.WriteLineAsync($"{"driver",-34} {loaded.Provider.Driver}").ConfigureAwait(false);
+                await console.Out.WriteLineAsync($"{"database",-34} {loaded.Provider.Description}").ConfigureAwait(false);
+                foreach (var (name, value) in report.Facts)
+                {
+                    await console.Out.WriteLineAsync($"{name,-34} {Format(value)}").ConfigureAwait(false);
+                }
+
+                await console.Out.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{"migrations",-34} {migrations.Applied.Count} of {migrations.Migrations.Count} applied{(migrations.IsCurrent ? " (current)" : $", pending: {string.Join(", ", migrations.Pending.Select(migration => migration.Id))}")}")).ConfigureAwait(false);
+            }
+
+            return report["integrity_ok"] is false ? ExitCodes.DatabaseDamaged : ExitCodes.Success;
+        }, cancellationToken));
+        return status;
+    }
+
+    private static Command CreateMaintenance(CliConsole console, ConfigurationFlags flags)
+    {
+        var full = new Option<bool>("--full") { Description = "Rewrite the whole database (SQLite VACUUM, PostgreSQL VACUUM FULL); blocks writes while it runs." };
+        var timeout = new Option<string?>("--timeout") { Description = "Stop after this long (for example 30s or 5m); the database stays consistent. Default: run to the end.", HelpName = "DURATION" };
+        var maintenance = new Command("maintenance", "Reclaim free space and refresh planner statistics.") { full, timeout };
+        maintenance.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var rawTimeout = parseResult.GetValue(timeout);
+            TimeSpan? limit = null;
+            if (rawTimeout is not null)
+            {
+                if (!DurationFormat.TryParse(rawTimeout, out var parsed) || parsed <= TimeSpan.Zero)
+                {
+                    await console.Error.WriteLineAsync($"compozy: --timeout: \"{rawTimeout}\" is not a duration; allowed: a positive duration such as 30s, 5m or 1h").ConfigureAwait(false);
+                    return ExitCodes.InvalidConfiguration;
+                }
+
+                limit = parsed;
+            }
+
+            return await DataCommandRunner.RunAsync(parseResult, console, flags, async (services, loaded, token) =>
+            {
+                using var deadline = limit is { } span ? new CancellationTokenSource(span) : new CancellationTokenSource();
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, deadline.Token);
+                try
+                {
+                    var report = await services.GetRequiredService<IDatabaseMaintenance>().RunAsync(parseResult.GetValue(full), linked.Token).ConfigureAwait(false);
+                    foreach (var (name, value) in report.Facts)
+                    {
+                        await console.Out.WriteLineAsync($"{name,-26} {Format(value)}").ConfigureAwait(false);
+                    }
+
+                    return ExitCodes.Success;
+                }
+                catch (Exception exception) when (deadline.IsCancellationRequested && exception is OperationCanceledException or System.Data.Common.DbException)
+                {
+                    await console.Error.WriteLineAsync(
+                        $"compozy: maintenance stopped after {rawTimeout} (--timeout); the step in progress was rolled back and the database is consistent").ConfigureAwait(false);
+                    return ExitCodes.Failure;
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        });
+        return maintenance;
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "-",
+        bool flag => flag ? "true" : "false",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "-",
+    };
+}
