@@ -4,6 +4,7 @@ using Compozy.Data.Writes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Compozy.Data.Testing;
 
@@ -79,14 +80,25 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(kind, services, location, directory) { Settings = values };
     }
 
-    /// <summary>Registers Compozy.Data over <paramref name="settings"/> as a host would.</summary>
-    public static ServiceProvider BuildServices(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>
+    /// Registers Compozy.Data over <paramref name="settings"/> as a host would.
+    /// <paramref name="before"/> registers services first, to replace the ones the layer adds only
+    /// when missing (the filesystem probe, for example); <paramref name="logs"/> captures logging.
+    /// </summary>
+    public static ServiceProvider BuildServices(
+        IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? before = null, CapturedLogs? logs = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection()
-            .AddLogging()
-            .AddCompozyData(configuration)
-            .BuildServiceProvider();
+        var services = new ServiceCollection();
+        services.AddLogging(logging =>
+        {
+            if (logs is not null)
+            {
+                logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+            }
+        });
+        before?.Invoke(services);
+        return services.AddCompozyData(configuration).BuildServiceProvider();
     }
 
     /// <summary>
@@ -110,6 +122,12 @@ public sealed class TestDatabase : IAsyncDisposable
         await Migrations.UpAsync();
         return this;
     }
+
+    /// <summary>
+    /// Disposes the registered services (closing every connection, as a process exit would) but
+    /// keeps the database, for tests that reopen it another way. The services cannot be used after.
+    /// </summary>
+    public async Task DisposeServicesAsync() => await _services.DisposeAsync();
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -16,7 +16,7 @@ namespace Compozy.Data.Sqlite.Connections;
 public sealed class SqliteConnectionSetup
 {
     // sqlite3_db_config option (sqlite3.h): do not checkpoint and delete the WAL on close.
-    private const int NoCheckpointOnClose = 1010;
+    private const int NoCheckpointOnClose = 1006;
 
     private static readonly object Configured = new();
     private readonly SqliteConnectionFactory _connections;
@@ -86,7 +86,19 @@ public sealed class SqliteConnectionSetup
         }
 
         var wanted = mode.JournalMode == SqliteJournalMode.Wal ? "wal" : "delete";
-        var actual = Scalar<string>(connection, $"PRAGMA journal_mode = {wanted.ToUpperInvariant()};");
+        string actual;
+        try
+        {
+            actual = Scalar<string>(connection, $"PRAGMA journal_mode = {wanted.ToUpperInvariant()};");
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode is SqliteErrorCodes.Busy or SqliteErrorCodes.Locked)
+        {
+            throw new InvalidOperationException(
+                $"SQLite database {options.Path} could not be switched to journal_mode={wanted}: another process holds it open " +
+                "(SQLITE_BUSY after busy_timeout). Stop it and start again.",
+                exception);
+        }
+
         if (!string.Equals(actual, wanted, StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException(
