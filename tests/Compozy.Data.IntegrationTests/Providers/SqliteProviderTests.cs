@@ -58,28 +58,63 @@ public sealed class SqliteProviderTests
     }
 
     [Fact]
-    public async Task Concurrent_writers_all_succeed_one_at_a_time()
+    public async Task Sixty_four_concurrent_writers_and_readers_never_see_a_busy_error()
     {
         await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "concurrent_writers")).MigrateAsync();
-        var ids = Enumerable.Range(0, 64).Select(index => $"wf-{index}-{Guid.NewGuid():N}").ToList();
-
-        await Task.WhenAll(ids.Select(id => Task.Run(() => db.Writer.WriteAsync(async (context, token) =>
+        var busy = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, subscriber) =>
         {
-            // Read-then-write inside the unit: under deferred transactions this is the pattern that fails with SQLITE_BUSY.
-            var exists = await context.WorkflowStates.AnyAsync(state => state.WorkflowExecId == id, token);
-            exists.ShouldBeFalse();
-            context.WorkflowStates.Add(new WorkflowState
+            if (instrument.Name == "compozy.data.sqlite.busy")
             {
-                WorkflowExecId = id,
-                WorkflowId = "concurrency",
-                Status = ExecutionStatus.Pending,
-                CreatedAt = DateTime.UtcNow,
-                UpdatedAt = DateTime.UtcNow,
-            });
-        }))));
+                subscriber.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref busy, value));
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+
+        var readers = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            var reads = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                await using var context = await db.Contexts.CreateDbContextAsync();
+                await context.WorkflowStates.CountAsync(state => state.WorkflowId == "concurrency");
+                reads++;
+            }
+
+            return reads;
+        })).ToList();
+        var writers = Enumerable.Range(0, 64).Select(writerIndex => Task.Run(async () =>
+        {
+            for (var round = 0; round < 10; round++)
+            {
+                var id = $"wf-{writerIndex}-{round}";
+                await db.Writer.WriteAsync(async (context, token) =>
+                {
+                    // Read-then-write inside the unit: under deferred transactions this is the pattern that fails with SQLITE_BUSY.
+                    (await context.WorkflowStates.AnyAsync(state => state.WorkflowExecId == id, token)).ShouldBeFalse();
+                    context.WorkflowStates.Add(new WorkflowState
+                    {
+                        WorkflowExecId = id,
+                        WorkflowId = "concurrency",
+                        Status = ExecutionStatus.Pending,
+                        CreatedAt = DateTime.UtcNow,
+                        UpdatedAt = DateTime.UtcNow,
+                    });
+                });
+            }
+        })).ToList();
+
+        await Task.WhenAll(writers);
+        await stop.CancelAsync();
+        var reads = await Task.WhenAll(readers);
 
         await using var read = await db.Contexts.CreateDbContextAsync();
-        (await read.WorkflowStates.CountAsync(state => state.WorkflowId == "concurrency")).ShouldBe(64);
+        (await read.WorkflowStates.CountAsync(state => state.WorkflowId == "concurrency")).ShouldBe(640);
+        reads.Sum().ShouldBeGreaterThan(0);
+        Interlocked.Read(ref busy).ShouldBe(0);
     }
 
     [Fact]
