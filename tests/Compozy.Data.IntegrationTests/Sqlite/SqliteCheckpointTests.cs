@@ -78,7 +78,7 @@ public sealed class SqliteCheckpointTests
         writer.Close();
         await Should.ThrowAsync<ObjectDisposedException>(() => WriteRowsAsync(writer, count: 1, payloadBytes: 10));
         await host.DisposeAsync();
-        SqliteFiles.Count(db.Location, "SELECT count(*) FROM workflow_states").ShouldBe(20);
+        SqliteTestFiles.Count(db.Location, "SELECT count(*) FROM workflow_states").ShouldBe(20);
     }
 
     [Fact]

@@ -117,8 +117,8 @@ public sealed class SqliteProfileTests
     {
         await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "inspect_residue")).MigrateAsync();
         await db.DisposeServicesAsync();
-        SqliteFiles.WriteIntoWalOnly(db.Location, rows: 20, prefix: "kept");
-        var before = (SqliteFiles.Hash(db.Location), SqliteFiles.Hash(db.Location + "-wal"));
+        SqliteTestFiles.WriteIntoWalOnly(db.Location, rows: 20, prefix: "kept");
+        var before = (SqliteTestFiles.Hash(db.Location), SqliteTestFiles.Hash(db.Location + "-wal"));
 
         await using var services = TestDatabase.BuildServices(db.Settings);
         var report = await services.GetRequiredService<Compozy.Data.Operations.IDatabaseStatusReader>().ReadAsync("full", CancellationToken.None);
@@ -126,7 +126,7 @@ public sealed class SqliteProfileTests
 
         report["integrity"].ShouldBe("ok");
         ((long)report["wal_bytes"]!).ShouldBeGreaterThan(0);
-        (SqliteFiles.Hash(db.Location), SqliteFiles.Hash(db.Location + "-wal")).ShouldBe(before, "status only reads: no checkpoint, not even on close");
+        (SqliteTestFiles.Hash(db.Location), SqliteTestFiles.Hash(db.Location + "-wal")).ShouldBe(before, "status only reads: no checkpoint, not even on close");
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class SqliteStartupTests
     {
         await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "residue")).MigrateAsync();
         await db.DisposeServicesAsync();
-        SqliteFiles.WriteIntoWalOnly(db.Location, rows: 50, prefix: "committed");
+        SqliteTestFiles.WriteIntoWalOnly(db.Location, rows: 50, prefix: "committed");
         new FileInfo(db.Location + "-wal").Length.ShouldBeGreaterThan(0);
 
         await using var host = SqliteTestHost.Create(db.Location);
@@ -23,7 +23,7 @@ public sealed class SqliteStartupTests
         Index(lines, "startup quick_check passed").ShouldBeLessThan(Index(lines, "startup-recovery checkpoint completed"));
         Index(lines, "startup-recovery checkpoint completed").ShouldBeLessThan(Index(lines, "store initialized"));
         host.Logs.Containing("startup-recovery checkpoint completed").ShouldHaveSingleItem().ShouldContain("WAL now 0 bytes");
-        SqliteFiles.Count(db.Location, "SELECT count(*) FROM workflow_states WHERE workflow_exec_id LIKE 'committed-%'").ShouldBe(50);
+        SqliteTestFiles.Count(db.Location, "SELECT count(*) FROM workflow_states WHERE workflow_exec_id LIKE 'committed-%'").ShouldBe(50);
     }
 
     [Theory]
@@ -33,9 +33,9 @@ public sealed class SqliteStartupTests
     {
         await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "damaged")).MigrateAsync();
         await db.DisposeServicesAsync();
-        SqliteFiles.Fill(db.Location, rows: 3000, payloadBytes: 400, prefix: "fill");
-        SqliteFiles.DamageMiddlePage(db.Location);
-        var before = SqliteFiles.Hash(db.Location);
+        SqliteTestFiles.Fill(db.Location, rows: 3000, payloadBytes: 400, prefix: "fill");
+        SqliteTestFiles.DamageMiddlePage(db.Location);
+        var before = SqliteTestFiles.Hash(db.Location);
 
         await using var host = SqliteTestHost.Create(db.Location, new Dictionary<string, string?> { ["database:sqlite:integrity_check_on_startup"] = level });
         var error = await Should.ThrowAsync<DatabaseIntegrityException>(() => host.Host.StartAsync());
@@ -46,7 +46,7 @@ public sealed class SqliteStartupTests
         error.Problems.ShouldNotContain("ok");
         host.Logs.Containing("store initialized").ShouldBeEmpty();
         await host.DisposeAsync();
-        SqliteFiles.Hash(db.Location).ShouldBe(before);
+        SqliteTestFiles.Hash(db.Location).ShouldBe(before);
         (File.Exists(db.Location + "-wal") ? new FileInfo(db.Location + "-wal").Length : 0).ShouldBe(0, "nothing was written, not even to a WAL");
     }
 

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 
-namespace Compozy.Data.IntegrationTests.Sqlite;
+namespace Compozy.Data.Testing;
 
 /// <summary>Raw file operations that put a SQLite database into the states a crash or a bad disk leaves.</summary>
-internal static class SqliteFiles
+public static class SqliteTestFiles
 {
     // sqlite3_db_config option: do not checkpoint and delete the WAL when the connection closes.
     private const int NoCheckpointOnClose = 1006;
