@@ -59,6 +59,7 @@ public static class CompozyDataServiceCollectionExtensions
         services.AddPooledDbContextFactory<CompozyDbContext>(
             (serviceProvider, builder) => serviceProvider.GetRequiredService<IDbContextOptionsConfigurer>().ConfigureReadContext(builder));
         services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<Compozy.Data.Errors.DbErrorTranslator>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService(serviceProvider => serviceProvider.GetRequiredService<DatabaseInitializer>());
         services.AddHealthChecks().AddCheck<DatabaseReadinessHealthCheck>(

@@ -1,5 +1,7 @@
+using Compozy.Data.Errors;
 using Compozy.Data.Operations;
 using Compozy.Data.Postgres.Configuration;
+using Compozy.Data.Postgres.Errors;
 using Compozy.Data.Postgres.Operations;
 using Compozy.Data.Postgres.Writes;
 using Compozy.Data.Providers;
@@ -28,6 +30,7 @@ internal sealed class ConfiguredPostgresProvider(PostgresOptions options) : ICon
         services.AddSingleton<PostgresDatabaseWriter>();
         services.AddSingleton<IDatabaseWriter>(provider => provider.GetRequiredService<PostgresDatabaseWriter>());
         services.AddSingleton<IDatabaseStatusReader, PostgresStatusReader>();
+        services.AddSingleton<IDbErrorClassifier, PostgresErrorClassifier>();
         services.AddSingleton<IDatabaseMaintenance, PostgresMaintenance>();
     }
 }

@@ -1,9 +1,11 @@
+using Compozy.Data.Errors;
 using Compozy.Data.Operations;
 using Compozy.Data.Providers;
 using Compozy.Data.Sqlite.Checkpoints;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
 using Compozy.Data.Sqlite.Diagnostics;
+using Compozy.Data.Sqlite.Errors;
 using Compozy.Data.Sqlite.FileSystem;
 using Compozy.Data.Sqlite.Operations;
 using Compozy.Data.Sqlite.Startup;
@@ -32,6 +34,7 @@ internal sealed class ConfiguredSqliteProvider(SqliteOptions options) : IConfigu
         services.TryAddSingleton<IFileSystemProbe, StatFsFileSystemProbe>();
         services.AddSingleton<SqliteMetrics>();
         services.AddSingleton<SqliteBusyCounter>();
+        services.AddSingleton<IDbErrorClassifier, SqliteErrorClassifier>();
         services.AddSingleton<SqliteConnectionFactory>();
         services.AddSingleton<SqliteConnectionSetup>();
         services.AddSingleton<SqliteDbContextOptionsConfigurer>();

@@ -73,6 +73,9 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
             IntegrityCheckOnStartup = Enum.Parse<IntegrityCheckLevel>(reader.Read<string>(SqliteConfigurationKeys.IntegrityCheckOnStartup) ?? "QUICK", ignoreCase: true),
             MaintenanceOnShutdown = reader.Read<bool>(SqliteConfigurationKeys.MaintenanceOnShutdown),
             ShutdownTimeout = reader.Read<TimeSpan>(SqliteConfigurationKeys.ShutdownTimeout),
+            GroupCommit = reader.Read<bool>(SqliteConfigurationKeys.GroupCommit),
+            GroupCommitMaxBatch = reader.Read<int>(SqliteConfigurationKeys.GroupCommitMaxBatch),
+            WriterQueueCapacity = reader.Read<int>(SqliteConfigurationKeys.WriterQueueCapacity),
             AllowNetworkFilesystem = reader.Read<bool>(SqliteConfigurationKeys.AllowNetworkFilesystem),
         });
     }

@@ -6,6 +6,7 @@ using Compozy.Data.Sqlite.Connections;
 using Compozy.Data.Sqlite.Diagnostics;
 using Compozy.Data.Sqlite.Migrations;
 using Compozy.Data.Sqlite.Model;
+using Compozy.Data.Sqlite.Writes;
 using Compozy.Data.Writes;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -43,7 +44,9 @@ internal sealed class SqliteDbContextOptionsConfigurer(SqliteConnectionFactory c
     }
 
     private static void ConfigureSqlite(Microsoft.EntityFrameworkCore.Infrastructure.SqliteDbContextOptionsBuilder sqlite) =>
-        sqlite.MigrationsAssembly(SqliteMigrationsAssembly.Name).MigrationsHistoryTable(MigrationHistory.TableName);
+        sqlite.MigrationsAssembly(SqliteMigrationsAssembly.Name)
+            .MigrationsHistoryTable(MigrationHistory.TableName)
+            .ExecutionStrategy(dependencies => new SqliteBusyRetryingStrategy(dependencies));
 
     private static void ConfigureCommon(DbContextOptionsBuilder builder)
     {

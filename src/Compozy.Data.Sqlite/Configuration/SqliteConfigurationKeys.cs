@@ -174,11 +174,42 @@ public static class SqliteConfigurationKeys
         Description = "Opt-in for a database on a network filesystem (NFS, SMB, FUSE...): runs in journal_mode DELETE with locking_mode EXCLUSIVE, one connection for everything, instead of refusing to start.",
     };
 
+    /// <summary><c>database.sqlite.group_commit</c>.</summary>
+    public static ConfigurationKey GroupCommit { get; } = new()
+    {
+        Path = "database.sqlite.group_commit",
+        EnvironmentVariable = "DB_SQLITE_GROUP_COMMIT",
+        Type = ConfigurationValueType.Boolean,
+        Default = "true",
+        Description = "Commit concurrent writes together: one transaction (one fsync) per batch, a savepoint per write so a failing write rolls back alone. Each caller returns only after its batch committed.",
+    };
+
+    /// <summary><c>database.sqlite.group_commit_max_batch</c>.</summary>
+    public static ConfigurationKey GroupCommitMaxBatch { get; } = new()
+    {
+        Path = "database.sqlite.group_commit_max_batch",
+        EnvironmentVariable = "DB_SQLITE_GROUP_COMMIT_MAX_BATCH",
+        Type = ConfigurationValueType.WholeNumber(1, 10_000),
+        Default = "256",
+        Description = "Most writes committed in one batch.",
+    };
+
+    /// <summary><c>database.sqlite.writer_queue_capacity</c>.</summary>
+    public static ConfigurationKey WriterQueueCapacity { get; } = new()
+    {
+        Path = "database.sqlite.writer_queue_capacity",
+        EnvironmentVariable = "DB_SQLITE_WRITER_QUEUE_CAPACITY",
+        Type = ConfigurationValueType.WholeNumber(1, 1_000_000),
+        Default = "4096",
+        Description = "Writes that may wait for the writer; beyond it callers wait to enqueue (back-pressure).",
+    };
+
     /// <summary>Every SQLite key.</summary>
     public static IReadOnlyList<ConfigurationKey> All { get; } =
     [
         Path, JournalMode, Synchronous, BusyTimeout, JournalSizeLimit, CacheSize, MmapSize, ForeignKeys,
         WalCheckpointInterval, WalCheckpointTruncateThreshold, IntegrityCheckOnStartup, MaintenanceOnShutdown,
-        ShutdownTimeout, AllowUnsafeSynchronous, AllowUnsafeForeignKeys, AllowNetworkFilesystem,
+        ShutdownTimeout, GroupCommit, GroupCommitMaxBatch, WriterQueueCapacity,
+        AllowUnsafeSynchronous, AllowUnsafeForeignKeys, AllowNetworkFilesystem,
     ];
 }

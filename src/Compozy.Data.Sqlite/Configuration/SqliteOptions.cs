@@ -45,6 +45,15 @@ public sealed class SqliteOptions
     /// <summary>Bound on shutdown maintenance and the final checkpoint.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Whether concurrent writes are committed in batches.</summary>
+    public bool GroupCommit { get; init; } = true;
+
+    /// <summary>Most writes in one batch.</summary>
+    public int GroupCommitMaxBatch { get; init; } = 256;
+
+    /// <summary>Most writes waiting for the writer.</summary>
+    public int WriterQueueCapacity { get; init; } = 4096;
+
     /// <summary>Whether a network filesystem is accepted (in DELETE + EXCLUSIVE mode).</summary>
     public bool AllowNetworkFilesystem { get; init; }
 }

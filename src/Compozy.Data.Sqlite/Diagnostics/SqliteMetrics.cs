@@ -15,6 +15,7 @@ public sealed class SqliteMetrics
     private readonly Counter<long> _checkpointPages;
     private readonly Counter<long> _busyErrors;
     private readonly Histogram<double> _writerWait;
+    private readonly Histogram<long> _batchSize;
     private int _writerQueueLength;
     private Func<long>? _walSize;
 
@@ -27,7 +28,8 @@ public sealed class SqliteMetrics
         _checkpointDuration = m.CreateHistogram<double>("compozy.data.sqlite.checkpoint.duration", "ms", "Duration of each checkpoint.");
         _checkpointPages = m.CreateCounter<long>("compozy.data.sqlite.checkpoint.pages", "{page}", "Pages copied from the WAL into the database file.");
         _busyErrors = m.CreateCounter<long>("compozy.data.sqlite.busy", "{error}", "SQLITE_BUSY or SQLITE_LOCKED errors that reached the layer (a lock held past busy_timeout).");
-        _writerWait = m.CreateHistogram<double>("compozy.data.sqlite.writer.wait", "ms", "Time a write waited for its turn on the writer connection.");
+        _writerWait = m.CreateHistogram<double>("compozy.data.sqlite.writer.wait", "ms", "Time a write waited in the writer's queue before it ran.");
+        _batchSize = m.CreateHistogram<long>("compozy.data.sqlite.writer.batch_size", "{write}", "Writes committed together in one transaction (group commit).");
         m.CreateObservableGauge("compozy.data.sqlite.writer.queue_length", () => Volatile.Read(ref _writerQueueLength), "{write}", "Writes waiting for the writer connection.");
         m.CreateObservableGauge("compozy.data.sqlite.wal.size", () => _walSize?.Invoke() ?? 0L, "By", "Size of the -wal file.");
     }
@@ -49,6 +51,9 @@ public sealed class SqliteMetrics
 
     /// <summary>Records a busy or locked error.</summary>
     public void RecordBusy() => _busyErrors.Add(1);
+
+    /// <summary>Records a committed batch of <paramref name="writes"/> writes.</summary>
+    public void RecordBatch(int writes) => _batchSize.Record(writes);
 
     /// <summary>A write started waiting for its turn.</summary>
     public void WriterQueued() => Interlocked.Increment(ref _writerQueueLength);

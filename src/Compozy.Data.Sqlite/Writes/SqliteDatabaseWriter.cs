@@ -1,12 +1,14 @@
 using System.Diagnostics;
+using System.Threading.Channels;
+using Compozy.Data.Configuration;
 using Compozy.Data.Persistence;
+using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
 using Compozy.Data.Sqlite.Diagnostics;
 using Compozy.Data.Writes;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Compozy.Data.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,111 +16,123 @@ namespace Compozy.Data.Sqlite.Writes;
 
 /// <summary>
 /// The single SQLite writer: one connection, opened on first use and kept open for the host's
-/// life, on which every write, checkpoint and maintenance step runs in turn. Writes run inside
-/// <c>BEGIN IMMEDIATE</c>.
+/// life, and one loop that runs every write, checkpoint and maintenance step on it in turn.
 /// </summary>
 /// <remarks>
-/// One writer connection means writers never contend for SQLite's write lock inside this process
-/// (no <c>SQLITE_BUSY</c>, no read-to-write upgrade failures), and it is the only connection that
-/// commits or checkpoints, which keeps clear of the WAL-reset bug of SQLite 3.50.4 that needs two
-/// connections writing or checkpointing at once. Keeping it open also keeps an in-memory
-/// database alive and stops read connections from being the last to close.
+/// <para>Writes are queued. With group commit (the default) the loop takes the writes waiting
+/// and commits them together: one <c>BEGIN IMMEDIATE</c> transaction and one fsync per batch, a
+/// savepoint per write so a write that throws rolls back alone, and every caller answered only
+/// after its batch's <c>COMMIT</c> returned. Without group commit each write is its own
+/// transaction. The queue is bounded: when it is full, callers wait to enqueue.</para>
+/// <para>One writer connection means writers never contend for SQLite's write lock inside this
+/// process (no <c>SQLITE_BUSY</c>, no read-to-write upgrade failures), and it is the only
+/// connection that commits or checkpoints, which keeps clear of the WAL-reset bug of SQLite
+/// 3.50.4 that needs two connections writing or checkpointing at once. A second process on the
+/// same file takes turns with this one through <see cref="SqliteWriterLock"/>.</para>
+/// <para>A write must not start another write from inside its delegate: it would wait for
+/// itself. That is refused with <see cref="InvalidOperationException"/>.</para>
 /// </remarks>
-public sealed class SqliteDatabaseWriter(
-    SqliteConnectionFactory connections,
-    SqliteConnectionSetup setup,
-    SqliteMetrics metrics,
-    SqliteBusyCounter busyCounter,
-    IOptions<CompozyDataOptions> dataOptions,
-    ILoggerFactory loggerFactory) : IDatabaseWriter, IAsyncDisposable, IDisposable
+public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
-    private readonly SemaphoreSlim _turn = new(1, 1);
-    private readonly SqliteWriterLock _processLock = new(connections.Options.IsInMemory ? null : connections.Options.Path);
+    private readonly SqliteConnectionFactory _connections;
+    private readonly SqliteConnectionSetup _setup;
+    private readonly SqliteMetrics _metrics;
+    private readonly SqliteBusyCounter _busyCounter;
+    private readonly IOptions<CompozyDataOptions> _dataOptions;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger<SqliteDatabaseWriter> _logger;
+    private readonly Channel<WriterItem> _queue;
+    private readonly SqliteWriterLock _processLock;
+    private readonly AsyncLocal<bool> _insideWriter = new();
+    private readonly Lock _startGate = new();
+    private Task? _loop;
+    private WriterItem? _deferred;
     private SqliteConnection? _connection;
     private PooledDbContextFactory<CompozyDbContext>? _contexts;
     private int _closed;
-    private bool _fileReady;
+
+    /// <summary>Creates the writer; nothing is opened until the first write.</summary>
+    public SqliteDatabaseWriter(
+        SqliteConnectionFactory connections,
+        SqliteConnectionSetup setup,
+        SqliteMetrics metrics,
+        SqliteBusyCounter busyCounter,
+        IOptions<CompozyDataOptions> dataOptions,
+        ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _connections = connections;
+        _setup = setup;
+        _metrics = metrics;
+        _busyCounter = busyCounter;
+        _dataOptions = dataOptions;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<SqliteDatabaseWriter>();
+        _queue = Channel.CreateBounded<WriterItem>(new BoundedChannelOptions(connections.Options.WriterQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _processLock = new SqliteWriterLock(connections.Options.IsInMemory ? null : connections.Options.Path);
+    }
 
     /// <summary>Whether the writer connection is open.</summary>
     public bool IsOpen => _connection is not null && Volatile.Read(ref _closed) == 0;
+
+    private SqliteOptions Options => _connections.Options;
+
+    private int MaxBatch => Options.GroupCommit ? Options.GroupCommitMaxBatch : 1;
+
+    /// <summary>How long a migration or maintenance job waits for another process's writer.</summary>
+    private TimeSpan LongTurnWait => _dataOptions.Value.Database.MigrationTimeout > Options.BusyTimeout
+        ? _dataOptions.Value.Database.MigrationTimeout
+        : Options.BusyTimeout;
 
     /// <inheritdoc />
     public async Task<T> WriteAsync<T>(Func<CompozyDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await EnterAsync(connections.Options.BusyTimeout, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var context = EnsureOpen().CreateDbContext();
-            await using (context.ConfigureAwait(false))
-            {
-                // deferred: false issues BEGIN IMMEDIATE: the write lock is taken up front, so a
-                // transaction that reads first can never fail to upgrade to a write.
-                var transaction = _connection!.BeginTransaction(deferred: false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    await context.Database.UseTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
-                    var result = await work(context, cancellationToken).ConfigureAwait(false);
-                    await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return result;
-                }
-            }
-        }
-        catch (SqliteException exception)
-        {
-            busyCounter.Count(exception);
-            throw;
-        }
-        finally
-        {
-            Exit();
-        }
+        var unit = new UnitOfWork<T>(work, cancellationToken);
+        await EnqueueAsync(unit, cancellationToken).ConfigureAwait(false);
+        return await unit.Task.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<T> RunExclusiveAsync<T>(Func<CompozyDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    public Task<T> RunExclusiveAsync<T>(Func<CompozyDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await EnterAsync(LongTurnWait, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var context = EnsureOpen().CreateDbContext();
-            await using (context.ConfigureAwait(false))
+        return RunOnConnectionAsync(
+            async (_, token) =>
             {
-                return await work(context, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            Exit();
-        }
+                var context = _contexts!.CreateDbContext();
+                await using (context.ConfigureAwait(false))
+                {
+                    return await work(context, token).ConfigureAwait(false);
+                }
+            },
+            cancellationToken);
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> on the writer's own connection while no write runs: for
-    /// checkpoints and maintenance, which must run on the one connection that writes.
+    /// Runs <paramref name="work"/> on the writer's own connection, outside any transaction, while
+    /// no write runs: for checkpoints and maintenance, which must run on the one connection that
+    /// writes.
     /// </summary>
     public async Task<T> RunOnConnectionAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await EnterAsync(LongTurnWait, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            EnsureOpen();
-            return await work(_connection!, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Exit();
-        }
+        var job = new ExclusiveJob<T>(work, cancellationToken);
+        await EnqueueAsync(job, cancellationToken).ConfigureAwait(false);
+        return await job.Task.ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Closes the writer: idle read connections first, so that only the writer can be the last
-    /// connection of the file. Waits briefly for a write in progress, then closes regardless.
-    /// Later writes fail with <see cref="ObjectDisposedException"/>. Closing twice does nothing.
+    /// Closes the writer: lets queued work finish (up to a few seconds), fails what is left with
+    /// <see cref="ObjectDisposedException"/>, then closes idle read connections and the writer
+    /// connection, so that only the writer can be the last connection of the file. Closing
+    /// twice does nothing.
     /// </summary>
     public void Close()
     {
@@ -127,40 +141,49 @@ public sealed class SqliteDatabaseWriter(
             return;
         }
 
-        var hasTurn = _turn.Wait(CloseWait);
-        try
+        _queue.Writer.TryComplete();
+        Task? loop;
+        lock (_startGate)
         {
-            if (_connection is not null)
-            {
-                using (var readers = new SqliteConnection(connections.ReaderConnectionString))
-                {
-                    SqliteConnection.ClearPool(readers);
-                }
+            loop = _loop;
+        }
 
-                // Closing the last connection checkpoints; that must not overlap another process's write.
-                var hasProcessLock = TryTakeProcessLockForClose();
-                try
-                {
-                    _connection.Dispose();
-                    _connection = null;
-                }
-                finally
-                {
-                    if (hasProcessLock)
-                    {
-                        _processLock.Release();
-                    }
-                }
-            }
-        }
-        finally
+        if (loop is not null && !loop.Wait(CloseWait))
         {
-            _processLock.Dispose();
-            if (hasTurn)
+            LogCloseTimedOut(CloseWait.TotalSeconds);
+        }
+
+        var closed = new ObjectDisposedException(nameof(SqliteDatabaseWriter), "the SQLite writer is closed");
+        _deferred?.Fail(closed);
+        while (_queue.Reader.TryRead(out var left))
+        {
+            left.Fail(closed);
+        }
+
+        if (_connection is not null)
+        {
+            using (var readers = new SqliteConnection(_connections.ReaderConnectionString))
             {
-                _turn.Release();
+                SqliteConnection.ClearPool(readers);
+            }
+
+            // Closing the last connection checkpoints; that must not overlap another process's write.
+            var hasProcessLock = TryTakeProcessLockForClose();
+            try
+            {
+                _connection.Dispose();
+                _connection = null;
+            }
+            finally
+            {
+                if (hasProcessLock)
+                {
+                    _processLock.Release();
+                }
             }
         }
+
+        _processLock.Dispose();
     }
 
     /// <inheritdoc />
@@ -173,53 +196,289 @@ public sealed class SqliteDatabaseWriter(
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>How long a migration or maintenance turn waits for another process's writer.</summary>
-    private TimeSpan LongTurnWait => dataOptions.Value.Database.MigrationTimeout > connections.Options.BusyTimeout
-        ? dataOptions.Value.Database.MigrationTimeout
-        : connections.Options.BusyTimeout;
-
-    private async Task EnterAsync(TimeSpan processLockWait, CancellationToken cancellationToken)
+    private async Task EnqueueAsync(WriterItem item, CancellationToken cancellationToken)
     {
+        if (_insideWriter.Value)
+        {
+            throw new InvalidOperationException(
+                "a write was started from inside another write's delegate; it would wait for itself. Do all of it in one write.");
+        }
+
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) == 1, this);
-        metrics.WriterQueued();
-        var waited = Stopwatch.StartNew();
+        EnsureLoop();
+        _metrics.WriterQueued();
         try
         {
-            await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (ChannelClosedException)
         {
-            metrics.WriterDequeued(waited.Elapsed);
+            _metrics.WriterDequeued(TimeSpan.Zero);
+            throw new ObjectDisposedException(nameof(SqliteDatabaseWriter), "the SQLite writer is closed");
         }
-
-        if (Volatile.Read(ref _closed) == 1)
+        catch (OperationCanceledException)
         {
-            _turn.Release();
-            throw new ObjectDisposedException(nameof(SqliteDatabaseWriter));
-        }
-
-        try
-        {
-            if (!_fileReady)
-            {
-                // The lock file lives beside the database: its directory must exist (private) first.
-                connections.EnsureDatabaseFile();
-                _fileReady = true;
-            }
-
-            await _processLock.AcquireAsync(processLockWait, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            _turn.Release();
+            _metrics.WriterDequeued(TimeSpan.Zero);
             throw;
         }
     }
 
-    private void Exit()
+    private void EnsureLoop()
     {
-        _processLock.Release();
-        _turn.Release();
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        lock (_startGate)
+        {
+            _loop ??= Task.Factory.StartNew(LoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        var reader = _queue.Reader;
+        while (true)
+        {
+            WriterItem first;
+            if (_deferred is { } deferred)
+            {
+                (first, _deferred) = (deferred, null);
+            }
+            else if (!await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+            else if (!reader.TryRead(out first!))
+            {
+                continue;
+            }
+
+            Dequeued(first);
+            if (first is IExclusiveJob)
+            {
+                await RunExclusiveJobAsync(first).ConfigureAwait(false);
+                continue;
+            }
+
+            var batch = new List<UnitOfWork> { (UnitOfWork)first };
+            while (batch.Count < MaxBatch && reader.TryRead(out var next))
+            {
+                Dequeued(next);
+                if (next.IsExclusive)
+                {
+                    _deferred = next;
+                    break;
+                }
+
+                batch.Add((UnitOfWork)next);
+            }
+
+            await RunBatchAsync(batch).ConfigureAwait(false);
+        }
+    }
+
+    private void Dequeued(WriterItem item) =>
+        _metrics.WriterDequeued(Stopwatch.GetElapsedTime(item.EnqueuedAt));
+
+    private async Task RunExclusiveJobAsync(WriterItem item)
+    {
+        if (item.CancellationToken.IsCancellationRequested)
+        {
+            item.Cancel();
+            return;
+        }
+
+        try
+        {
+            await PrepareAsync(LongTurnWait, item.CancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            item.Fail(exception);
+            return;
+        }
+
+        try
+        {
+            _insideWriter.Value = true;
+            await ((IExclusiveJob)item).RunAsync(_connection!).ConfigureAwait(false);
+        }
+        finally
+        {
+            _insideWriter.Value = false;
+            _processLock.Release();
+        }
+    }
+
+    private async Task RunBatchAsync(List<UnitOfWork> batch)
+    {
+        var live = batch.Where(unit =>
+        {
+            if (!unit.CancellationToken.IsCancellationRequested)
+            {
+                return true;
+            }
+
+            unit.Cancel();
+            return false;
+        }).ToList();
+        if (live.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await PrepareAsync(Options.BusyTimeout, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            live.ForEach(unit => unit.Fail(exception));
+            return;
+        }
+
+        try
+        {
+            var strategyContext = _contexts!.CreateDbContext();
+            await using (strategyContext.ConfigureAwait(false))
+            {
+                var outcomes = await strategyContext.Database.CreateExecutionStrategy()
+                    .ExecuteAsync(live, (_, units, _) => CommitBatchAsync(units), verifySucceeded: null)
+                    .ConfigureAwait(false);
+                _metrics.RecordBatch(live.Count);
+                for (var index = 0; index < live.Count; index++)
+                {
+                    if (outcomes[index].Failure is { } failure)
+                    {
+                        if (failure is OperationCanceledException && live[index].CancellationToken.IsCancellationRequested)
+                        {
+                            live[index].Cancel();
+                        }
+                        else
+                        {
+                            live[index].Fail(failure);
+                        }
+                    }
+                    else
+                    {
+                        live[index].Complete(outcomes[index].Result);
+                    }
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            // BEGIN or COMMIT failed, or a write broke the whole transaction: nothing of the batch
+            // was committed, so every caller in it gets the failure.
+            if (exception is SqliteException sqlite)
+            {
+                _busyCounter.Count(sqlite);
+            }
+
+            live.ForEach(unit => unit.Fail(exception));
+        }
+        finally
+        {
+            _processLock.Release();
+        }
+    }
+
+    private async Task<(object? Result, Exception? Failure)[]> CommitBatchAsync(List<UnitOfWork> units)
+    {
+        var outcomes = new (object? Result, Exception? Failure)[units.Count];
+
+        // deferred: false issues BEGIN IMMEDIATE: the write lock is taken up front, so a write that
+        // reads first can never fail to upgrade to a write.
+        var transaction = _connection!.BeginTransaction(deferred: false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            for (var index = 0; index < units.Count; index++)
+            {
+                var unit = units[index];
+                var savepoint = $"unit_{index}";
+                await transaction.SaveAsync(savepoint).ConfigureAwait(false);
+                try
+                {
+                    _insideWriter.Value = true;
+                    var context = _contexts!.CreateDbContext();
+                    await using (context.ConfigureAwait(false))
+                    {
+                        await context.Database.UseTransactionAsync(transaction).ConfigureAwait(false);
+                        var result = await unit.RunAsync(context).ConfigureAwait(false);
+                        await context.SaveChangesAsync(unit.CancellationToken).ConfigureAwait(false);
+                        outcomes[index] = (result, null);
+                    }
+
+                    await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not SqliteException { SqliteErrorCode: SqliteErrorCodes.Busy or SqliteErrorCodes.Locked })
+                {
+                    outcomes[index] = (null, exception);
+
+                    // Some errors (disk full, I/O) end the whole transaction; then the savepoint is
+                    // gone, rolling back to it throws, and every caller of the batch fails.
+                    await transaction.RollbackAsync(savepoint).ConfigureAwait(false);
+                    await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _insideWriter.Value = false;
+                }
+            }
+
+            await transaction.CommitAsync().ConfigureAwait(false);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Opens the writer connection on first use and takes the cross-process writer lock.</summary>
+    private async Task PrepareAsync(TimeSpan processLockWait, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) == 1 && _connection is null, this);
+        if (_contexts is null)
+        {
+            // The lock file lives beside the database: its directory must exist (private) first.
+            _connections.EnsureDatabaseFile();
+        }
+
+        await _processLock.AcquireAsync(processLockWait, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            EnsureOpen();
+        }
+        catch
+        {
+            _processLock.Release();
+            throw;
+        }
+    }
+
+    private void EnsureOpen()
+    {
+        if (_contexts is not null)
+        {
+            return;
+        }
+
+        var connection = new SqliteConnection(_connections.WriterConnectionString);
+        try
+        {
+            connection.Open();
+            _setup.Apply(connection, SqliteConnectionRole.Writer);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        _connection = connection;
+        _metrics.ObserveWalSize(() => _connections.WalSize);
+        _contexts = new PooledDbContextFactory<CompozyDbContext>(
+            SqliteDbContextOptionsConfigurer.CreateWriterOptions(connection, _loggerFactory, _busyCounter));
     }
 
     private bool TryTakeProcessLockForClose()
@@ -235,29 +494,6 @@ public sealed class SqliteDatabaseWriter(
         }
     }
 
-    private PooledDbContextFactory<CompozyDbContext> EnsureOpen()
-    {
-        if (_contexts is not null)
-        {
-            return _contexts;
-        }
-
-        var connection = new SqliteConnection(connections.WriterConnectionString);
-        try
-        {
-            connection.Open();
-            setup.Apply(connection, SqliteConnectionRole.Writer);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-
-        _connection = connection;
-        metrics.ObserveWalSize(() => connections.WalSize);
-        _contexts = new PooledDbContextFactory<CompozyDbContext>(
-            SqliteDbContextOptionsConfigurer.CreateWriterOptions(connection, loggerFactory, busyCounter));
-        return _contexts;
-    }
+    [LoggerMessage(EventId = 3040, Level = LogLevel.Warning, Message = "the SQLite writer did not finish its queued work within {Seconds:F0} s of closing; what was left fails with ObjectDisposedException")]
+    private partial void LogCloseTimedOut(double seconds);
 }

@@ -1,0 +1,40 @@
+using Microsoft.Data.Sqlite;
+
+namespace Compozy.Data.Sqlite.Writes;
+
+/// <summary>Work that needs the writer connection to itself, outside any transaction (migrations, checkpoints, maintenance).</summary>
+internal sealed class ExclusiveJob<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    : WriterItem(cancellationToken), IExclusiveJob
+{
+    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<T> Task => _completion.Task;
+
+    public override bool IsExclusive => true;
+
+    public async Task RunAsync(SqliteConnection connection)
+    {
+        try
+        {
+            _completion.TrySetResult(await work(connection, CancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            Cancel();
+        }
+        catch (Exception exception)
+        {
+            Fail(exception);
+        }
+    }
+
+    public override void Fail(Exception exception) => _completion.TrySetException(exception);
+
+    public override void Cancel() => _completion.TrySetCanceled(CancellationToken);
+}
+
+/// <summary>The non-generic face of <see cref="ExclusiveJob{T}"/> the writer loop runs.</summary>
+internal interface IExclusiveJob
+{
+    Task RunAsync(SqliteConnection connection);
+}

@@ -1,0 +1,24 @@
+using Compozy.Data.Sqlite.Connections;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Compozy.Data.Sqlite.Writes;
+
+/// <summary>
+/// Retries an operation that failed because another process held a lock past busy_timeout
+/// (SQLITE_BUSY or SQLITE_LOCKED), with EF's exponential backoff and jitter. Nothing else is
+/// retried: constraint errors, full disks and damage are not transient.
+/// </summary>
+public sealed class SqliteBusyRetryingStrategy(ExecutionStrategyDependencies dependencies)
+    : ExecutionStrategy(dependencies, MaxRetries, MaxDelay)
+{
+    /// <summary>Retries after the first attempt.</summary>
+    public const int MaxRetries = 5;
+
+    /// <summary>Longest pause between attempts.</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(2);
+
+    /// <inheritdoc />
+    protected override bool ShouldRetryOn(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: SqliteErrorCodes.Busy or SqliteErrorCodes.Locked };
+}

@@ -1,0 +1,44 @@
+namespace Compozy.Data.Errors;
+
+/// <summary>
+/// A database operation failed. <see cref="Exception.Message"/> is written for the person who
+/// can act on it (what failed and what to do); the provider's own exception, with its code and
+/// text, is the <see cref="Exception.InnerException"/> and is logged by the layer.
+/// </summary>
+public sealed class CompozyDataException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public CompozyDataException(DbErrorKind kind, string message, Exception? innerException = null, string? constraint = null)
+        : base(message, innerException)
+    {
+        Kind = kind;
+        Constraint = constraint;
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public CompozyDataException()
+        : this(DbErrorKind.Unknown, "a database operation failed")
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public CompozyDataException(string message)
+        : this(DbErrorKind.Unknown, message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public CompozyDataException(string message, Exception innerException)
+        : this(DbErrorKind.Unknown, message, innerException)
+    {
+    }
+
+    /// <summary>What went wrong.</summary>
+    public DbErrorKind Kind { get; }
+
+    /// <summary>The constraint or index involved, when known.</summary>
+    public string? Constraint { get; }
+
+    /// <summary>Whether retrying the same operation later may succeed.</summary>
+    public bool IsTransient => Kind is DbErrorKind.Busy or DbErrorKind.ConnectionFailed or DbErrorKind.Timeout;
+}

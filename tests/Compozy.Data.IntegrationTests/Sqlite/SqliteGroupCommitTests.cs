@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Compozy.Data.Entities;
+using Compozy.Data.Sqlite.Writes;
+using Compozy.Data.Testing;
+using Compozy.Data.Writes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Compozy.Data.IntegrationTests.Sqlite;
+
+public sealed class SqliteGroupCommitTests
+{
+    [Fact]
+    public async Task Writes_queued_behind_a_busy_writer_commit_together_and_a_failing_one_rolls_back_alone()
+    {
+        await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "group_commit")).MigrateAsync();
+        using var batches = new BatchSizes();
+        var writer = db.Services.GetRequiredService<SqliteDatabaseWriter>();
+        var gate = new TaskCompletionSource();
+        var holding = writer.RunOnConnectionAsync(async (_, _) =>
+        {
+            await gate.Task;
+            return true;
+        });
+
+        var writes = Enumerable.Range(0, 20).Select(index => db.Writer.WriteAsync(async (context, _) =>
+        {
+            context.WorkflowStates.Add(Workflow($"batched-{index}"));
+            await Task.CompletedTask;
+            if (index == 7)
+            {
+                throw new InvalidOperationException("unit 7 fails after adding its row");
+            }
+        })).ToList();
+        await WaitUntilAsync(() => writes.All(write => !write.IsCompleted));
+        gate.SetResult();
+        await holding;
+
+        (await Should.ThrowAsync<InvalidOperationException>(() => writes[7])).Message.ShouldContain("unit 7");
+        await Task.WhenAll(writes.Where((_, index) => index != 7));
+        batches.Sizes.ShouldContain(size => size >= 10, $"batch sizes: {string.Join(",", batches.Sizes)}");
+        await using var read = await db.Contexts.CreateDbContextAsync();
+        var stored = await read.WorkflowStates.Select(state => state.WorkflowExecId).ToListAsync();
+        stored.Count.ShouldBe(19);
+        stored.ShouldNotContain("batched-7");
+    }
+
+    [Fact]
+    public async Task Every_caller_is_answered_after_its_batch_committed()
+    {
+        await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "after_commit")).MigrateAsync();
+        var missing = new ConcurrentBag<string>();
+
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(index => Task.Run(async () =>
+        {
+            var id = $"visible-{index}";
+            await db.Writer.WriteAsync(async (context, _) =>
+            {
+                context.WorkflowStates.Add(Workflow(id));
+                await Task.CompletedTask;
+            });
+
+            // A separate connection sees only committed data.
+            if (SqliteTestFiles.Count(db.Location, $"SELECT count(*) FROM workflow_states WHERE workflow_exec_id = '{id}'") != 1)
+            {
+                missing.Add(id);
+            }
+        })));
+
+        missing.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_full_queue_makes_callers_wait_and_a_waiting_or_queued_write_can_be_cancelled_without_running()
+    {
+        await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "backpressure", new Dictionary<string, string?>
+        {
+            ["database:sqlite:writer_queue_capacity"] = "1",
+        })).MigrateAsync();
+        var writer = db.Services.GetRequiredService<SqliteDatabaseWriter>();
+        var gate = new TaskCompletionSource();
+        var holding = writer.RunOnConnectionAsync(async (_, _) =>
+        {
+            await gate.Task;
+            return true;
+        });
+        await WaitUntilAsync(() => !holding.IsCompleted);
+        var ran = new ConcurrentBag<string>();
+
+        using var queuedCancel = new CancellationTokenSource();
+        var queued = db.Writer.WriteAsync(Recording("queued", ran), queuedCancel.Token);
+        using var waitingCancel = new CancellationTokenSource();
+        var waiting = db.Writer.WriteAsync(Recording("waiting", ran), waitingCancel.Token);
+        await Task.Delay(100);
+        waiting.IsCompleted.ShouldBeFalse("the queue holds one write; the second waits to enqueue");
+
+        await waitingCancel.CancelAsync();
+        await queuedCancel.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(() => waiting);
+        gate.SetResult();
+        await holding;
+        await Should.ThrowAsync<OperationCanceledException>(() => queued);
+
+        await db.Writer.WriteAsync(Recording("after", ran));
+        ran.ShouldBe(["after"]);
+    }
+
+    [Fact]
+    public async Task A_write_started_inside_another_write_is_refused_instead_of_deadlocking()
+    {
+        await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "nested")).MigrateAsync();
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => db.Writer.WriteAsync(async (_, token) =>
+            await db.Writer.WriteAsync((_, _) => Task.FromResult(true), token)));
+
+        error.Message.ShouldContain("from inside another write");
+    }
+
+    [Fact]
+    public async Task Without_group_commit_every_write_is_its_own_transaction()
+    {
+        await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "no_group_commit", new Dictionary<string, string?>
+        {
+            ["database:sqlite:group_commit"] = "false",
+        })).MigrateAsync();
+        using var batches = new BatchSizes();
+
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(index => db.Writer.WriteAsync(async (context, _) =>
+        {
+            context.WorkflowStates.Add(Workflow($"single-{index}"));
+            await Task.CompletedTask;
+        })));
+
+        batches.Sizes.Count.ShouldBe(40);
+        batches.Sizes.ShouldAllBe(size => size == 1);
+    }
+
+    private static Func<Compozy.Data.Persistence.CompozyDbContext, CancellationToken, Task<bool>> Recording(string name, ConcurrentBag<string> ran) =>
+        async (context, _) =>
+        {
+            ran.Add(name);
+            context.WorkflowStates.Add(Workflow(name));
+            await Task.CompletedTask;
+            return true;
+        };
+
+    private static WorkflowState Workflow(string id) => new()
+    {
+        WorkflowExecId = id,
+        WorkflowId = "group-commit",
+        Status = ExecutionStatus.Running,
+        CreatedAt = DateTime.UtcNow,
+        UpdatedAt = DateTime.UtcNow,
+    };
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var attempt = 0; attempt < 100 && !condition(); attempt++)
+        {
+            await Task.Delay(10);
+        }
+
+        // Give queued writes time to reach the writer's channel behind the held job.
+        await Task.Delay(100);
+    }
+
+    /// <summary>Records the writer's batch sizes from the Compozy.Data meter.</summary>
+    private sealed class BatchSizes : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentQueue<long> _sizes = new();
+
+        public BatchSizes()
+        {
+            _listener.InstrumentPublished = (instrument, subscriber) =>
+            {
+                if (instrument.Name == "compozy.data.sqlite.writer.batch_size")
+                {
+                    subscriber.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => _sizes.Enqueue(value));
+            _listener.Start();
+        }
+
+        public IReadOnlyList<long> Sizes => [.. _sizes];
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
