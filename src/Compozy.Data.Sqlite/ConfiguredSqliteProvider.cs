@@ -26,7 +26,7 @@ internal sealed class ConfiguredSqliteProvider(SqliteOptions options) : IConfigu
 
     public string Description => options.IsInMemory
         ? "sqlite :memory: (one database for the life of this process; single writer connection)"
-        : $"sqlite file {options.Path} (journal_mode={options.JournalMode.ToString().ToUpperInvariant()} synchronous={options.Synchronous.ToString().ToUpperInvariant()}; single writer connection, pooled read connections)";
+        : $"sqlite file {options.Path} (synchronous={options.Synchronous.ToString().ToUpperInvariant()}; single writer connection{(options.GroupCommit ? " with group commit" : string.Empty)}, pooled read connections)";
 
     public void AddServices(IServiceCollection services)
     {

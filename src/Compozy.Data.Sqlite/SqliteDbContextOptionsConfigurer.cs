@@ -21,13 +21,14 @@ internal sealed class SqliteDbContextOptionsConfigurer(SqliteConnectionFactory c
     : IDbContextOptionsConfigurer
 {
     private readonly SqlitePragmaInterceptor _readerInterceptor = new(setup, SqliteConnectionRole.Reader);
+    private readonly SqliteCancellationInterceptor _cancellation = new();
 
     public void ConfigureReadContext(DbContextOptionsBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseSqlite(connections.ReaderConnectionString, ConfigureSqlite);
         ConfigureCommon(builder);
-        builder.AddInterceptors(_readerInterceptor, busyCounter, ReadOnlyContextGuard.Instance);
+        builder.AddInterceptors(_readerInterceptor, _cancellation, busyCounter, ReadOnlyContextGuard.Instance);
         builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
     }
 

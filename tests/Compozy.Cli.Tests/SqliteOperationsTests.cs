@@ -104,6 +104,19 @@ public sealed class SqliteOperationsTests
         json.RootElement.GetProperty("migrations").GetProperty("current").GetBoolean().ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task A_file_that_is_not_a_database_is_reported_as_damaged_by_db_status_with_exit_4()
+    {
+        await using var cli = await CliDatabase.CreateAsync(DatabaseKind.Sqlite, "cli_not_db");
+        await File.WriteAllTextAsync(cli.Database.Location, new string('x', 8192));
+
+        var status = await cli.RunAsync("db", "status", "--json");
+
+        status.ExitCode.ShouldBe(4, status.ToString());
+        using var json = JsonDocument.Parse(status.Stdout);
+        json.RootElement.GetProperty("status").GetProperty("integrity_ok").GetBoolean().ShouldBeFalse();
+    }
+
     private static int CountLines(string text, string phrase) =>
         text.Split('\n').Count(line => line.Contains(phrase, StringComparison.Ordinal));
 }

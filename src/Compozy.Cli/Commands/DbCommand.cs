@@ -12,7 +12,6 @@ namespace Compozy.Cli.Commands;
 /// <summary><c>compozy db status|maintenance</c>: operator commands on the configured database.</summary>
 internal static class DbCommand
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
     public static Command Create(CliConsole console, ConfigurationFlags flags)
     {
@@ -31,7 +30,19 @@ internal static class DbCommand
         status.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, async (services, loaded, token) =>
         {
             var report = await services.GetRequiredService<IDatabaseStatusReader>().ReadAsync(parseResult.GetValue(check), token).ConfigureAwait(false);
-            var migrations = await services.GetRequiredService<MigrationRunner>().GetStatusAsync(token).ConfigureAwait(false);
+            var damaged = report["integrity_ok"] is false;
+            MigrationStatus? migrations = null;
+            string? migrationsError = null;
+            try
+            {
+                migrations = await services.GetRequiredService<MigrationRunner>().GetStatusAsync(token).ConfigureAwait(false);
+            }
+            catch (System.Data.Common.DbException exception) when (damaged)
+            {
+                // A damaged file is reported above; its history may be unreadable too.
+                migrationsError = exception.Message;
+            }
+
             if (parseResult.GetValue(json))
             {
                 var document = new Dictionary<string, object?>
@@ -39,15 +50,17 @@ internal static class DbCommand
                     ["driver"] = loaded.Provider.Driver,
                     ["database"] = loaded.Provider.Description,
                     ["status"] = report.Facts.ToDictionary(fact => fact.Key, fact => fact.Value),
-                    ["migrations"] = new Dictionary<string, object?>
-                    {
-                        ["applied"] = migrations.Applied.Count,
-                        ["pending"] = migrations.Pending.Count,
-                        ["current"] = migrations.IsCurrent,
-                        ["pending_ids"] = migrations.Pending.Select(migration => migration.Id).ToList(),
-                    },
+                    ["migrations"] = migrations is null
+                        ? new Dictionary<string, object?> { ["error"] = migrationsError }
+                        : new Dictionary<string, object?>
+                        {
+                            ["applied"] = migrations.Applied.Count,
+                            ["pending"] = migrations.Pending.Count,
+                            ["current"] = migrations.IsCurrent,
+                            ["pending_ids"] = migrations.Pending.Select(migration => migration.Id).ToList(),
+                        },
                 };
-                await console.Out.WriteLineAsync(JsonSerializer.Serialize(document, Json)).ConfigureAwait(false);
+                await console.Out.WriteLineAsync(JsonSerializer.Serialize(document, CliJson.Options)).ConfigureAwait(false);
             }
             else
             {
@@ -58,12 +71,14 @@ internal static class DbCommand
                     await console.Out.WriteLineAsync($"{name,-34} {Format(value)}").ConfigureAwait(false);
                 }
 
-                await console.Out.WriteLineAsync(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{"migrations",-34} {migrations.Applied.Count} of {migrations.Migrations.Count} applied{(migrations.IsCurrent ? " (current)" : $", pending: {string.Join(", ", migrations.Pending.Select(migration => migration.Id))}")}")).ConfigureAwait(false);
+                await console.Out.WriteLineAsync(migrations is null
+                    ? $"{"migrations",-34} unreadable: {migrationsError}"
+                    : string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{"migrations",-34} {migrations.Applied.Count} of {migrations.Migrations.Count} applied{(migrations.IsCurrent ? " (current)" : $", pending: {string.Join(", ", migrations.Pending.Select(migration => migration.Id))}")}")).ConfigureAwait(false);
             }
 
-            return report["integrity_ok"] is false ? ExitCodes.DatabaseDamaged : ExitCodes.Success;
+            return damaged ? ExitCodes.DatabaseDamaged : ExitCodes.Success;
         }, cancellationToken));
         return status;
     }
@@ -81,7 +96,8 @@ internal static class DbCommand
             {
                 if (!DurationFormat.TryParse(rawTimeout, out var parsed) || parsed <= TimeSpan.Zero)
                 {
-                    await console.Error.WriteLineAsync($"compozy: --timeout: \"{rawTimeout}\" is not a duration; allowed: a positive duration such as 30s, 5m or 1h").ConfigureAwait(false);
+                    var reason = DurationFormat.TryParse(rawTimeout, out _) ? "is not positive" : "is not a duration";
+                    await console.Error.WriteLineAsync($"compozy: --timeout: \"{rawTimeout}\" {reason}; allowed: a positive duration such as 30s, 5m or 1h").ConfigureAwait(false);
                     return ExitCodes.InvalidConfiguration;
                 }
 

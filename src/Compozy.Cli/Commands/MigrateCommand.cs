@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Compozy.Cli.Configuration;
 using Compozy.Data.Migrations;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,12 +10,6 @@ namespace Compozy.Cli.Commands;
 /// <summary><c>compozy migrate up|down|status</c>.</summary>
 internal static class MigrateCommand
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
 
     public static Command Create(CliConsole console, ConfigurationFlags flags)
     {
@@ -89,7 +82,7 @@ internal static class MigrateCommand
                     report.Applied.Count,
                     report.Pending.Count,
                     report.IsCurrent);
-                await console.Out.WriteLineAsync(JsonSerializer.Serialize(document, Json)).ConfigureAwait(false);
+                await console.Out.WriteLineAsync(JsonSerializer.Serialize(document, CliJson.Options)).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
 using Compozy.Data.Sqlite.Operations;
@@ -13,9 +14,10 @@ namespace Compozy.Data.Sqlite.Checkpoints;
 /// Every <c>wal_checkpoint_interval</c> it checkpoints on the writer: PASSIVE, or TRUNCATE once
 /// the WAL passes <c>wal_checkpoint_truncate_threshold</c>, logging
 /// <c>periodic-checkpoint completed</c>; a checkpoint that readers kept from finishing is logged
-/// as a warning. On shutdown it runs maintenance (if <c>maintenance_on_shutdown</c>), a final
-/// TRUNCATE checkpoint and <c>PRAGMA optimize</c>, all within <c>shutdown_timeout</c>, and then
-/// closes the writer whatever happened.
+/// as a warning. Once an hour it refreshes planner statistics (<c>PRAGMA optimize</c>). On
+/// shutdown it runs maintenance (if <c>maintenance_on_shutdown</c>) and a final TRUNCATE
+/// checkpoint, all within <c>shutdown_timeout</c> and the host's own shutdown deadline, and
+/// then closes the writer whatever happened.
 /// </summary>
 internal sealed partial class SqliteCheckpointService(
     SqliteCheckpointer checkpointer,
@@ -24,28 +26,47 @@ internal sealed partial class SqliteCheckpointService(
     SqliteConnectionFactory connections,
     ILogger<SqliteCheckpointService> logger) : BackgroundService
 {
+    private static readonly TimeSpan OptimizeInterval = TimeSpan.FromHours(1);
+
     private SqliteOptions Options => connections.Options;
+
+    private bool InWalMode => connections.Mode.JournalMode == SqliteJournalMode.Wal;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        using var deadline = new CancellationTokenSource(Options.ShutdownTimeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Options.ShutdownTimeout);
+        var elapsed = Stopwatch.StartNew();
         try
         {
-            if (writer.IsOpen && connections.Mode.JournalMode == SqliteJournalMode.Wal)
+            if (writer.IsOpen)
             {
                 if (Options.MaintenanceOnShutdown)
                 {
                     await maintenance.RunAsync(full: false, deadline.Token).ConfigureAwait(false);
                 }
 
-                var result = await checkpointer.CheckpointAsync(SqliteCheckpointMode.Truncate, deadline.Token).ConfigureAwait(false);
-                LogShutdownCheckpoint(result.CheckpointedFrames, result.WalFrames, result.WalBytesAfter);
+                if (InWalMode)
+                {
+                    // A TRUNCATE waits for readers up to busy_timeout; at shutdown, for most of what is
+                    // left of the deadline, so that a blocked one is reported before the deadline hits.
+                    var left = (Options.ShutdownTimeout - elapsed.Elapsed) * 0.8;
+                    var result = await checkpointer.CheckpointAsync(SqliteCheckpointMode.Truncate, deadline.Token, left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false);
+                    if (result.Blocked)
+                    {
+                        LogShutdownCheckpointIncomplete(result.CheckpointedFrames, result.WalFrames, result.WalBytesAfter);
+                    }
+                    else
+                    {
+                        LogShutdownCheckpoint(result.CopiedFrames, result.WalBytesAfter);
+                    }
+                }
             }
         }
         catch (Exception exception) when (exception is OperationCanceledException || exception is SqliteException { SqliteErrorCode: SqliteErrorCodes.Interrupt })
         {
-            LogShutdownTimedOut(Options.ShutdownTimeout.TotalMilliseconds);
+            LogShutdownTimedOut(elapsed.Elapsed.TotalMilliseconds);
         }
         catch (SqliteException exception)
         {
@@ -60,11 +81,26 @@ internal sealed partial class SqliteCheckpointService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Options.WalCheckpointInterval);
+        var sinceOptimize = Stopwatch.StartNew();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await CheckpointOnceAsync(stoppingToken).ConfigureAwait(false);
+                if (!writer.IsOpen)
+                {
+                    continue;
+                }
+
+                if (InWalMode)
+                {
+                    await CheckpointOnceAsync(stoppingToken).ConfigureAwait(false);
+                }
+
+                if (sinceOptimize.Elapsed >= OptimizeInterval)
+                {
+                    await OptimizeAsync(stoppingToken).ConfigureAwait(false);
+                    sinceOptimize.Restart();
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -75,11 +111,6 @@ internal sealed partial class SqliteCheckpointService(
 
     private async Task CheckpointOnceAsync(CancellationToken stoppingToken)
     {
-        if (!writer.IsOpen || connections.Mode.JournalMode != SqliteJournalMode.Wal)
-        {
-            return;
-        }
-
         var walBytes = connections.WalSize;
         var mode = walBytes > Options.WalCheckpointTruncateThreshold ? SqliteCheckpointMode.Truncate : SqliteCheckpointMode.Passive;
         try
@@ -91,7 +122,7 @@ internal sealed partial class SqliteCheckpointService(
             }
             else
             {
-                LogCheckpointCompleted(mode, result.CheckpointedFrames, walBytes, result.WalBytesAfter, result.Duration.TotalMilliseconds);
+                LogCheckpointCompleted(mode, result.CopiedFrames, walBytes, result.WalBytesAfter, result.Duration.TotalMilliseconds);
             }
         }
         catch (SqliteException exception)
@@ -104,21 +135,45 @@ internal sealed partial class SqliteCheckpointService(
         }
     }
 
-    [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "periodic-checkpoint completed: mode={Mode} pages={Pages} wal_bytes_before={WalBytesBefore} wal_bytes_after={WalBytesAfter} in {ElapsedMilliseconds:F1} ms")]
-    private partial void LogCheckpointCompleted(SqliteCheckpointMode mode, int pages, long walBytesBefore, long walBytesAfter, double elapsedMilliseconds);
+    private async Task OptimizeAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var elapsed = Stopwatch.StartNew();
+            await maintenance.OptimizeAsync(stoppingToken).ConfigureAwait(false);
+            LogOptimized(elapsed.Elapsed.TotalMilliseconds);
+        }
+        catch (SqliteException exception)
+        {
+            LogCheckpointFailed(SqliteCheckpointMode.Passive, exception.SqliteErrorCode, $"PRAGMA optimize: {exception.Message}");
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutdown under way.
+        }
+    }
 
-    [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "periodic-checkpoint incomplete: mode={Mode} copied {Pages} of {Frames} WAL frames because readers still use older ones; wal_bytes={WalBytes}. A WAL that keeps growing means a long-running reader")]
-    private partial void LogCheckpointIncomplete(SqliteCheckpointMode mode, int pages, int frames, long walBytes);
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "periodic-checkpoint completed: mode={Mode} pages_copied={Pages} wal_bytes_before={WalBytesBefore} wal_bytes_after={WalBytesAfter} in {ElapsedMilliseconds:F1} ms")]
+    private partial void LogCheckpointCompleted(SqliteCheckpointMode mode, long pages, long walBytesBefore, long walBytesAfter, double elapsedMilliseconds);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "periodic-checkpoint incomplete: mode={Mode} {Checkpointed} of {Frames} WAL frames are in the database file because readers still use older ones; wal_bytes={WalBytes}. A WAL that keeps growing means a long-running reader")]
+    private partial void LogCheckpointIncomplete(SqliteCheckpointMode mode, int checkpointed, int frames, long walBytes);
 
     [LoggerMessage(EventId = 3022, Level = LogLevel.Error, Message = "periodic-checkpoint failed: mode={Mode} SQLite error {Code}: {Message}")]
     private partial void LogCheckpointFailed(SqliteCheckpointMode mode, int code, string message);
 
-    [LoggerMessage(EventId = 3023, Level = LogLevel.Information, Message = "shutdown checkpoint completed: {Pages} of {Frames} WAL frames written, WAL now {WalBytes} bytes")]
-    private partial void LogShutdownCheckpoint(int pages, int frames, long walBytes);
+    [LoggerMessage(EventId = 3023, Level = LogLevel.Information, Message = "shutdown checkpoint completed: pages_copied={Pages}, WAL now {WalBytes} bytes")]
+    private partial void LogShutdownCheckpoint(long pages, long walBytes);
 
-    [LoggerMessage(EventId = 3024, Level = LogLevel.Warning, Message = "shutdown maintenance and checkpoint stopped after {TimeoutMilliseconds:F0} ms (database.sqlite.shutdown_timeout); the database is consistent and is being closed")]
-    private partial void LogShutdownTimedOut(double timeoutMilliseconds);
+    [LoggerMessage(EventId = 3024, Level = LogLevel.Warning, Message = "shutdown maintenance and checkpoint stopped after {ElapsedMilliseconds:F0} ms (database.sqlite.shutdown_timeout or the host's shutdown timeout); the database is consistent and is being closed")]
+    private partial void LogShutdownTimedOut(double elapsedMilliseconds);
 
     [LoggerMessage(EventId = 3025, Level = LogLevel.Error, Message = "shutdown checkpoint failed: SQLite error {Code}: {Message}; the database is being closed")]
     private partial void LogShutdownFailed(int code, string message);
+
+    [LoggerMessage(EventId = 3026, Level = LogLevel.Warning, Message = "shutdown checkpoint incomplete: {Checkpointed} of {Frames} WAL frames are in the database file because readers still use older ones; WAL stays at {WalBytes} bytes and the next start recovers it")]
+    private partial void LogShutdownCheckpointIncomplete(int checkpointed, int frames, long walBytes);
+
+    [LoggerMessage(EventId = 3027, Level = LogLevel.Information, Message = "periodic optimize completed in {ElapsedMilliseconds:F0} ms")]
+    private partial void LogOptimized(double elapsedMilliseconds);
 }

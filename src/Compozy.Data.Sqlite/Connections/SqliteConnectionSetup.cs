@@ -86,6 +86,13 @@ public sealed class SqliteConnectionSetup
         }
 
         var wanted = mode.JournalMode == SqliteJournalMode.Wal ? "wal" : "delete";
+        if (!string.Equals(Scalar<string>(connection, "PRAGMA journal_mode;"), wanted, StringComparison.OrdinalIgnoreCase))
+        {
+            // Leaving WAL needs the file to itself: this process's idle read connections must go first.
+            using var readers = new SqliteConnection(_connections.ReaderConnectionString);
+            SqliteConnection.ClearPool(readers);
+        }
+
         string actual;
         try
         {
@@ -94,8 +101,8 @@ public sealed class SqliteConnectionSetup
         catch (SqliteException exception) when (exception.SqliteErrorCode is SqliteErrorCodes.Busy or SqliteErrorCodes.Locked)
         {
             throw new InvalidOperationException(
-                $"SQLite database {options.Path} could not be switched to journal_mode={wanted}: another process holds it open " +
-                "(SQLITE_BUSY after busy_timeout). Stop it and start again.",
+                $"SQLite database {options.Path} could not be switched to journal_mode={wanted}: another connection holds it open " +
+                "(SQLITE_BUSY after busy_timeout), usually another process such as a running host or a sqlite3 shell. Stop it and start again.",
                 exception);
         }
 
@@ -114,8 +121,16 @@ public sealed class SqliteConnectionSetup
         Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA synchronous = {(int)options.Synchronous};"));
         Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA journal_size_limit = {options.JournalSizeLimit};"));
 
-        // Analyses only tables whose statistics are missing or stale, bounded in time.
-        Execute(connection, "PRAGMA optimize = 0x10002;");
+        // Analyses only tables whose statistics are missing or stale, bounded in time. It writes
+        // statistics, so another process holding the write lock makes it wait; statistics can
+        // wait for the hourly and shutdown optimize instead.
+        try
+        {
+            Execute(connection, "PRAGMA optimize = 0x10002;");
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode is SqliteErrorCodes.Busy or SqliteErrorCodes.Locked)
+        {
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)

@@ -29,6 +29,10 @@ public sealed partial class SqliteMaintenance(
     /// <summary>Pages freed per incremental step: about 1 MiB with 4 KiB pages.</summary>
     public const int PagesPerStep = 256;
 
+    /// <summary>Refreshes planner statistics where they are stale (<c>PRAGMA optimize</c>) on the writer.</summary>
+    public Task OptimizeAsync(CancellationToken cancellationToken) =>
+        writer.RunOnConnectionAsync((connection, token) => ExecuteAsync(connection, "PRAGMA optimize;", token), cancellationToken);
+
     /// <inheritdoc />
     public async Task<DatabaseReport> RunAsync(bool full, CancellationToken cancellationToken)
     {
@@ -61,7 +65,7 @@ public sealed partial class SqliteMaintenance(
             }
         }
 
-        await writer.RunOnConnectionAsync((connection, token) => ExecuteAsync(connection, "PRAGMA optimize;", token), cancellationToken).ConfigureAwait(false);
+        await OptimizeAsync(cancellationToken).ConfigureAwait(false);
         if (connections.Mode.JournalMode == SqliteJournalMode.Wal)
         {
             await checkpointer.CheckpointAsync(SqliteCheckpointMode.Truncate, cancellationToken).ConfigureAwait(false);
@@ -70,12 +74,14 @@ public sealed partial class SqliteMaintenance(
         var after = await ReadStatsAsync(cancellationToken).ConfigureAwait(false);
         var fileBefore = before.PageCount * before.PageSize;
         var fileAfter = after.PageCount * after.PageSize;
-        LogCompleted(full ? "full" : "incremental", before.PageCount - after.PageCount, fileBefore, fileAfter, elapsed.Elapsed.TotalMilliseconds);
+        // optimize may add a page of statistics, so a database with nothing to free can grow by one.
+        var pagesFreed = Math.Max(0, before.PageCount - after.PageCount);
+        LogCompleted(full ? "full" : "incremental", pagesFreed, fileBefore, fileAfter, elapsed.Elapsed.TotalMilliseconds);
         return new DatabaseReport(
         [
             new("mode", full ? "full" : "incremental"),
             new("steps", full ? 1 : steps),
-            new("pages_freed", before.PageCount - after.PageCount),
+            new("pages_freed", pagesFreed),
             new("page_size", after.PageSize),
             new("page_count_before", before.PageCount),
             new("page_count_after", after.PageCount),
@@ -101,6 +107,7 @@ public sealed partial class SqliteMaintenance(
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.CommandTimeout = 0;
+        using var interrupt = SqliteInterrupt.On(connection, cancellationToken);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }

@@ -1,23 +1,18 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using Compozy.Data.Operations;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
 using Compozy.Data.Sqlite.FileSystem;
+using Microsoft.Data.Sqlite;
 
 namespace Compozy.Data.Sqlite.Operations;
 
 /// <summary>
 /// <c>compozy db status</c> for SQLite: file, journal and WAL state, checkpoint progress and
 /// optionally integrity, read through an inspection connection that never writes or
-/// checkpoints, so it is safe next to a running host.
+/// checkpoints, so it is safe next to a running host. A file SQLite cannot read as a database
+/// is reported as damaged (<c>integrity_ok: false</c>), not thrown.
 /// </summary>
-/// <remarks>
-/// Checkpoint progress comes from the files themselves: the WAL header's checkpoint sequence
-/// number, and the <c>-shm</c> index's frame count and backfilled frames (SQLite's documented
-/// WAL-index layout). Asking SQLite instead (<c>wal_checkpoint</c>) would run a checkpoint from a
-/// second connection, which this layer never does.
-/// </remarks>
 public sealed class SqliteStatusReader(SqliteConnectionFactory connections, IFileSystemProbe probe) : IDatabaseStatusReader
 {
     /// <inheritdoc />
@@ -43,24 +38,24 @@ public sealed class SqliteStatusReader(SqliteConnectionFactory connections, IFil
             return new DatabaseReport(facts);
         }
 
-        using (var connection = SqliteInspectionConnection.Open(options.Path, options.BusyTimeout))
+        try
         {
-            facts.Add(new("journal_mode", Scalar(connection, "PRAGMA journal_mode;")));
-            facts.Add(new("auto_vacuum", Scalar(connection, "PRAGMA auto_vacuum;") switch { "0" => "NONE", "1" => "FULL", "2" => "INCREMENTAL", var other => other }));
-            var pageSize = long.Parse(Scalar(connection, "PRAGMA page_size;"), CultureInfo.InvariantCulture);
-            var pageCount = long.Parse(Scalar(connection, "PRAGMA page_count;"), CultureInfo.InvariantCulture);
-            facts.Add(new("page_size", pageSize));
-            facts.Add(new("page_count", pageCount));
-            facts.Add(new("freelist_count", long.Parse(Scalar(connection, "PRAGMA freelist_count;"), CultureInfo.InvariantCulture)));
-            facts.Add(new("database_bytes", pageSize * pageCount));
+            AddFileFacts(options, facts);
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode is SqliteErrorCodes.Corrupt or SqliteErrorCodes.NotADatabase)
+        {
+            facts.Add(new("readable", false));
+            facts.Add(new("integrity", $"SQLite cannot read the file as a database ({exception.SqliteErrorCode}: {exception.Message})"));
+            facts.Add(new("integrity_ok", false));
+            return new DatabaseReport(facts);
         }
 
         facts.Add(new("file_bytes", new FileInfo(options.Path).Length));
         facts.Add(new("wal_bytes", connections.WalSize));
-        var (sequence, frames, backfilled) = ReadCheckpointProgress(options.Path);
-        facts.Add(new("wal_checkpoint_sequence", sequence));
-        facts.Add(new("wal_frames", frames));
-        facts.Add(new("wal_frames_checkpointed", backfilled));
+        var progress = WalIndexProgress.Read(options.Path);
+        facts.Add(new("wal_checkpoint_sequence", progress.CheckpointSequence));
+        facts.Add(new("wal_frames", progress.Frames));
+        facts.Add(new("wal_frames_checkpointed", progress.Backfilled));
 
         if (integrityCheck is not null)
         {
@@ -74,41 +69,20 @@ public sealed class SqliteStatusReader(SqliteConnectionFactory connections, IFil
         return new DatabaseReport(facts);
     }
 
-    private static (long? Sequence, long? Frames, long? Backfilled) ReadCheckpointProgress(string path)
+    private static void AddFileFacts(SqliteOptions options, List<KeyValuePair<string, object?>> facts)
     {
-        long? sequence = null, frames = null, backfilled = null;
-        Span<byte> header = stackalloc byte[32];
-        if (TryReadPrefix(path + "-wal", header))
-        {
-            // WAL header, big-endian: magic, version, page size, checkpoint sequence number, ...
-            sequence = BinaryPrimitives.ReadUInt32BigEndian(header[12..]);
-        }
-
-        Span<byte> index = stackalloc byte[136];
-        if (TryReadPrefix(path + "-shm", index))
-        {
-            // WAL-index header, native byte order: mxFrame at 16; WalCkptInfo.nBackfill at 96.
-            frames = BitConverter.ToUInt32(index[16..]);
-            backfilled = BitConverter.ToUInt32(index[96..]);
-        }
-
-        return (sequence, frames, backfilled);
+        using var connection = SqliteInspectionConnection.Open(options.Path, options.BusyTimeout);
+        facts.Add(new("journal_mode", Scalar(connection, "PRAGMA journal_mode;")));
+        facts.Add(new("auto_vacuum", Scalar(connection, "PRAGMA auto_vacuum;") switch { "0" => "NONE", "1" => "FULL", "2" => "INCREMENTAL", var other => other }));
+        var pageSize = long.Parse(Scalar(connection, "PRAGMA page_size;"), CultureInfo.InvariantCulture);
+        var pageCount = long.Parse(Scalar(connection, "PRAGMA page_count;"), CultureInfo.InvariantCulture);
+        facts.Add(new("page_size", pageSize));
+        facts.Add(new("page_count", pageCount));
+        facts.Add(new("freelist_count", long.Parse(Scalar(connection, "PRAGMA freelist_count;"), CultureInfo.InvariantCulture)));
+        facts.Add(new("database_bytes", pageSize * pageCount));
     }
 
-    private static bool TryReadPrefix(string path, Span<byte> buffer)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false) == buffer.Length;
-        }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    private static string Scalar(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+    private static string Scalar(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -66,19 +66,29 @@ internal sealed partial class SqliteStartupCheck(
         if (walSize > 0 && mode.JournalMode == SqliteJournalMode.Wal)
         {
             var result = await checkpointer.CheckpointAsync(SqliteCheckpointMode.Truncate, cancellationToken).ConfigureAwait(false);
-            LogRecoveryCheckpoint(result.CheckpointedFrames, result.WalFrames, result.WalBytesAfter, result.Duration.TotalMilliseconds);
+            if (result.Blocked)
+            {
+                LogRecoveryBlocked(result.CheckpointedFrames, result.WalFrames, result.WalBytesAfter);
+            }
+            else
+            {
+                LogRecoveryCheckpoint(result.CopiedFrames, result.WalBytesAfter, result.Duration.TotalMilliseconds);
+            }
         }
     }
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "startup: {Path} is a new database; nothing to check or recover")]
     private partial void LogNewDatabase(string path);
 
-    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "startup detected WAL residue: {WalBytes} bytes in {WalPath} (the previous process did not shut down cleanly)")]
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "startup detected WAL residue: {WalBytes} bytes in {WalPath} (left by a process that did not shut down cleanly, or by another process using the file)")]
     private partial void LogWalResidue(long walBytes, string walPath);
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "startup {Check} passed in {ElapsedMilliseconds:F0} ms")]
     private partial void LogIntegrityPassed(string check, double elapsedMilliseconds);
 
-    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "startup-recovery checkpoint completed: {Checkpointed} of {Frames} WAL frames written to the database, WAL now {WalBytes} bytes, in {ElapsedMilliseconds:F0} ms")]
-    private partial void LogRecoveryCheckpoint(int checkpointed, int frames, long walBytes, double elapsedMilliseconds);
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "startup-recovery checkpoint completed: pages_copied={Pages}, WAL now {WalBytes} bytes, in {ElapsedMilliseconds:F0} ms")]
+    private partial void LogRecoveryCheckpoint(long pages, long walBytes, double elapsedMilliseconds);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "startup-recovery checkpoint incomplete: {Checkpointed} of {Frames} WAL frames are in the database file because another process is reading; the WAL ({WalBytes} bytes) stays readable and the periodic checkpoints finish the job")]
+    private partial void LogRecoveryBlocked(int checkpointed, int frames, long walBytes);
 }

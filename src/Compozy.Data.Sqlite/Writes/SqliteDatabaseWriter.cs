@@ -372,11 +372,6 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
         {
             // BEGIN or COMMIT failed, or a write broke the whole transaction: nothing of the batch
             // was committed, so every caller in it gets the failure.
-            if (exception is SqliteException sqlite)
-            {
-                _busyCounter.Count(sqlite);
-            }
-
             live.ForEach(unit => unit.Fail(exception));
         }
         finally
@@ -386,6 +381,20 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
     }
 
     private async Task<(object? Result, Exception? Failure)[]> CommitBatchAsync(List<UnitOfWork> units)
+    {
+        try
+        {
+            return await CommitBatchOnceAsync(units).ConfigureAwait(false);
+        }
+        catch (SqliteException exception)
+        {
+            // Raw BEGIN and COMMIT bypass EF's interceptors; count their busy errors here, each retry included.
+            _busyCounter.Count(exception);
+            throw;
+        }
+    }
+
+    private async Task<(object? Result, Exception? Failure)[]> CommitBatchOnceAsync(List<UnitOfWork> units)
     {
         var outcomes = new (object? Result, Exception? Failure)[units.Count];
 

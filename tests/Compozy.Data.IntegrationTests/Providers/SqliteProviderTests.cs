@@ -61,17 +61,7 @@ public sealed class SqliteProviderTests
     public async Task Sixty_four_concurrent_writers_and_readers_never_see_a_busy_error()
     {
         await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "concurrent_writers")).MigrateAsync();
-        var busy = 0L;
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, subscriber) =>
-        {
-            if (instrument.Name == "compozy.data.sqlite.busy")
-            {
-                subscriber.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref busy, value));
-        listener.Start();
+        using var recorder = new MeterRecorder(db.Services);
         using var stop = new CancellationTokenSource();
 
         var readers = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
@@ -114,7 +104,8 @@ public sealed class SqliteProviderTests
         await using var read = await db.Contexts.CreateDbContextAsync();
         (await read.WorkflowStates.CountAsync(state => state.WorkflowId == "concurrency")).ShouldBe(640);
         reads.Sum().ShouldBeGreaterThan(0);
-        Interlocked.Read(ref busy).ShouldBe(0);
+        recorder.Sum("compozy.data.sqlite.busy").ShouldBe(0);
+        recorder.Values("compozy.data.sqlite.writer.batch_size").ShouldContain(size => size > 1, "concurrent writers share commits");
     }
 
     [Fact]

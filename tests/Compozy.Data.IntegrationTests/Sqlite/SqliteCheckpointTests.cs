@@ -1,5 +1,3 @@
-using System.Diagnostics.Metrics;
-using Compozy.Data.Diagnostics;
 using Compozy.Data.Entities;
 using Compozy.Data.Sqlite.Checkpoints;
 using Compozy.Data.Sqlite.Writes;
@@ -100,7 +98,7 @@ public sealed class SqliteCheckpointTests
         await host.Host.StopAsync();
         await holding;
 
-        host.Logs.Containing("shutdown maintenance and checkpoint stopped after 100 ms").ShouldHaveSingleItem();
+        host.Logs.Containing("shutdown maintenance and checkpoint stopped after").ShouldHaveSingleItem();
         host.Services.GetRequiredService<SqliteDatabaseWriter>().IsOpen.ShouldBeFalse();
         await host.DisposeAsync();
         using var check = new SqliteConnection($"Data Source={db.Location};Pooling=False");
@@ -115,29 +113,94 @@ public sealed class SqliteCheckpointTests
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "metrics");
         await db.MigrateAsync();
-        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, subscriber) =>
-        {
-            if (instrument.Meter.Name == CompozyDataMeter.Name)
-            {
-                subscriber.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => seen.AddOrUpdate(Key(instrument, tags), value, (_, sum) => sum + value));
-        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => seen.AddOrUpdate(Key(instrument, tags), value, (_, sum) => sum + value));
-        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => seen[Key(instrument, tags)] = value);
-        listener.Start();
+        using var recorder = new MeterRecorder(db.Services);
 
         await WriteRowsAsync(db.Writer, count: 10, payloadBytes: 100);
         await db.Services.GetRequiredService<SqliteCheckpointer>().CheckpointAsync(SqliteCheckpointMode.Passive, CancellationToken.None);
-        listener.RecordObservableInstruments();
+        recorder.Observe();
 
-        seen.ShouldContainKey("compozy.data.sqlite.checkpoints{mode=passive,result=ok}");
-        seen.ShouldContainKey("compozy.data.sqlite.checkpoint.duration{mode=passive}");
-        seen["compozy.data.sqlite.wal.size{}"].ShouldBeGreaterThan(0);
-        seen["compozy.data.sqlite.writer.queue_length{}"].ShouldBe(0);
-        seen.Keys.ShouldContain(key => key.StartsWith("compozy.data.sqlite.writer.wait", StringComparison.Ordinal));
+        recorder.Sum("compozy.data.sqlite.checkpoints", "mode=passive,result=ok").ShouldBe(1);
+        recorder.Values("compozy.data.sqlite.checkpoint.duration").ShouldHaveSingleItem();
+        recorder.Sum("compozy.data.sqlite.checkpoint.pages").ShouldBeGreaterThan(0);
+        recorder.Values("compozy.data.sqlite.wal.size").ShouldHaveSingleItem().ShouldBeGreaterThan(0);
+        recorder.Values("compozy.data.sqlite.writer.queue_length").ShouldHaveSingleItem().ShouldBe(0);
+        recorder.Values("compozy.data.sqlite.writer.wait").Count.ShouldBeGreaterThanOrEqualTo(2);
+        recorder.Values("compozy.data.sqlite.writer.batch_size").ShouldBe([1]);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_reports_the_pages_it_copied_and_an_idle_one_copies_none()
+    {
+        await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "copied")).MigrateAsync();
+        var checkpointer = db.Services.GetRequiredService<SqliteCheckpointer>();
+        await checkpointer.CheckpointAsync(SqliteCheckpointMode.Truncate, CancellationToken.None);
+        await WriteRowsAsync(db.Writer, count: 30, payloadBytes: 3000);
+
+        var first = await checkpointer.CheckpointAsync(SqliteCheckpointMode.Passive, CancellationToken.None);
+        var idle = await checkpointer.CheckpointAsync(SqliteCheckpointMode.Passive, CancellationToken.None);
+
+        first.CopiedFrames.ShouldBeGreaterThan(20);
+        first.CopiedFrames.ShouldBe(first.CheckpointedFrames);
+        idle.CopiedFrames.ShouldBe(0);
+        idle.WalFrames.ShouldBe(first.WalFrames);
+    }
+
+    [Fact]
+    public async Task A_shutdown_checkpoint_held_back_by_a_reader_is_reported_as_incomplete_not_completed()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "shutdown_blocked");
+        var host = SqliteTestHost.Create(db.Location, new Dictionary<string, string?>
+        {
+            ["database:sqlite:maintenance_on_shutdown"] = "false",
+            ["database:sqlite:shutdown_timeout"] = "500ms",
+        });
+        await host.Host.StartAsync();
+        await WriteRowsAsync(host.Services.GetRequiredService<IDatabaseWriter>(), count: 10, payloadBytes: 1000);
+        using var reader = new SqliteConnection($"Data Source={db.Location};Pooling=False");
+        reader.Open();
+        using var snapshot = reader.BeginTransaction(deferred: true);
+        using (var read = reader.CreateCommand())
+        {
+            read.Transaction = snapshot;
+            read.CommandText = "SELECT count(*) FROM workflow_states";
+            read.ExecuteScalar();
+        }
+
+        await WriteRowsAsync(host.Services.GetRequiredService<IDatabaseWriter>(), count: 10, payloadBytes: 1000);
+        await host.Host.StopAsync();
+
+        host.Logs.Containing("shutdown checkpoint incomplete").ShouldHaveSingleItem();
+        host.Logs.Containing("shutdown checkpoint completed").ShouldBeEmpty();
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Maintenance_runs_at_shutdown_in_delete_journal_mode_too()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "shutdown_delete");
+        var host = SqliteTestHost.Create(db.Location, new Dictionary<string, string?> { ["database:sqlite:journal_mode"] = "DELETE" });
+        await host.Host.StartAsync();
+        await WriteRowsAsync(host.Services.GetRequiredService<IDatabaseWriter>(), count: 5, payloadBytes: 100);
+
+        await host.Host.StopAsync();
+
+        host.Logs.Containing("maintenance (incremental) completed").ShouldHaveSingleItem();
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_existing_wal_database_can_be_switched_to_delete_mode_by_configuration()
+    {
+        await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "to_delete")).MigrateAsync();
+        await db.DisposeServicesAsync();
+        var settings = new Dictionary<string, string?>(db.Settings) { ["database:sqlite:journal_mode"] = "DELETE" };
+
+        await using var services = TestDatabase.BuildServices(settings);
+        await services.GetRequiredService<Compozy.Data.Migrations.MigrationRunner>().UpAsync();
+
+        var mode = await services.GetRequiredService<SqliteDatabaseWriter>().RunOnConnectionAsync(
+            (connection, _) => Task.FromResult(SqliteProfileTests.Pragmas(connection, "journal_mode")[0]));
+        mode.ShouldBe("delete");
     }
 
     internal static Task WriteRowsAsync(IDatabaseWriter writer, int count, int payloadBytes)
@@ -166,16 +229,5 @@ public sealed class SqliteCheckpointTests
     {
         using var document = System.Text.Json.JsonDocument.Parse(text);
         return document.RootElement.Clone();
-    }
-
-    private static string Key(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var pairs = new List<string>();
-        foreach (var tag in tags)
-        {
-            pairs.Add($"{tag.Key}={tag.Value}");
-        }
-
-        return $"{instrument.Name}{{{string.Join(',', pairs.Order(StringComparer.Ordinal))}}}";
     }
 }

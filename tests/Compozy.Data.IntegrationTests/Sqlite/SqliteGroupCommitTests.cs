@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Compozy.Data.Entities;
 using Compozy.Data.Sqlite.Writes;
 using Compozy.Data.Testing;
@@ -11,11 +10,13 @@ namespace Compozy.Data.IntegrationTests.Sqlite;
 
 public sealed class SqliteGroupCommitTests
 {
+    private const string BatchSize = "compozy.data.sqlite.writer.batch_size";
+
     [Fact]
     public async Task Writes_queued_behind_a_busy_writer_commit_together_and_a_failing_one_rolls_back_alone()
     {
         await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "group_commit")).MigrateAsync();
-        using var batches = new BatchSizes();
+        using var batches = new MeterRecorder(db.Services);
         var writer = db.Services.GetRequiredService<SqliteDatabaseWriter>();
         var gate = new TaskCompletionSource();
         var holding = writer.RunOnConnectionAsync(async (_, _) =>
@@ -39,7 +40,7 @@ public sealed class SqliteGroupCommitTests
 
         (await Should.ThrowAsync<InvalidOperationException>(() => writes[7])).Message.ShouldContain("unit 7");
         await Task.WhenAll(writes.Where((_, index) => index != 7));
-        batches.Sizes.ShouldContain(size => size >= 10, $"batch sizes: {string.Join(",", batches.Sizes)}");
+        batches.Values(BatchSize).ShouldContain(size => size >= 10, $"batch sizes: {string.Join(",", batches.Values(BatchSize))}");
         await using var read = await db.Contexts.CreateDbContextAsync();
         var stored = await read.WorkflowStates.Select(state => state.WorkflowExecId).ToListAsync();
         stored.Count.ShouldBe(19);
@@ -124,7 +125,7 @@ public sealed class SqliteGroupCommitTests
         {
             ["database:sqlite:group_commit"] = "false",
         })).MigrateAsync();
-        using var batches = new BatchSizes();
+        using var batches = new MeterRecorder(db.Services);
 
         await Task.WhenAll(Enumerable.Range(0, 40).Select(index => db.Writer.WriteAsync(async (context, _) =>
         {
@@ -132,8 +133,8 @@ public sealed class SqliteGroupCommitTests
             await Task.CompletedTask;
         })));
 
-        batches.Sizes.Count.ShouldBe(40);
-        batches.Sizes.ShouldAllBe(size => size == 1);
+        batches.Values(BatchSize).Count.ShouldBe(40);
+        batches.Values(BatchSize).ShouldAllBe(size => size == 1);
     }
 
     private static Func<Compozy.Data.Persistence.CompozyDbContext, CancellationToken, Task<bool>> Recording(string name, ConcurrentBag<string> ran) =>
@@ -163,29 +164,5 @@ public sealed class SqliteGroupCommitTests
 
         // Give queued writes time to reach the writer's channel behind the held job.
         await Task.Delay(100);
-    }
-
-    /// <summary>Records the writer's batch sizes from the Compozy.Data meter.</summary>
-    private sealed class BatchSizes : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentQueue<long> _sizes = new();
-
-        public BatchSizes()
-        {
-            _listener.InstrumentPublished = (instrument, subscriber) =>
-            {
-                if (instrument.Name == "compozy.data.sqlite.writer.batch_size")
-                {
-                    subscriber.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => _sizes.Enqueue(value));
-            _listener.Start();
-        }
-
-        public IReadOnlyList<long> Sizes => [.. _sizes];
-
-        public void Dispose() => _listener.Dispose();
     }
 }

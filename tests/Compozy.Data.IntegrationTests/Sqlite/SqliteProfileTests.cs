@@ -88,7 +88,7 @@ public sealed class SqliteProfileTests
             var error = await Should.ThrowAsync<InvalidOperationException>(
                 () => services.GetRequiredService<Compozy.Data.Migrations.MigrationRunner>().UpAsync());
 
-            error.Message.ShouldContain("could not be switched to journal_mode=wal: another process holds it open");
+            error.Message.ShouldContain("could not be switched to journal_mode=wal: another connection holds it open");
         }
         finally
         {

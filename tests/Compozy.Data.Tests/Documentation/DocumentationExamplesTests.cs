@@ -12,6 +12,19 @@ public sealed partial class DocumentationExamplesTests
     private const string DatabaseReference = "docs/configuration/database.md";
     private const string StartPage = "docs/cli/start.md";
     private const string MigratePage = "docs/cli/migrate.md";
+    private const string DbPage = "docs/cli/db.md";
+    private const string MonitoringPage = "docs/operations/wal-monitoring.md";
+    private const string SqliteSources = "src/Compozy.Data.Sqlite";
+    private const string SqliteMetricsSource = "src/Compozy.Data.Sqlite/Diagnostics/SqliteMetrics.cs";
+
+    // The log phrases operators grep for (the seed's expectations, kept by the SQLite driver).
+    private static readonly string[] OperatorLogPhrases =
+    [
+        "startup detected WAL residue",
+        "startup-recovery checkpoint completed",
+        "startup quick_check passed",
+        "periodic-checkpoint completed",
+    ];
 
     // The variables the examples interpolate without a default; nothing else is visible to them,
     // so an example that depends on the machine's environment fails here.
@@ -93,6 +106,8 @@ public sealed partial class DocumentationExamplesTests
     [InlineData("migrate up", MigratePage)]
     [InlineData("migrate down", MigratePage)]
     [InlineData("migrate status", MigratePage)]
+    [InlineData("db status", DbPage)]
+    [InlineData("db maintenance", DbPage)]
     public async Task Every_flag_in_the_help_of_a_command_is_on_its_documentation_page(string command, string page)
     {
         var help = await RunHelpAsync(command);
@@ -103,6 +118,63 @@ public sealed partial class DocumentationExamplesTests
         flags.Where(flag => !MentionsFlag(documentation, flag))
             .ShouldBeEmpty($"{page} does not mention these flags of `compozy {command} --help`");
     }
+
+    [Fact]
+    public void Every_log_phrase_operators_grep_for_is_documented_with_a_log_line_the_code_writes()
+    {
+        var templates = LogMessageTemplates(SqliteSources);
+        templates.ShouldNotBeEmpty($"no [LoggerMessage] found under {SqliteSources}");
+        var lines = DocumentationSource.MarkdownFiles()
+            .SelectMany(file => DocumentationSource.ReadText(file).Split('\n'))
+            .Select(line => line.Trim())
+            .ToList();
+
+        foreach (var phrase in OperatorLogPhrases)
+        {
+            var documented = lines.Where(line => line.Contains(phrase, StringComparison.Ordinal)).ToList();
+            documented.ShouldNotBeEmpty($"no documentation page mentions the log phrase \"{phrase}\"");
+
+            // At least one documented log line with the phrase must be one the code writes: the
+            // same event id and level, and a message that fits a [LoggerMessage] template. A
+            // renamed phrase, in the code or in the docs, fails here.
+            var logLines = documented.Select(line => LogLine().Match(line)).Where(match => match.Success).ToList();
+            logLines.ShouldContain(
+                match => templates.Any(template => template.Matches(match)),
+                $"no documented log line with \"{phrase}\" matches a [LoggerMessage] under {SqliteSources}; the documented lines were:" +
+                string.Concat(logLines.Select(match => Environment.NewLine + match.Value)));
+        }
+    }
+
+    [Fact]
+    public void Every_sqlite_metric_instrument_is_documented_on_the_monitoring_page()
+    {
+        var source = DocumentationSource.ReadText(SqliteMetricsSource);
+        var page = DocumentationSource.ReadText(MonitoringPage);
+
+        var names = InstrumentName().Matches(source).Select(match => match.Groups["name"].Value).ToList();
+        names.ShouldNotBeEmpty($"no instrument found in {SqliteMetricsSource}");
+
+        // An instrument whose name is not a string literal (a constant, an interpolated string)
+        // must fail here rather than go unchecked.
+        names.Count.ShouldBe(
+            InstrumentCreation().Count(source),
+            $"{SqliteMetricsSource} creates instruments whose name the test cannot read");
+
+        names.Where(name => !page.Contains($"`{name}`", StringComparison.Ordinal))
+            .ShouldBeEmpty($"{MonitoringPage} does not document these instruments of {SqliteMetricsSource}");
+    }
+
+    private static List<LogMessageTemplate> LogMessageTemplates(string sourceDirectory) =>
+        Directory.EnumerateFiles(Path.Combine(DocumentationSource.RepositoryRoot, sourceDirectory), "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            .SelectMany(path => LoggerMessageAttribute().Matches(File.ReadAllText(path)))
+            .Select(match => new LogMessageTemplate(
+                int.Parse(match.Groups["id"].Value, CultureInfo.InvariantCulture),
+                match.Groups["level"].Value,
+                new Regex(
+                    "^" + Placeholder().Replace(Regex.Escape(match.Groups["message"].Value), ".+?") + "$",
+                    RegexOptions.CultureInvariant)))
+            .ToList();
 
     private static (IReadOnlyList<ConfigurationProblem> Problems, object? Provider) Validate(string yaml)
     {
@@ -163,4 +235,44 @@ public sealed partial class DocumentationExamplesTests
     // A cell may contain an escaped pipe (\|), which does not end it.
     [GeneratedRegex(@"(?<!\\)\|")]
     private static partial Regex TableCellSeparator();
+
+    // [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "...")]
+    [GeneratedRegex(@"\[LoggerMessage\(\s*EventId\s*=\s*(?<id>\d+)\s*,\s*Level\s*=\s*LogLevel\.(?<level>\w+)\s*,\s*Message\s*=\s*""(?<message>(?:[^""\\]|\\.)*)""")]
+    private static partial Regex LoggerMessageAttribute();
+
+    // A {Name} or {Name:F0} placeholder of a template after Regex.Escape, which escapes "{" only.
+    [GeneratedRegex(@"\\\{[^}]*\}")]
+    private static partial Regex Placeholder();
+
+    // A log line as the CLI writes it, with or without its timestamp:
+    // 2026-11-22T04:25:33.708Z warn: Compozy.Data.Sqlite.Startup.SqliteStartupCheck[3011] startup detected WAL residue: ...
+    [GeneratedRegex(@"^(?:\S+\s+)?(?<level>trce|dbug|info|warn|fail|crit): (?<category>[\w.]+)\[(?<id>\d+)\] (?<message>.+)$")]
+    private static partial Regex LogLine();
+
+    // The name, a string literal, of m.CreateCounter<long>("name", ...), CreateHistogram, CreateObservableGauge, ...
+    [GeneratedRegex(@"\.Create(?:Counter|UpDownCounter|Histogram|Gauge|ObservableCounter|ObservableUpDownCounter|ObservableGauge)\s*(?:<[^>()]*>)?\s*\(\s*""(?<name>[^""]+)""")]
+    private static partial Regex InstrumentName();
+
+    [GeneratedRegex(@"\.Create(?:Counter|UpDownCounter|Histogram|Gauge|ObservableCounter|ObservableUpDownCounter|ObservableGauge)\s*(?:<[^>()]*>)?\s*\(")]
+    private static partial Regex InstrumentCreation();
+
+    private sealed record LogMessageTemplate(int EventId, string Level, Regex Message)
+    {
+        public bool Matches(Match logLine) =>
+            int.Parse(logLine.Groups["id"].Value, CultureInfo.InvariantCulture) == EventId &&
+            logLine.Groups["level"].Value == ConsoleLevel(Level) &&
+            Message.IsMatch(logLine.Groups["message"].Value);
+
+        // The level names of Microsoft.Extensions.Logging.Console.
+        private static string ConsoleLevel(string level) => level switch
+        {
+            "Trace" => "trce",
+            "Debug" => "dbug",
+            "Information" => "info",
+            "Warning" => "warn",
+            "Error" => "fail",
+            "Critical" => "crit",
+            _ => level,
+        };
+    }
 }
