@@ -1,0 +1,73 @@
+using System.CommandLine;
+
+namespace Compozy.Data.Benchmarks;
+
+/// <summary>
+/// <c>sqlite-durability</c>, <c>startup-checks</c> and <c>all</c>. Every benchmark measures its own
+/// baselines in the same run and reports ratios against them; nothing passes or fails.
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var paths = RepositoryPaths.Find();
+
+        var seconds = new Option<int>("--seconds")
+        {
+            Description = "Measured seconds per commit-rate scenario, taken as one-second windows in turn with the other scenarios (after a 2 s warm-up each).",
+            DefaultValueFactory = _ => 10,
+        };
+        var size = new Option<string>("--size")
+        {
+            Description = "Size of the database the integrity checks run on (for example 100MB, 1GB).",
+            DefaultValueFactory = _ => "1GB",
+        };
+        size.Validators.Add(result =>
+        {
+            if (!ByteSize.TryParse(result.GetValueOrDefault<string>(), out var bytes) || bytes < ByteSize.Megabyte)
+            {
+                result.AddError("--size must be a size of at least 1MB, like 100MB or 1GB.");
+            }
+        });
+        var durabilityOut = new Option<string>("--out")
+        {
+            Description = "JSON result file; a Markdown copy is written beside it with the .md extension.",
+            DefaultValueFactory = _ => Path.Combine(paths.Results, "sqlite-durability.json"),
+        };
+        var startupOut = new Option<string>("--out")
+        {
+            Description = "JSON result file; a Markdown copy is written beside it with the .md extension.",
+            DefaultValueFactory = _ => Path.Combine(paths.Results, "startup-checks.json"),
+        };
+
+        var durability = new Command("sqlite-durability", "Commit rates of fsync, raw SQLite and the layer's writer under synchronous FULL, NORMAL and OFF.")
+        {
+            seconds, durabilityOut,
+        };
+        durability.SetAction((parseResult, cancellationToken) =>
+            SqliteDurabilityBenchmark.RunAsync(parseResult.GetValue(seconds), paths, parseResult.GetValue(durabilityOut)!, cancellationToken));
+
+        var startup = new Command("startup-checks", "Time of the startup quick_check and integrity_check on a large database, against reading the file.")
+        {
+            size, startupOut,
+        };
+        startup.SetAction((parseResult, cancellationToken) =>
+            StartupChecksBenchmark.RunAsync(ByteSize.Parse(parseResult.GetValue(size)!), paths, parseResult.GetValue(startupOut)!, cancellationToken));
+
+        var all = new Command("all", "sqlite-durability, then startup-checks, with the default result files.") { seconds, size };
+        all.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var first = await SqliteDurabilityBenchmark.RunAsync(
+                parseResult.GetValue(seconds), paths, Path.Combine(paths.Results, "sqlite-durability.json"), cancellationToken).ConfigureAwait(false);
+            var second = await StartupChecksBenchmark.RunAsync(
+                ByteSize.Parse(parseResult.GetValue(size)!), paths, Path.Combine(paths.Results, "startup-checks.json"), cancellationToken).ConfigureAwait(false);
+            return Math.Max(first, second);
+        });
+
+        var root = new RootCommand("Compozy.Data benchmarks: SQLite durability costs, measured against same-run baselines.")
+        {
+            durability, startup, all,
+        };
+        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+    }
+}
