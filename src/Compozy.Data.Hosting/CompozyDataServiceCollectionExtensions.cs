@@ -5,6 +5,7 @@ using Compozy.Data.Migrations;
 using Compozy.Data.Persistence;
 using Compozy.Data.Providers;
 using Compozy.Data.Startup;
+using Compozy.Data.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 
@@ -18,7 +19,8 @@ public static class CompozyDataServiceCollectionExtensions
     /// registers the provider <c>database.driver</c> selects: an
     /// <see cref="IDbContextFactory{TContext}"/> of read contexts, the
     /// <see cref="Compozy.Data.Writes.IDatabaseWriter"/>, the <see cref="MigrationRunner"/>, the
-    /// start-up initializer (a hosted service) and the <c>database</c> readiness check.
+    /// start-up initializer (a hosted service), the <c>database</c> readiness check and the
+    /// stores (<see cref="StoreServiceCollectionExtensions.AddCompozyStores"/>).
     /// Nothing is opened or created until a service is used.
     /// </summary>
     /// <exception cref="CompozyConfigurationException">The configuration is invalid; every problem is listed.</exception>
@@ -64,6 +66,7 @@ public static class CompozyDataServiceCollectionExtensions
         services.AddHostedService(serviceProvider => serviceProvider.GetRequiredService<DatabaseInitializer>());
         services.AddHealthChecks().AddCheck<DatabaseReadinessHealthCheck>(
             DatabaseReadinessHealthCheck.Name, tags: [DatabaseReadinessHealthCheck.ReadyTag]);
+        services.AddCompozyStores();
         return services;
     }
 }

@@ -4,7 +4,9 @@ using Compozy.Data.Postgres.Configuration;
 using Compozy.Data.Postgres.Errors;
 using Compozy.Data.Postgres.Operations;
 using Compozy.Data.Postgres.Writes;
+using Compozy.Data.Postgres.Stores;
 using Compozy.Data.Providers;
+using Compozy.Data.Stores;
 using Compozy.Data.Writes;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -32,5 +34,6 @@ internal sealed class ConfiguredPostgresProvider(PostgresOptions options) : ICon
         services.AddSingleton<IDatabaseStatusReader, PostgresStatusReader>();
         services.AddSingleton<IDbErrorClassifier, PostgresErrorClassifier>();
         services.AddSingleton<IDatabaseMaintenance, PostgresMaintenance>();
+        services.AddSingleton<IStoreDialect, PostgresStoreDialect>();
     }
 }

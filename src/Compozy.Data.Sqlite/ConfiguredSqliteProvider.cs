@@ -1,6 +1,8 @@
 using Compozy.Data.Errors;
 using Compozy.Data.Operations;
 using Compozy.Data.Providers;
+using Compozy.Data.Sqlite.Stores;
+using Compozy.Data.Stores;
 using Compozy.Data.Sqlite.Checkpoints;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
@@ -46,6 +48,7 @@ internal sealed class ConfiguredSqliteProvider(SqliteOptions options) : IConfigu
         services.AddSingleton<IDatabaseMaintenance>(provider => provider.GetRequiredService<SqliteMaintenance>());
         services.AddSingleton<IDatabaseStatusReader, SqliteStatusReader>();
         services.AddSingleton<IDatabaseStartupCheck, SqliteStartupCheck>();
+        services.AddSingleton<IStoreDialect, SqliteStoreDialect>();
         if (!options.IsInMemory)
         {
             services.AddHostedService<SqliteCheckpointService>();

@@ -415,6 +415,9 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
                     await using (context.ConfigureAwait(false))
                     {
                         await context.Database.UseTransactionAsync(transaction).ConfigureAwait(false);
+
+                        // The unit already has its own savepoint; EF's around SaveChanges would only double the work.
+                        context.Database.AutoSavepointsEnabled = false;
                         var result = await unit.RunAsync(context).ConfigureAwait(false);
                         await context.SaveChangesAsync(unit.CancellationToken).ConfigureAwait(false);
                         outcomes[index] = (result, null);

@@ -39,6 +39,13 @@ public sealed class CompozyDataException : Exception
     /// <summary>The constraint or index involved, when known.</summary>
     public string? Constraint { get; }
 
+    /// <summary>A store's answer for a key that names no row: <c>{what} '{key}' not found</c>.</summary>
+    public static CompozyDataException NotFound(string what, string key) =>
+        new(DbErrorKind.NotFound, $"{what} '{key}' not found");
+
+    /// <summary>A store's refusal of an operation the row's current state does not allow.</summary>
+    public static CompozyDataException Conflict(string message) => new(DbErrorKind.Conflict, message);
+
     /// <summary>Whether retrying the same operation later may succeed.</summary>
     public bool IsTransient => Kind is DbErrorKind.Busy or DbErrorKind.ConnectionFailed or DbErrorKind.Timeout;
 }

@@ -15,6 +15,12 @@ public enum DbErrorKind
     /// <summary>A CHECK or NOT NULL rule refused the row.</summary>
     Check,
 
+    /// <summary>
+    /// The row's current state does not allow the operation: a workflow completed while tasks
+    /// still run, a second bootstrap of the first admin. Raised by the stores, not the database.
+    /// </summary>
+    Conflict,
+
     /// <summary>Another connection or process holds a lock (after waiting busy_timeout; or a deadlock or serialization failure).</summary>
     Busy,
 

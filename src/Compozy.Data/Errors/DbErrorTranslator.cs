@@ -51,6 +51,7 @@ public sealed partial class DbErrorTranslator(IDbErrorClassifier classifier, ILo
             DbErrorKind.UniqueConflict => $"{operation}: a record with the same key already exists{what}",
             DbErrorKind.ForeignKey => $"{operation}: it refers to a record that does not exist, or is referred to by one that does{what}",
             DbErrorKind.Check => $"{operation}: the values break a rule of the schema{what}",
+            DbErrorKind.Conflict => $"{operation}: the current state does not allow it",
             DbErrorKind.Busy => $"{operation}: the database is busy (another connection or process holds a lock); try again",
             DbErrorKind.ReadOnly => $"{operation}: the database is read-only",
             DbErrorKind.DiskFull => $"{operation}: the disk is full; free space and try again (nothing was written)",

@@ -1,0 +1,33 @@
+using Compozy.Data.Stores.Auth;
+using Compozy.Data.Stores.Tasks;
+using Compozy.Data.Stores.Usage;
+using Compozy.Data.Stores.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Compozy.Data.Stores;
+
+/// <summary>Registers the stores on top of a database provider's services.</summary>
+public static class StoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="ITaskStore"/>, <see cref="IWorkflowStore"/>, <see cref="IAuthStore"/>,
+    /// <see cref="IUsageStore"/> and the <see cref="ApiKeyUseRecorder"/> hosted service. Register
+    /// after the provider, so that the recorder's final flush at shutdown runs before the
+    /// provider closes its writer.
+    /// </summary>
+    public static IServiceCollection AddCompozyStores(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<StoreOptions>();
+        services.AddSingleton<StoreErrors>();
+        services.AddSingleton<ITaskStore, TaskStore>();
+        services.AddSingleton<IWorkflowStore, WorkflowStore>();
+        services.AddSingleton<IUsageStore, UsageStore>();
+        services.AddSingleton<IAuthStore, AuthStore>();
+        services.AddSingleton<ApiKeyUseRecorder>();
+        services.AddHostedService(provider => provider.GetRequiredService<ApiKeyUseRecorder>());
+        return services;
+    }
+}

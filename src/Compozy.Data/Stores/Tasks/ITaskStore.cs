@@ -1,0 +1,32 @@
+using Compozy.Data.Entities;
+using Compozy.Data.Stores.Usage;
+
+namespace Compozy.Data.Stores.Tasks;
+
+/// <summary>
+/// The task states of workflow executions (Compozy's task repository). Every write returns once
+/// it is committed and durable under the configured synchronous mode; a transient failure
+/// (PostgreSQL's transient errors, SQLite busy) re-runs the whole write with backoff.
+/// </summary>
+public interface ITaskStore : ITaskReader
+{
+    /// <summary>
+    /// Inserts the task state, or replaces every field of the one with the same execution id but
+    /// its creation time, in one statement. Returns the row as stored.
+    /// </summary>
+    /// <exception cref="Errors.CompozyDataException">
+    /// <see cref="Errors.DbErrorKind.ForeignKey"/> for an unknown workflow execution or parent;
+    /// <see cref="Errors.DbErrorKind.Check"/> for a status, execution type or component combination the schema refuses.
+    /// </exception>
+    Task<TaskState> UpsertStateAsync(TaskState state, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds <paramref name="usage"/> to the task's usage, under a row lock, and returns the updated state.</summary>
+    Task<TaskState> MergeUsageAsync(string taskExecId, UsageSummary usage, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction that commits when it returns and rolls back
+    /// when it throws. On a transient failure the whole delegate runs again on a new transaction,
+    /// so it must not have side effects outside the database.
+    /// </summary>
+    Task<T> WithTransactionAsync<T>(Func<ITaskTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default);
+}

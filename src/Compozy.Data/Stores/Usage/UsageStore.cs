@@ -1,0 +1,131 @@
+using Compozy.Data.Entities;
+using Compozy.Data.Errors;
+using Compozy.Data.Persistence;
+using Compozy.Data.Stores.Sql;
+using Compozy.Data.Writes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compozy.Data.Stores.Usage;
+
+/// <inheritdoc cref="IUsageStore"/>
+internal sealed class UsageStore(
+    IDbContextFactory<CompozyDbContext> contexts,
+    IDatabaseWriter writer,
+    TimeProvider clock,
+    StoreErrors errors) : IUsageStore
+{
+    // The conflict targets are the two partial unique indexes; their predicates must be the
+    // indexes' own filters for PostgreSQL to pick them.
+    private static readonly UpsertShape ByTask = new(["task_exec_id", "component"], "\"task_exec_id\" IS NOT NULL", ["created_at"]);
+    private static readonly UpsertShape ByWorkflow = new(["workflow_exec_id", "component"], "\"workflow_exec_id\" IS NOT NULL", ["created_at"]);
+
+    public Task<ExecutionLlmUsage> UpsertAsync(ExecutionLlmUsage row, CancellationToken cancellationToken = default)
+    {
+        Validate(row);
+        var shape = row.TaskExecId is null ? ByWorkflow : ByTask;
+        var timestamps = UpsertTimestamps.At(clock.GetUtcNow().UtcDateTime);
+        return errors.RunAsync(
+            "upsert usage",
+            token => writer.WriteAsync((context, inner) => ModelUpsert.UpsertAsync(context, row, shape, timestamps, inner), token),
+            cancellationToken);
+    }
+
+    public Task<ExecutionLlmUsage> GetByTaskExecIdAsync(string taskExecId, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            "get usage by task",
+            async (context, token) => await context.ExecutionLlmUsage.AsNoTracking()
+                    .Where(usage => usage.TaskExecId == taskExecId)
+                    .OrderByDescending(usage => usage.UpdatedAt)
+                    .ThenByDescending(usage => usage.Id)
+                    .FirstOrDefaultAsync(token)
+                    .ConfigureAwait(false)
+                ?? throw CompozyDataException.NotFound("usage of task state", taskExecId),
+            cancellationToken);
+
+    public Task<ExecutionLlmUsage> GetByWorkflowExecIdAsync(string workflowExecId, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            "get usage by workflow",
+            async (context, token) => await context.ExecutionLlmUsage.AsNoTracking()
+                    .Where(usage => usage.WorkflowExecId == workflowExecId && usage.Component == UsageComponents.Workflow)
+                    .FirstOrDefaultAsync(token)
+                    .ConfigureAwait(false)
+                ?? throw CompozyDataException.NotFound("usage of workflow state", workflowExecId),
+            cancellationToken);
+
+    public Task<UsageTotals> SummarizeByWorkflowExecIdAsync(string workflowExecId, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            "summarize workflow usage",
+            async (context, token) =>
+            {
+                var tasksOfWorkflow = context.TaskStates.Where(task => task.WorkflowExecId == workflowExecId).Select(task => task.TaskExecId);
+                var rows = await context.ExecutionLlmUsage.AsNoTracking()
+                    .Where(usage => usage.Component != UsageComponents.Workflow
+                        && (usage.WorkflowExecId == workflowExecId || tasksOfWorkflow.Contains(usage.TaskExecId!)))
+                    .ToListAsync(token)
+                    .ConfigureAwait(false);
+                return rows.Count == 0
+                    ? throw CompozyDataException.NotFound("usage of workflow state", workflowExecId)
+                    : Summarize(workflowExecId, rows);
+            },
+            cancellationToken);
+
+    private static UsageTotals Summarize(string workflowExecId, List<ExecutionLlmUsage> rows)
+    {
+        static int? Sum(IEnumerable<int?> values)
+        {
+            var present = values.Where(value => value is not null).ToList();
+            return present.Count == 0 ? null : present.Sum();
+        }
+
+        var pairs = rows.Select(row => (row.Provider, row.Model)).Distinct().ToList();
+        var prompt = rows.Sum(row => row.PromptTokens);
+        var completion = rows.Sum(row => row.CompletionTokens);
+        var total = rows.Sum(row => row.TotalTokens);
+        return new UsageTotals(
+            workflowExecId,
+            pairs.Count == 1 ? pairs[0].Provider : UsageTotals.Mixed,
+            pairs.Count == 1 ? pairs[0].Model : UsageTotals.Mixed,
+            prompt,
+            completion,
+            total == 0 ? prompt + completion : total,
+            Sum(rows.Select(row => row.ReasoningTokens)),
+            Sum(rows.Select(row => row.CachedPromptTokens)),
+            Sum(rows.Select(row => row.InputAudioTokens)),
+            Sum(rows.Select(row => row.OutputAudioTokens)),
+            rows.Count,
+            rows.Min(row => row.CreatedAt),
+            rows.Max(row => row.UpdatedAt));
+    }
+
+    private static void Validate(ExecutionLlmUsage row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (string.IsNullOrWhiteSpace(row.Component))
+        {
+            throw new ArgumentException("component is required", nameof(row));
+        }
+
+        if (string.IsNullOrWhiteSpace(row.Provider) || string.IsNullOrWhiteSpace(row.Model))
+        {
+            throw new ArgumentException("provider and model are required", nameof(row));
+        }
+
+        if ((row.TaskExecId is null) == (row.WorkflowExecId is null))
+        {
+            throw new ArgumentException("exactly one of workflow_exec_id and task_exec_id must be set", nameof(row));
+        }
+    }
+
+    private Task<T> ReadAsync<T>(string operation, Func<CompozyDbContext, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        errors.RunAsync(
+            operation,
+            async token =>
+            {
+                var context = await contexts.CreateDbContextAsync(token).ConfigureAwait(false);
+                await using (context.ConfigureAwait(false))
+                {
+                    return await read(context, token).ConfigureAwait(false);
+                }
+            },
+            cancellationToken);
+}

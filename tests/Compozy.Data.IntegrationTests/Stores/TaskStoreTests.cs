@@ -1,0 +1,333 @@
+using System.Text.Json;
+using Compozy.Data.Entities;
+using Compozy.Data.Errors;
+using Compozy.Data.Stores;
+using Compozy.Data.Stores.Tasks;
+using Compozy.Data.Stores.Usage;
+using Compozy.Data.Stores.Workflows;
+using Compozy.Data.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Compozy.Data.IntegrationTests.Model.ModelTestData;
+
+namespace Compozy.Data.IntegrationTests.Stores;
+
+public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixture<MigratedDatabaseFixture>
+{
+    [Theory, DatabaseData]
+    public async Task An_upsert_inserts_then_replaces_every_field_but_the_creation_time(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var state = TaskOf(workflow);
+        state.AgentId = "writer";
+        state.ActionId = "draft";
+        state.Input = Json("""{"topic":"tides"}""");
+
+        var inserted = await tasks.UpsertStateAsync(state);
+        inserted.TaskExecId.ShouldBe(state.TaskExecId);
+        inserted.Status.ShouldBe(ExecutionStatus.Pending);
+        inserted.CreatedAt.Kind.ShouldBe(DateTimeKind.Utc);
+        inserted.CreatedAt.ShouldBe(inserted.UpdatedAt);
+
+        await Task.Delay(20);
+        state.Status = ExecutionStatus.Success;
+        state.Output = Json("""{"text":"done"}""");
+        state.Input = null;
+        var updated = await tasks.UpsertStateAsync(state);
+
+        updated.CreatedAt.ShouldBe(inserted.CreatedAt);
+        updated.UpdatedAt.ShouldBeGreaterThan(inserted.UpdatedAt);
+        updated.Status.ShouldBe(ExecutionStatus.Success);
+        updated.Input.ShouldBeNull();
+        var read = await tasks.GetStateAsync(state.TaskExecId);
+        read.Output!.Value.GetProperty("text").GetString().ShouldBe("done");
+        read.AgentId.ShouldBe("writer");
+    }
+
+    [Theory, DatabaseData]
+    public async Task An_upsert_the_schema_refuses_is_typed_and_writes_nothing(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var orphan = TaskOf(Workflow());
+        var refused = await Should.ThrowAsync<CompozyDataException>(() => tasks.UpsertStateAsync(orphan));
+        refused.Kind.ShouldBe(DbErrorKind.ForeignKey);
+
+        var both = TaskOf(workflow);
+        both.AgentId = "writer";
+        both.ActionId = "draft";
+        both.ToolId = "search";
+        var check = await Should.ThrowAsync<CompozyDataException>(() => tasks.UpsertStateAsync(both));
+        check.Kind.ShouldBe(DbErrorKind.Check);
+        check.Message.ShouldContain("ck_task_states_execution_type_components");
+
+        (await tasks.ListStatesAsync(new TaskStateFilter { WorkflowExecId = workflow.WorkflowExecId }, PageRequest.First)).Items.ShouldBeEmpty();
+    }
+
+    [Theory, DatabaseData]
+    public async Task An_unknown_id_is_not_found_naming_the_id(DatabaseKind database)
+    {
+        var (tasks, _) = await WorkflowAsync(database);
+        var missing = await Should.ThrowAsync<CompozyDataException>(() => tasks.GetStateAsync("no-such-task"));
+        missing.Kind.ShouldBe(DbErrorKind.NotFound);
+        missing.Message.ShouldContain("no-such-task");
+        (await Should.ThrowAsync<CompozyDataException>(() => tasks.GetTaskTreeAsync("no-such-task"))).Kind.ShouldBe(DbErrorKind.NotFound);
+        (await Should.ThrowAsync<CompozyDataException>(() => tasks.GetChildByTaskIdAsync("no-such-task", "x"))).Kind.ShouldBe(DbErrorKind.NotFound);
+        (await Should.ThrowAsync<CompozyDataException>(() => tasks.MergeUsageAsync("no-such-task", Usage(("openai", "gpt-4o", 1))))).Kind.ShouldBe(DbErrorKind.NotFound);
+    }
+
+    [Theory, DatabaseData]
+    public async Task Every_filter_field_narrows_the_listing(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var parent = await tasks.UpsertStateAsync(With(TaskOf(workflow), task => task.ExecutionType = ExecutionType.Parallel));
+        var agent = await tasks.UpsertStateAsync(With(TaskOf(workflow, parent.TaskExecId), task =>
+        {
+            task.TaskId = "draft";
+            task.AgentId = "writer";
+            task.ActionId = "compose";
+            task.Status = ExecutionStatus.Running;
+        }));
+        var tool = await tasks.UpsertStateAsync(With(TaskOf(workflow, parent.TaskExecId), task =>
+        {
+            task.TaskId = "lookup";
+            task.ToolId = "search";
+            task.Status = ExecutionStatus.Failed;
+        }));
+
+        async Task<IReadOnlyList<string>> Ids(TaskStateFilter filter) =>
+            (await tasks.ListStatesAsync(filter with { WorkflowExecId = workflow.WorkflowExecId }, PageRequest.First)).Items.Select(task => task.TaskExecId).ToList();
+
+        (await Ids(new TaskStateFilter())).ShouldBe([parent.TaskExecId, agent.TaskExecId, tool.TaskExecId], ignoreOrder: true);
+        (await Ids(new TaskStateFilter { Status = ExecutionStatus.Running })).ShouldBe([agent.TaskExecId]);
+        (await Ids(new TaskStateFilter { TaskId = "lookup" })).ShouldBe([tool.TaskExecId]);
+        (await Ids(new TaskStateFilter { TaskExecId = agent.TaskExecId })).ShouldBe([agent.TaskExecId]);
+        (await Ids(new TaskStateFilter { ParentStateId = parent.TaskExecId })).ShouldBe([agent.TaskExecId, tool.TaskExecId], ignoreOrder: true);
+        (await Ids(new TaskStateFilter { AgentId = "writer" })).ShouldBe([agent.TaskExecId]);
+        (await Ids(new TaskStateFilter { ActionId = "compose" })).ShouldBe([agent.TaskExecId]);
+        (await Ids(new TaskStateFilter { ToolId = "search" })).ShouldBe([tool.TaskExecId]);
+        (await Ids(new TaskStateFilter { ExecutionType = ExecutionType.Parallel })).ShouldBe([parent.TaskExecId]);
+        (await Ids(new TaskStateFilter { WorkflowId = "another-workflow" })).ShouldBeEmpty();
+
+        (await tasks.ListTasksByStatusAsync(workflow.WorkflowExecId, ExecutionStatus.Failed)).Select(task => task.TaskExecId).ShouldBe([tool.TaskExecId]);
+        (await tasks.ListTasksByAgentAsync(workflow.WorkflowExecId, "writer")).Select(task => task.TaskExecId).ShouldBe([agent.TaskExecId]);
+        (await tasks.ListTasksByToolAsync(workflow.WorkflowExecId, "search")).Select(task => task.TaskExecId).ShouldBe([tool.TaskExecId]);
+    }
+
+    [Theory, DatabaseData]
+    public async Task Pages_follow_each_other_without_repeats_or_gaps(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var written = new List<string>();
+        for (var index = 0; index < 7; index++)
+        {
+            written.Add((await tasks.UpsertStateAsync(TaskOf(workflow))).TaskExecId);
+        }
+
+        var filter = new TaskStateFilter { WorkflowExecId = workflow.WorkflowExecId };
+        var seen = new List<string>();
+        var page = new PageRequest { Limit = 3 };
+        var pages = 0;
+        while (true)
+        {
+            var result = await tasks.ListStatesAsync(filter, page);
+            pages++;
+            seen.AddRange(result.Items.Select(task => task.TaskExecId));
+            if (result.NextCursor is null)
+            {
+                break;
+            }
+
+            page = page with { After = result.NextCursor };
+        }
+
+        pages.ShouldBe(3);
+        seen.ShouldBe(written, ignoreOrder: true);
+        seen.Distinct().Count().ShouldBe(7);
+
+        await Should.ThrowAsync<ArgumentException>(() => tasks.ListStatesAsync(filter, new PageRequest { After = "not-a-cursor" }));
+        await Should.ThrowAsync<ArgumentOutOfRangeException>(() => tasks.ListStatesAsync(filter, new PageRequest { Limit = 0 }));
+        await Should.ThrowAsync<ArgumentOutOfRangeException>(() => tasks.ListStatesAsync(filter, new PageRequest { Limit = PageRequest.MaxLimit + 1 }));
+    }
+
+    [Theory, DatabaseData]
+    public async Task The_workflow_task_map_holds_the_latest_execution_of_each_task(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        await tasks.UpsertStateAsync(With(TaskOf(workflow), task => task.TaskId = "fetch"));
+        await Task.Delay(20);
+        var retried = await tasks.UpsertStateAsync(With(TaskOf(workflow), task =>
+        {
+            task.TaskId = "fetch";
+            task.Status = ExecutionStatus.Success;
+        }));
+        var other = await tasks.UpsertStateAsync(With(TaskOf(workflow), task => task.TaskId = "store"));
+
+        var map = await tasks.ListTasksInWorkflowAsync(workflow.WorkflowExecId);
+
+        map.Keys.ShouldBe(["fetch", "store"], ignoreOrder: true);
+        map["fetch"].TaskExecId.ShouldBe(retried.TaskExecId);
+        map["store"].TaskExecId.ShouldBe(other.TaskExecId);
+    }
+
+    [Theory, DatabaseData]
+    public async Task Children_their_outputs_and_the_latest_child_by_task_id(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var parent = await tasks.UpsertStateAsync(With(TaskOf(workflow), task => task.ExecutionType = ExecutionType.Collection));
+        await tasks.UpsertStateAsync(With(TaskOf(workflow, parent.TaskExecId), task =>
+        {
+            task.TaskId = "item-b";
+            task.Output = Json("""{"n":1}""");
+        }));
+        await Task.Delay(20);
+        var latestB = await tasks.UpsertStateAsync(With(TaskOf(workflow, parent.TaskExecId), task =>
+        {
+            task.TaskId = "item-b";
+            task.Output = Json("""{"n":2}""");
+        }));
+        await tasks.UpsertStateAsync(With(TaskOf(workflow, parent.TaskExecId), task => task.TaskId = "item-a"));
+
+        (await tasks.ListChildrenAsync(parent.TaskExecId)).Select(task => task.TaskId).ShouldBe(["item-a", "item-b", "item-b"]);
+        (await tasks.GetChildByTaskIdAsync(parent.TaskExecId, "item-b")).TaskExecId.ShouldBe(latestB.TaskExecId);
+        var outputs = await tasks.ListChildrenOutputsAsync(parent.TaskExecId);
+        outputs.Keys.ShouldBe(["item-b"]);
+        outputs["item-b"].GetProperty("n").GetInt32().ShouldBe(2);
+    }
+
+    [Theory, DatabaseData]
+    public async Task The_task_tree_comes_level_by_level_and_stops_at_the_depth_limit(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var root = await tasks.UpsertStateAsync(With(TaskOf(workflow), task => task.ExecutionType = ExecutionType.Composite));
+        var left = await tasks.UpsertStateAsync(TaskOf(workflow, root.TaskExecId));
+        var right = await tasks.UpsertStateAsync(TaskOf(workflow, root.TaskExecId));
+        var grandchild = await tasks.UpsertStateAsync(TaskOf(workflow, left.TaskExecId));
+        await tasks.UpsertStateAsync(TaskOf(workflow));
+
+        var tree = await tasks.GetTaskTreeAsync(root.TaskExecId);
+        tree.Select(task => task.TaskExecId).ShouldBe([root.TaskExecId, left.TaskExecId, right.TaskExecId, grandchild.TaskExecId]);
+        (await tasks.GetTaskTreeAsync(left.TaskExecId)).Select(task => task.TaskExecId).ShouldBe([left.TaskExecId, grandchild.TaskExecId]);
+
+        // A chain deeper than the limit (100 levels below the root) is cut after the limit.
+        var chainRoot = await tasks.UpsertStateAsync(TaskOf(workflow));
+        var parent = chainRoot.TaskExecId;
+        for (var level = 1; level <= 103; level++)
+        {
+            parent = (await tasks.UpsertStateAsync(TaskOf(workflow, parent))).TaskExecId;
+        }
+
+        var chain = await tasks.GetTaskTreeAsync(chainRoot.TaskExecId);
+        chain.Count.ShouldBe(new StoreOptions().TaskTreeMaxDepth + 1);
+    }
+
+    [Theory, DatabaseData]
+    public async Task Progress_counts_children_by_status_and_rates_them(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var parent = await tasks.UpsertStateAsync(With(TaskOf(workflow), task => task.ExecutionType = ExecutionType.Parallel));
+        ExecutionStatus[] statuses =
+        [
+            ExecutionStatus.Success, ExecutionStatus.Success, ExecutionStatus.Success, ExecutionStatus.Failed,
+            ExecutionStatus.TimedOut, ExecutionStatus.Canceled, ExecutionStatus.Running, ExecutionStatus.Waiting,
+            ExecutionStatus.Paused, ExecutionStatus.Pending,
+        ];
+        foreach (var status in statuses)
+        {
+            await tasks.UpsertStateAsync(With(TaskOf(workflow, parent.TaskExecId), task => task.Status = status));
+        }
+
+        var progress = await tasks.GetProgressInfoAsync(parent.TaskExecId);
+
+        progress.TotalChildren.ShouldBe(10);
+        progress.StatusCounts[ExecutionStatus.Success].ShouldBe(3);
+        progress.StatusCounts.ContainsKey(ExecutionStatus.Canceled).ShouldBeTrue();
+        progress.SuccessCount.ShouldBe(3);
+        progress.FailedCount.ShouldBe(1);
+        progress.TimedOutCount.ShouldBe(1);
+        progress.CanceledCount.ShouldBe(1);
+        progress.RunningCount.ShouldBe(3);
+        progress.PendingCount.ShouldBe(1);
+        progress.TerminalCount.ShouldBe(6);
+        progress.CompletionRate.ShouldBe(0.3, tolerance: 1e-9);
+        progress.FailureRate.ShouldBe(0.2, tolerance: 1e-9);
+
+        var none = await tasks.GetProgressInfoAsync("no-children");
+        none.TotalChildren.ShouldBe(0);
+        none.CompletionRate.ShouldBe(0);
+    }
+
+    [Theory, DatabaseData]
+    public async Task Usage_merges_by_provider_and_model_in_a_stable_order(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var state = await tasks.UpsertStateAsync(TaskOf(workflow));
+
+        await tasks.MergeUsageAsync(state.TaskExecId, Usage(("openai", "gpt-4o", 10)));
+        await tasks.MergeUsageAsync(state.TaskExecId, Usage(("anthropic", "claude", 5), ("openai", "gpt-4o", 7)));
+        var merged = await tasks.MergeUsageAsync(state.TaskExecId, new UsageSummary([]));
+
+        var entries = UsageSummary.FromJson(merged.Usage).Entries;
+        entries.Select(entry => (entry.Provider, entry.Model, entry.TotalTokens)).ShouldBe([("anthropic", "claude", 5), ("openai", "gpt-4o", 17)]);
+        entries[1].PromptTokens.ShouldBe(17);
+    }
+
+    [Theory, DatabaseData]
+    public async Task A_transaction_that_throws_leaves_nothing_behind(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var kept = await tasks.UpsertStateAsync(TaskOf(workflow));
+        var added = TaskOf(workflow);
+
+        await Should.ThrowAsync<InvalidOperationException>(() => tasks.WithTransactionAsync<bool>(async (transaction, token) =>
+        {
+            await transaction.UpsertStateAsync(added, token);
+            var locked = await transaction.GetStateForUpdateAsync(kept.TaskExecId, token);
+            locked.Status = ExecutionStatus.Failed;
+            await transaction.UpsertStateAsync(locked, token);
+            (await transaction.GetStateAsync(added.TaskExecId, token)).TaskExecId.ShouldBe(added.TaskExecId, "a transaction sees its own writes");
+            throw new InvalidOperationException("abandon");
+        }));
+
+        (await Should.ThrowAsync<CompozyDataException>(() => tasks.GetStateAsync(added.TaskExecId))).Kind.ShouldBe(DbErrorKind.NotFound);
+        (await tasks.GetStateAsync(kept.TaskExecId)).Status.ShouldBe(ExecutionStatus.Pending);
+    }
+
+    [Theory, DatabaseData]
+    public async Task Concurrent_read_modify_writes_under_GetStateForUpdate_lose_no_update(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var counter = await tasks.UpsertStateAsync(With(TaskOf(workflow), task => task.Output = Json("""{"count":0}""")));
+
+        // Each transaction reads the count, waits so that the others read meanwhile, and writes
+        // count + 1. Without the row lock (PostgreSQL) or the single writer (SQLite), most
+        // increments would overwrite each other.
+        const int Writers = 12;
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(() => tasks.WithTransactionAsync(async (transaction, token) =>
+        {
+            var state = await transaction.GetStateForUpdateAsync(counter.TaskExecId, token);
+            var count = state.Output!.Value.GetProperty("count").GetInt32();
+            await Task.Delay(15, token);
+            state.Output = Json($$"""{"count":{{count + 1}}}""");
+            await transaction.UpsertStateAsync(state, token);
+            return count;
+        }))));
+
+        (await tasks.GetStateAsync(counter.TaskExecId)).Output!.Value.GetProperty("count").GetInt32().ShouldBe(Writers);
+    }
+
+    private async Task<(ITaskStore Tasks, WorkflowState Workflow)> WorkflowAsync(DatabaseKind database)
+    {
+        var db = await fixture.GetAsync(database);
+        var workflow = await db.Services.GetRequiredService<IWorkflowStore>().UpsertStateAsync(Workflow());
+        return (db.Services.GetRequiredService<ITaskStore>(), workflow);
+    }
+
+    internal static UsageSummary Usage(params (string Provider, string Model, int Tokens)[] entries) =>
+        new(entries.Select(entry => new UsageEntry { Provider = entry.Provider, Model = entry.Model, PromptTokens = entry.Tokens }));
+
+    internal static TaskState With(TaskState task, Action<TaskState> change)
+    {
+        change(task);
+        return task;
+    }
+}
