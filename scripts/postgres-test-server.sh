@@ -5,6 +5,9 @@
 #   scripts/postgres-test-server.sh start DIR      init a cluster in DIR, start it on a free loopback port,
 #                                                  print its connection string on stdout
 #   scripts/postgres-test-server.sh stop DIR       stop it (the caller removes DIR)
+#   scripts/postgres-test-server.sh pause DIR      stop it cleanly (fast shutdown: sessions are ended, the
+#                                                  data is kept), as an operator's restart would; for fault tests
+#   scripts/postgres-test-server.sh resume DIR     start a paused server again, on the same port with the same settings
 #
 # The cluster trusts nobody: host connections use scram-sha-256 with a random password, so the
 # tests also prove that passwords never reach logs. fsync is off: the data is thrown away.
@@ -79,14 +82,31 @@ start() {
     --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
   rm -f "$dir/.pwfile"
-  as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB" \
-    start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+  launch "$dir" "$port"
   as_owner "$PG_BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -qAt \
     -c "CREATE EXTENSION IF NOT EXISTS vector" -c "SELECT extversion FROM pg_extension WHERE extname='vector'" >"$dir/pgvector.version"
   echo "$port" > "$dir/port"
   log "PostgreSQL $(as_owner "$PG_BIN/postgres" --version | awk '{print $3}') with pgvector $(cat "$dir/pgvector.version") on 127.0.0.1:$port"
   echo "Host=127.0.0.1;Port=$port;Username=postgres;Password=$password;Database=postgres"
+}
+
+launch() {
+  local dir=$1 port=$2
+  as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB" \
+    start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+}
+
+pause() {
+  local dir=$1
+  [ -f "$dir/port" ] || { log "no server was started in $dir"; exit 1; }
+  as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
+}
+
+resume() {
+  local dir=$1
+  [ -f "$dir/port" ] || { log "no server was started in $dir"; exit 1; }
+  launch "$dir" "$(cat "$dir/port")"
 }
 
 stop() {
@@ -99,5 +119,7 @@ case "${1:-}" in
   install) install ;;
   start) [ $# -eq 2 ] || { log "usage: $0 start DIR"; exit 2; }; start "$2" ;;
   stop) [ $# -eq 2 ] || { log "usage: $0 stop DIR"; exit 2; }; stop "$2" ;;
-  *) log "usage: $0 install | start DIR | stop DIR"; exit 2 ;;
+  pause) [ $# -eq 2 ] || { log "usage: $0 pause DIR"; exit 2; }; pause "$2" ;;
+  resume) [ $# -eq 2 ] || { log "usage: $0 resume DIR"; exit 2; }; resume "$2" ;;
+  *) log "usage: $0 install | start DIR | stop DIR | pause DIR | resume DIR"; exit 2 ;;
 esac

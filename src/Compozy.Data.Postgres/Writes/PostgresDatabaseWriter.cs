@@ -1,16 +1,22 @@
+using System.Globalization;
 using Compozy.Data.Persistence;
 using Compozy.Data.Writes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Compozy.Data.Postgres.Writes;
 
 /// <summary>
 /// PostgreSQL writes: each on a pooled connection in its own transaction, run through EF's
 /// retrying execution strategy so that a transient failure re-runs the whole unit on a clean
-/// context.
+/// context. A failure while COMMIT is in flight is first checked with the server
+/// (<c>pg_xact_status</c> of the transaction's id, on another connection), so that a write the
+/// server did commit is answered as done instead of being run a second time.
 /// </summary>
-internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer optionsConfigurer) : IDatabaseWriter, IDisposable
+internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer optionsConfigurer, NpgsqlDataSource dataSource)
+    : IDatabaseWriter, IDisposable
 {
     private readonly PooledDbContextFactory<CompozyDbContext> _contexts = new(optionsConfigurer.CreateWriterOptions());
     private readonly SemaphoreSlim _exclusive = new(1, 1);
@@ -21,24 +27,9 @@ internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer 
         var context = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var strategy = context.Database.CreateExecutionStrategy();
-            return await strategy.ExecuteAsync(
-                    work,
-                    async (_, unit, token) =>
-                    {
-                        // A retry must not see entities tracked by the failed attempt.
-                        context.ChangeTracker.Clear();
-                        var transaction = await context.Database.BeginTransactionAsync(token).ConfigureAwait(false);
-                        await using (transaction.ConfigureAwait(false))
-                        {
-                            var result = await unit(context, token).ConfigureAwait(false);
-                            await context.SaveChangesAsync(token).ConfigureAwait(false);
-                            await transaction.CommitAsync(token).ConfigureAwait(false);
-                            return result;
-                        }
-                    },
-                    verifySucceeded: null,
-                    cancellationToken)
+            var attempt = new Attempt<T>(context, work, dataSource);
+            return await context.Database.CreateExecutionStrategy()
+                .ExecuteAsync(attempt, static (_, attempt, token) => attempt.RunAsync(token), static (_, attempt, token) => attempt.VerifyAsync(token), cancellationToken)
                 .ConfigureAwait(false);
         }
     }
@@ -62,4 +53,68 @@ internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer 
     }
 
     public void Dispose() => _exclusive.Dispose();
+
+    /// <summary>One write across its attempts: what the strategy runs, and what it asks after a failure.</summary>
+    private sealed class Attempt<T>(CompozyDbContext context, Func<CompozyDbContext, CancellationToken, Task<T>> work, NpgsqlDataSource dataSource)
+    {
+        /// <summary>The id of the transaction whose COMMIT was sent last and has not been answered.</summary>
+        private ulong? _committing;
+
+        private T _result = default!;
+
+        public async Task<T> RunAsync(CancellationToken cancellationToken)
+        {
+            // Cleared for every attempt: a failure before COMMIT is sent leaves nothing to verify,
+            // since the server rolls that transaction back.
+            _committing = null;
+
+            // A retry must not see entities tracked by the failed attempt.
+            context.ChangeTracker.Clear();
+
+            // Any failure rolls the whole transaction back, so EF's savepoint around SaveChanges buys nothing.
+            context.Database.AutoSavepointsEnabled = false;
+            var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var result = await work(context, cancellationToken).ConfigureAwait(false);
+                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+
+                // The id must be known before COMMIT: once its reply is lost, the connection that could
+                // have told is gone. A transaction that wrote nothing has none, and re-running it is harmless.
+                var id = await PostgresTransactionStatus.CurrentIdIfAssignedAsync(
+                    context.Database.GetDbConnection(), transaction.GetDbTransaction(), cancellationToken).ConfigureAwait(false);
+                _result = result;
+                _committing = id;
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                _committing = null;
+                return result;
+            }
+        }
+
+        /// <summary>
+        /// Called by the strategy after a transient failure, before it decides to retry: a success
+        /// result ends the write with the committed attempt's result.
+        /// </summary>
+        public async Task<ExecutionResult<T>> VerifyAsync(CancellationToken cancellationToken)
+        {
+            if (_committing is not { } id)
+            {
+                return new ExecutionResult<T>(false, default!);
+            }
+
+            return await PostgresTransactionStatus.QueryAsync(dataSource, id, cancellationToken).ConfigureAwait(false) switch
+            {
+                PostgresTransactionOutcome.Committed => new ExecutionResult<T>(true, _result),
+
+                // The old backend is still finishing the COMMIT (or waiting for a synchronous
+                // standby) and may yet commit, so running the write again now could apply it twice.
+                // A TimeoutException is transient to the strategy: it asks again after its backoff,
+                // within the same retry budget, and gives up with the write reported as failed.
+                PostgresTransactionOutcome.InProgress => throw new TimeoutException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The connection failed while COMMIT of transaction {id} was in flight, and the server still reports it in progress.")),
+                _ => new ExecutionResult<T>(false, default!),
+            };
+        }
+    }
 }
