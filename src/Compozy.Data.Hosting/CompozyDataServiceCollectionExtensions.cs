@@ -1,5 +1,6 @@
 using Compozy.Data.Configuration;
 using Compozy.Data.Health;
+using Compozy.Data.Knowledge;
 using Compozy.Data.Hosting;
 using Compozy.Data.Migrations;
 using Compozy.Data.Persistence;
@@ -27,7 +28,7 @@ public static class CompozyDataServiceCollectionExtensions
     public static IServiceCollection AddCompozyData(this IServiceCollection services, IConfiguration configuration)
     {
         var reader = new ConfigurationReader(configuration);
-        var (options, provider) = CompozyDataConfiguration.Read(reader, BuiltInDatabaseProviders.All);
+        var (options, provider) = CompozyDataConfiguration.Read(reader, BuiltInDatabaseProviders.All, BuiltInVectorStoreProviders.All);
         if (reader.Problems.Count > 0 || provider is null)
         {
             throw new CompozyConfigurationException(reader.Problems);
@@ -67,6 +68,7 @@ public static class CompozyDataServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<DatabaseReadinessHealthCheck>(
             DatabaseReadinessHealthCheck.Name, tags: [DatabaseReadinessHealthCheck.ReadyTag]);
         services.AddCompozyStores();
+        services.AddCompozyKnowledge(options.Knowledge, BuiltInVectorStoreProviders.All);
         return services;
     }
 }

@@ -2,6 +2,7 @@ using Compozy.Data.Errors;
 using Compozy.Data.Operations;
 using Compozy.Data.Postgres.Configuration;
 using Compozy.Data.Postgres.Errors;
+using Compozy.Data.Postgres.Knowledge;
 using Compozy.Data.Postgres.Operations;
 using Compozy.Data.Postgres.Writes;
 using Compozy.Data.Postgres.Stores;
@@ -25,8 +26,9 @@ internal sealed class ConfiguredPostgresProvider(PostgresOptions options) : ICon
     {
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
 
-        // One data source per host: it owns the connection pool and is disposed with the host.
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(options.ConnectionString).Build());
+        // One data source per host: it owns the connection pool and is disposed with the host. It
+        // knows pgvector's vector type, which embeddings are stored as.
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(options.ConnectionString).UsePgVector().Build());
         services.AddSingleton<PostgresDbContextOptionsConfigurer>();
         services.AddSingleton<IDbContextOptionsConfigurer>(provider => provider.GetRequiredService<PostgresDbContextOptionsConfigurer>());
         services.AddSingleton<PostgresDatabaseWriter>();

@@ -1,6 +1,7 @@
 using Compozy.Data.Migrations;
 using Compozy.Data.Migrations.Postgres;
 using Compozy.Data.Persistence;
+using Compozy.Data.Postgres.Knowledge;
 using Compozy.Data.Postgres.Migrations;
 using Compozy.Data.Postgres.Model;
 using Compozy.Data.Providers;
@@ -43,6 +44,9 @@ internal sealed class PostgresDbContextOptionsConfigurer(NpgsqlDataSource dataSo
     private void Configure(DbContextOptionsBuilder builder)
     {
         builder.UseNpgsql(dataSource, ConfigureNpgsql);
+
+        // Embeddings map to pgvector's vector; the data source knows the type (ConfiguredPostgresProvider).
+        ((IDbContextOptionsBuilderInfrastructure)builder).AddOrUpdateExtension(new PgVectorDbContextOptionsExtension());
         builder.ReplaceService<IModelCustomizer, PostgresModelCustomizer>();
         builder.ReplaceService<IHistoryRepository, PostgresMigrationHistoryRepository>();
     }

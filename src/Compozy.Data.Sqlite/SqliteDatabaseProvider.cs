@@ -26,7 +26,6 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         ArgumentNullException.ThrowIfNull(options);
 
         var path = ReadPath(reader);
-        ValidateVectorDatabases(reader, options.Knowledge);
 
         var synchronous = Enum.Parse<SqliteSynchronousMode>(reader.Read<string>(SqliteConfigurationKeys.Synchronous) ?? "FULL", ignoreCase: true);
         if (synchronous == SqliteSynchronousMode.Off && !reader.Read<bool>(SqliteConfigurationKeys.AllowUnsafeSynchronous))
@@ -132,24 +131,5 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         }
 
         return fullPath;
-    }
-
-    private static void ValidateVectorDatabases(ConfigurationReader reader, KnowledgeOptions knowledge)
-    {
-        foreach (var vectorDatabase in knowledge.VectorDatabases.Where(entry => entry.Provider == VectorProviderNames.PgVector))
-        {
-            reader.AddProblem(
-                $"knowledge.vector_dbs[{vectorDatabase.Index}].provider",
-                "pgvector provider is incompatible with SQLite driver. SQLite requires an external vector database. " +
-                "Configure one of: qdrant (a Qdrant server: provider: qdrant, url: http://localhost:6333), " +
-                "or switch database.driver to postgres to keep pgvector");
-        }
-
-        if (knowledge.VectorDatabases.Count == 0)
-        {
-            reader.AddWarning(
-                "knowledge.vector_dbs",
-                "is empty: knowledge bases need a vector database, and SQLite has no pgvector; configure a qdrant entry to use them");
-        }
     }
 }

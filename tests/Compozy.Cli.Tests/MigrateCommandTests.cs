@@ -6,7 +6,7 @@ namespace Compozy.Cli.Tests;
 
 public sealed class MigrateCommandTests
 {
-    private static readonly string[] AppTables = ["api_keys", "execution_llm_usage", "task_states", "users", "workflow_states"];
+    private static readonly string[] AppTables = ["api_keys", "execution_llm_usage", "knowledge_bases", "knowledge_chunks", "knowledge_documents", "task_states", "users", "workflow_states"];
 
     [Theory, DatabaseData]
     public async Task Up_status_and_down_create_and_remove_the_tables(DatabaseKind database)
@@ -16,16 +16,13 @@ public sealed class MigrateCommandTests
         var pending = await cli.RunAsync("migrate", "status");
         pending.ExitCode.ShouldBe(0, pending.ToString());
         pending.Stdout.ShouldContain("20261122090000_InitialCreate");
-        pending.Stdout.ShouldContain("2 pending; 0 of 2 migrations applied");
-        if (database == DatabaseKind.Sqlite)
-        {
-            pending.Stderr.ShouldContain("configuration: knowledge.vector_dbs: is empty");
-        }
+        pending.Stdout.ShouldContain("3 pending; 0 of 3 migrations applied");
 
         var up = await cli.RunAsync("migrate", "up");
         up.ExitCode.ShouldBe(0, up.ToString());
         up.Stdout.ShouldContain("applied  20261122090000_InitialCreate");
         up.Stdout.ShouldContain("applied  20261122093000_AddTaskStateQueryIndexes");
+        up.Stdout.ShouldContain("applied  20261122120000_AddKnowledge");
         (await SchemaReader.ReadAsync(cli.Database)).Tables.Order().ShouldBe(AppTables);
 
         var status = await cli.RunAsync("migrate", "status", "--json");
@@ -33,15 +30,16 @@ public sealed class MigrateCommandTests
         using (var json = JsonDocument.Parse(status.Stdout))
         {
             json.RootElement.GetProperty("current").GetBoolean().ShouldBeTrue();
-            json.RootElement.GetProperty("applied").GetInt32().ShouldBe(2);
+            json.RootElement.GetProperty("applied").GetInt32().ShouldBe(3);
             var migrations = json.RootElement.GetProperty("migrations").EnumerateArray().ToList();
-            migrations.Select(migration => migration.GetProperty("status").GetString()).ShouldBe(["applied", "applied"]);
+            migrations.Select(migration => migration.GetProperty("status").GetString()).ShouldBe(["applied", "applied", "applied"]);
             migrations.ShouldAllBe(migration => migration.GetProperty("applied_at").GetDateTime() > DateTime.UtcNow.AddHours(-1));
         }
 
         var downOne = await cli.RunAsync("migrate", "down");
         downOne.ExitCode.ShouldBe(0, downOne.ToString());
-        downOne.Stdout.ShouldContain("reverted 20261122093000_AddTaskStateQueryIndexes");
+        downOne.Stdout.ShouldContain("reverted 20261122120000_AddKnowledge");
+        downOne.Stdout.ShouldNotContain("AddTaskStateQueryIndexes (");
         downOne.Stdout.ShouldNotContain("InitialCreate (");
 
         var downAll = await cli.RunAsync("migrate", "down", "--target=0");
@@ -58,7 +56,7 @@ public sealed class MigrateCommandTests
 
         results.ShouldAllBe(result => result.ExitCode == 0, string.Join("\n", results.Select(result => result.ToString())));
         var applied = results.SelectMany(result => result.Stdout.Split('\n')).Where(line => line.StartsWith("applied  ", StringComparison.Ordinal)).ToList();
-        applied.Count.ShouldBe(2, string.Join("\n", applied));
+        applied.Count.ShouldBe(3, string.Join("\n", applied));
         applied.ShouldContain(line => line.Contains("InitialCreate", StringComparison.Ordinal));
         applied.ShouldContain(line => line.Contains("AddTaskStateQueryIndexes", StringComparison.Ordinal));
         (await cli.Database.Migrations.GetStatusAsync()).IsCurrent.ShouldBeTrue();
@@ -77,7 +75,7 @@ public sealed class MigrateCommandTests
         result.Stderr.ShouldContain("migration 20261122093000_AddTaskStateQueryIndexes failed and was rolled back");
         result.Stderr.ShouldContain("idx_task_states_workflow_exec_id_execution_type");
         var status = await cli.RunAsync("migrate", "status");
-        status.Stdout.ShouldContain("1 pending; 1 of 2 migrations applied");
+        status.Stdout.ShouldContain("2 pending; 1 of 3 migrations applied");
     }
 
     [Fact]

@@ -38,7 +38,7 @@ internal static class ConfigurationLoader
             reader.ReportUnknownKeys("server", ServerConfigurationKeys.All.Select(key => key.ConfigurationPath));
         }
 
-        var (options, provider) = CompozyDataConfiguration.Read(reader, BuiltInDatabaseProviders.All);
+        var (options, provider) = CompozyDataConfiguration.Read(reader, BuiltInDatabaseProviders.All, BuiltInVectorStoreProviders.All);
         if (reader.Problems.Count > 0 || provider is null)
         {
             Print(console, reader.Problems);

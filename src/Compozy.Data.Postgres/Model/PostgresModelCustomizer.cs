@@ -1,4 +1,5 @@
 using Compozy.Data.Persistence;
+using Compozy.Data.Postgres.Knowledge;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -8,7 +9,9 @@ namespace Compozy.Data.Postgres.Model;
 /// <summary>
 /// PostgreSQL's dialect of the model: JSON columns are <c>jsonb</c> (validated by the type
 /// itself), case-insensitive text uses a nondeterministic ICU collation (so the unique index and
-/// equality both ignore case, for all of Unicode), and timestamp defaults are <c>now()</c>.
+/// equality both ignore case, for all of Unicode), timestamp defaults are <c>now()</c>, and
+/// embeddings are pgvector's <c>vector</c> (without a dimension: knowledge bases of different
+/// dimensions share the column, and each one's HNSW index casts to its own).
 /// </summary>
 public sealed class PostgresModelCustomizer(ModelCustomizerDependencies dependencies) : RelationalModelCustomizer(dependencies)
 {
@@ -22,6 +25,7 @@ public sealed class PostgresModelCustomizer(ModelCustomizerDependencies dependen
         base.Customize(modelBuilder, context);
 
         var needsCollation = false;
+        var needsVector = false;
         foreach (var entityType in modelBuilder.Model.GetEntityTypes())
         {
             var table = entityType.GetTableName()!;
@@ -31,10 +35,19 @@ public sealed class PostgresModelCustomizer(ModelCustomizerDependencies dependen
                 if (property.GetJsonShape() is { } shape)
                 {
                     property.SetColumnType("jsonb");
-                    if (shape == JsonShape.Array)
+                    if (shape is JsonShape.Array or JsonShape.Mapping)
                     {
-                        entityType.AddCheckConstraint($"ck_{table}_{column}_json", $"jsonb_typeof(\"{column}\") = 'array'");
+                        var type = shape == JsonShape.Array ? "array" : "object";
+                        entityType.AddCheckConstraint($"ck_{table}_{column}_json", $"jsonb_typeof(\"{column}\") = '{type}'");
                     }
+                }
+
+                if (property.IsEmbedding())
+                {
+                    // One pgvector value, not EF's primitive collection of floats (which would be real[]).
+                    property.SetElementType(null);
+                    property.SetColumnType(PgVectorTypeMapping.StoreTypeName);
+                    needsVector = true;
                 }
 
                 if (property.IsCaseInsensitive())
@@ -54,6 +67,11 @@ public sealed class PostgresModelCustomizer(ModelCustomizerDependencies dependen
         if (needsCollation)
         {
             modelBuilder.HasCollation(CaseInsensitiveCollation, locale: "und-u-ks-level2", provider: "icu", deterministic: false);
+        }
+
+        if (needsVector)
+        {
+            modelBuilder.HasPostgresExtension(PgVectorTypeMapping.StoreTypeName);
         }
     }
 }

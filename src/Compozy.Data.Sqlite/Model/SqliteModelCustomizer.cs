@@ -1,14 +1,17 @@
 using Compozy.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Compozy.Data.Sqlite.Model;
 
 /// <summary>
 /// SQLite's dialect of the model: JSON columns are TEXT guarded by <c>json_valid</c> CHECKs,
 /// case-insensitive text uses the <c>NOCASE</c> collation (ASCII case folding, which the
-/// <c>sqlite3</c> shell also understands), and timestamp defaults use the text format EF reads.
+/// <c>sqlite3</c> shell also understands), timestamp defaults use the text format EF reads, and
+/// embeddings are float32 little-endian BLOBs.
 /// </summary>
 public sealed class SqliteModelCustomizer(ModelCustomizerDependencies dependencies) : RelationalModelCustomizer(dependencies)
 {
@@ -32,9 +35,27 @@ public sealed class SqliteModelCustomizer(ModelCustomizerDependencies dependenci
                     property.SetColumnType("TEXT");
                     entityType.AddCheckConstraint(
                         $"ck_{table}_{column}_json",
-                        shape == JsonShape.Array
-                            ? $"\"{column}\" IS NULL OR (CASE WHEN json_valid(\"{column}\") THEN json_type(\"{column}\") = 'array' ELSE 0 END)"
-                            : $"\"{column}\" IS NULL OR json_valid(\"{column}\")");
+                        shape switch
+                        {
+                            JsonShape.Array => $"\"{column}\" IS NULL OR (CASE WHEN json_valid(\"{column}\") THEN json_type(\"{column}\") = 'array' ELSE 0 END)",
+                            JsonShape.Mapping => $"\"{column}\" IS NULL OR (CASE WHEN json_valid(\"{column}\") THEN json_type(\"{column}\") = 'object' ELSE 0 END)",
+                            _ => $"\"{column}\" IS NULL OR json_valid(\"{column}\")",
+                        });
+                }
+
+                if (property.IsEmbedding())
+                {
+                    property.SetColumnType("BLOB");
+
+                    // One value, not a primitive collection of floats (EF's default for arrays, stored as JSON).
+                    property.SetElementType(null);
+                    property.SetValueConverter(new ValueConverter<float[], byte[]>(
+                        values => EmbeddingBytes.From(values),
+                        bytes => EmbeddingBytes.ToValues(bytes)));
+                    property.SetValueComparer(new ValueComparer<float[]>(
+                        (left, right) => EmbeddingBytes.AreEqual(left, right),
+                        values => values.Length,
+                        values => values.ToArray()));
                 }
 
                 if (property.IsCaseInsensitive())

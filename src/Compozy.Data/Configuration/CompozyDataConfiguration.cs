@@ -1,3 +1,4 @@
+using Compozy.Data.Knowledge;
 using Compozy.Data.Providers;
 
 namespace Compozy.Data.Configuration;
@@ -18,11 +19,15 @@ public static class CompozyDataConfiguration
     /// warnings are recorded on the reader; the returned provider is <see langword="null"/> when the
     /// driver is unknown.
     /// </summary>
+    /// <param name="reader">The configuration, recording problems and warnings.</param>
+    /// <param name="providers">The database providers <c>database.driver</c> may name.</param>
+    /// <param name="vectorProviders">The vector store providers <c>knowledge.vector_dbs[].provider</c> may name.</param>
     public static (CompozyDataOptions Options, IConfiguredDatabaseProvider? Provider) Read(
-        ConfigurationReader reader, IReadOnlyList<IDatabaseProvider> providers)
+        ConfigurationReader reader, IReadOnlyList<IDatabaseProvider> providers, IReadOnlyList<IVectorStoreProvider> vectorProviders)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(providers);
+        ArgumentNullException.ThrowIfNull(vectorProviders);
 
         var written = reader.Read<string>(CoreConfigurationKeys.Driver)?.Trim();
         var driver = written?.ToLowerInvariant();
@@ -42,7 +47,7 @@ public static class CompozyDataConfiguration
                 AutoMigrate = reader.Read<bool>(CoreConfigurationKeys.AutoMigrate),
                 MigrationTimeout = reader.Read<TimeSpan>(CoreConfigurationKeys.MigrationTimeout),
             },
-            Knowledge = VectorDatabaseOptionsReader.Read(reader),
+            Knowledge = VectorDatabaseOptionsReader.Read(reader, vectorProviders, selected?.Driver ?? driver ?? string.Empty),
         };
 
         var allKeys = CoreConfigurationKeys.All.Concat(providers.SelectMany(provider => provider.ConfigurationKeys)).ToList();

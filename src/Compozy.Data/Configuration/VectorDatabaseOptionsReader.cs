@@ -1,9 +1,15 @@
 using System.Globalization;
+using Compozy.Data.Knowledge;
+using Compozy.Data.Persistence.Conventions;
 using Microsoft.Extensions.Configuration;
 
 namespace Compozy.Data.Configuration;
 
-/// <summary>Reads and validates <c>knowledge.vector_dbs</c>; rules that depend on the driver live in the providers.</summary>
+/// <summary>
+/// Reads and validates <c>knowledge.vector_dbs</c>: the fields every entry has here, and what only
+/// a provider knows (its options, the drivers it works with) through
+/// <see cref="IVectorStoreProvider.Validate"/>.
+/// </summary>
 internal static class VectorDatabaseOptionsReader
 {
     private const string Section = "knowledge:vector_dbs";
@@ -15,8 +21,9 @@ internal static class VectorDatabaseOptionsReader
 
     private static readonly string[] KnownFields = ["id", "provider", "url", "path", "dimension", "metric", "options"];
 
-    public static KnowledgeOptions Read(ConfigurationReader reader)
+    public static KnowledgeOptions Read(ConfigurationReader reader, IReadOnlyList<IVectorStoreProvider> providers, string driver)
     {
+        var names = providers.Select(provider => provider.Name).Concat(providers.SelectMany(provider => provider.Aliases)).ToArray();
         var entries = reader.Configuration.GetSection(Section).GetChildren()
             .Where(child => int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             .OrderBy(child => int.Parse(child.Key, CultureInfo.InvariantCulture))
@@ -55,10 +62,16 @@ internal static class VectorDatabaseOptionsReader
                 seenIds[id] = index;
             }
 
-            var provider = reader.Read<string>($"{prefix}:provider", ConfigurationValueType.Choice([.. VectorProviderNames.All]));
+            var written = reader.Read<string>($"{prefix}:provider", ConfigurationValueType.Choice(names));
             if (reader.ReadRaw($"{prefix}:provider") is null)
             {
-                reader.AddProblem($"{prefix}:provider", $"is missing; allowed: {string.Join(", ", VectorProviderNames.All)}", entryOrigin);
+                reader.AddProblem($"{prefix}:provider", $"is missing; allowed: {string.Join(", ", names)}", entryOrigin);
+            }
+
+            var provider = providers.FirstOrDefault(candidate => candidate.Name == written || candidate.Aliases.Contains(written));
+            if (provider is not null && provider.Name != written)
+            {
+                reader.AddWarning($"{prefix}:provider", $"\"{written}\" is read as \"{provider.Name}\"");
             }
 
             var dimension = reader.Read<int?>($"{prefix}:dimension", ConfigurationValueType.WholeNumber(1, MaxDimension));
@@ -67,33 +80,57 @@ internal static class VectorDatabaseOptionsReader
                 reader.AddProblem($"{prefix}:dimension", $"is missing; allowed: an integer from 1 to {MaxDimension}, the size of the embeddings", entryOrigin);
             }
 
-            var metric = reader.Read<string>($"{prefix}:metric", ConfigurationValueType.Choice([.. VectorMetrics.All]), VectorMetrics.Cosine);
+            var metric = reader.Read<string>($"{prefix}:metric", ConfigurationValueType.Choice([.. StoredNames.All<VectorMetric>()]), StoredNames.Of(VectorMetric.Cosine));
             var url = ReadUrl(reader, $"{prefix}:url");
             var path = reader.Read<string>($"{prefix}:path", ConfigurationValueType.Text());
 
-            if (provider == VectorProviderNames.Qdrant && reader.ReadRaw($"{prefix}:url") is null)
-            {
-                reader.AddProblem($"{prefix}:url", "is missing; the qdrant provider needs the server URL, for example http://localhost:6333", entryOrigin);
-            }
-
-            var options = entry.GetSection("options").GetChildren()
+            var optionValues = entry.GetSection("options").GetChildren()
                 .Where(child => child.Value is not null)
                 .ToDictionary(child => child.Key, child => child.Value!, StringComparer.OrdinalIgnoreCase);
+            if (provider is not null)
+            {
+                ReportUnknownOptions(reader, entry, prefix, provider);
+            }
 
-            result.Add(new VectorDatabaseOptions
+            var maxTopK = reader.Read<int?>(
+                $"{prefix}:options:{VectorStoreOptionNames.MaxTopK}",
+                ConfigurationValueType.WholeNumber(1, VectorStoreOptionNames.MaxMaxTopK),
+                VectorStoreOptionNames.DefaultMaxTopK.ToString(CultureInfo.InvariantCulture));
+
+            var vectorDatabase = new VectorDatabaseOptions
             {
                 Index = index,
                 Id = id ?? string.Empty,
-                Provider = provider ?? string.Empty,
+                Provider = provider?.Name ?? written ?? string.Empty,
                 Url = url,
                 Path = path,
                 Dimension = dimension ?? 0,
-                Metric = metric ?? VectorMetrics.Cosine,
-                Options = options,
-            });
+                Metric = metric is not null && StoredNames.TryParse<VectorMetric>(metric, out var parsed) ? parsed : VectorMetric.Cosine,
+                MaxTopK = maxTopK ?? VectorStoreOptionNames.DefaultMaxTopK,
+                Options = optionValues,
+            };
+            provider?.Validate(reader, vectorDatabase, driver);
+            result.Add(vectorDatabase);
+        }
+
+        if (result.Count == 0 && providers.FirstOrDefault(provider => provider.IsDefaultFor(driver)) is { } fallback)
+        {
+            result.Add(new VectorDatabaseOptions { Index = -1, Id = VectorDatabaseOptions.DefaultId, Provider = fallback.Name });
         }
 
         return new KnowledgeOptions { VectorDatabases = result };
+    }
+
+    private static void ReportUnknownOptions(ConfigurationReader reader, IConfigurationSection entry, string prefix, IVectorStoreProvider provider)
+    {
+        var allowed = VectorStoreOptionNames.Common.Concat(provider.OptionNames).ToList();
+        foreach (var option in entry.GetSection("options").GetChildren())
+        {
+            if (!allowed.Contains(option.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                reader.AddProblem($"{prefix}:options:{option.Key}", $"is not an option of the {provider.Name} provider; allowed: {string.Join(", ", allowed)}");
+            }
+        }
     }
 
     private static void ReportUnknownFields(ConfigurationReader reader, IConfigurationSection entry, string prefix)

@@ -32,6 +32,15 @@ public sealed class CompozyDbContext(DbContextOptions<CompozyDbContext> options)
     /// <summary>LLM usage per execution component.</summary>
     public DbSet<ExecutionLlmUsage> ExecutionLlmUsage => Set<ExecutionLlmUsage>();
 
+    /// <summary>Knowledge bases.</summary>
+    public DbSet<KnowledgeBase> KnowledgeBases => Set<KnowledgeBase>();
+
+    /// <summary>Documents of knowledge bases held in the database.</summary>
+    public DbSet<KnowledgeDocument> KnowledgeDocuments => Set<KnowledgeDocument>();
+
+    /// <summary>Chunks with embeddings of knowledge bases held in the database.</summary>
+    public DbSet<KnowledgeChunk> KnowledgeChunks => Set<KnowledgeChunk>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -40,6 +49,9 @@ public sealed class CompozyDbContext(DbContextOptions<CompozyDbContext> options)
         modelBuilder.ApplyConfiguration(new UserConfiguration());
         modelBuilder.ApplyConfiguration(new ApiKeyConfiguration());
         modelBuilder.ApplyConfiguration(new ExecutionLlmUsageConfiguration());
+        modelBuilder.ApplyConfiguration(new KnowledgeBaseConfiguration());
+        modelBuilder.ApplyConfiguration(new KnowledgeDocumentConfiguration());
+        modelBuilder.ApplyConfiguration(new KnowledgeChunkConfiguration());
     }
 
     /// <inheritdoc />

@@ -29,6 +29,14 @@ public static class CompozyPropertyBuilderExtensions
         return builder;
     }
 
+    /// <summary>Marks an embedding column; each provider's model customizer gives it its vector type.</summary>
+    public static PropertyBuilder<float[]> StoresEmbedding(this PropertyBuilder<float[]> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.HasAnnotation(ModelDialectAnnotations.Embedding, true);
+        return builder;
+    }
+
     /// <summary>
     /// Gives a timestamp column a database default of "now" for rows inserted outside this
     /// layer. EF always sends the value it holds, so the default never hides an unset property.

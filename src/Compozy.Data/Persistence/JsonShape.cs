@@ -8,4 +8,7 @@ public enum JsonShape
 
     /// <summary>A JSON array.</summary>
     Array,
+
+    /// <summary>A JSON object (a mapping of keys to values).</summary>
+    Mapping,
 }

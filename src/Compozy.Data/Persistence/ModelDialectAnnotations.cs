@@ -18,6 +18,9 @@ public static class ModelDialectAnnotations
     /// <summary>Marks a timestamp column whose database default is the current UTC time.</summary>
     public const string CurrentTimestampDefault = "Compozy:DefaultsToCurrentTimestamp";
 
+    /// <summary>Marks a <c>float[]</c> embedding: PostgreSQL stores it as pgvector's <c>vector</c>, SQLite as float32 bytes.</summary>
+    public const string Embedding = "Compozy:Embedding";
+
     /// <summary>The JSON shape a column must hold, or <see langword="null"/> when it is not JSON.</summary>
     public static JsonShape? GetJsonShape(this IReadOnlyProperty property) =>
         property.FindAnnotation(Json)?.Value is JsonShape shape ? shape : null;
@@ -25,6 +28,10 @@ public static class ModelDialectAnnotations
     /// <summary>Whether the column compares without regard to case.</summary>
     public static bool IsCaseInsensitive(this IReadOnlyProperty property) =>
         property.FindAnnotation(CaseInsensitive)?.Value is true;
+
+    /// <summary>Whether the property is an embedding (<c>float[]</c>) that the dialect stores in its own vector form.</summary>
+    public static bool IsEmbedding(this IReadOnlyProperty property) =>
+        property.FindAnnotation(Embedding)?.Value is true;
 
     /// <summary>Whether the column defaults to the current time in the database.</summary>
     public static bool HasCurrentTimestampDefault(this IReadOnlyProperty property) =>

@@ -10,13 +10,15 @@ namespace Compozy.Data.Startup;
 /// <summary>
 /// Brings the database to a state the host can serve from, before it serves: runs the provider's
 /// startup checks, then applies pending migrations (<c>auto_migrate</c>) or refuses to start when
-/// any are pending, then logs one <c>store initialized</c> line.
+/// any are pending, then runs the checks that need the current schema
+/// (<see cref="ISchemaStartupCheck"/>), then logs one <c>store initialized</c> line.
 /// </summary>
 public sealed partial class DatabaseInitializer(
     MigrationRunner migrations,
     IConfiguredDatabaseProvider provider,
     IOptions<CompozyDataOptions> options,
     IEnumerable<IDatabaseStartupCheck> startupChecks,
+    IEnumerable<ISchemaStartupCheck> schemaChecks,
     ConfigurationWarnings configurationWarnings,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
@@ -52,6 +54,11 @@ public sealed partial class DatabaseInitializer(
         if (status.Unknown.Count > 0)
         {
             LogUnknownMigrations(string.Join(", ", status.Unknown.Select(migration => migration.Id)));
+        }
+
+        foreach (var check in schemaChecks)
+        {
+            await check.RunAsync(cancellationToken).ConfigureAwait(false);
         }
 
         LogStoreInitialized(provider.Driver, provider.Description, status.Applied.Count, status.Migrations.Count);

@@ -12,9 +12,16 @@ namespace Compozy.Data.Writes;
 /// <c>BEGIN IMMEDIATE</c>. Callers wait (asynchronously) for their turn, so concurrent writers
 /// never see <c>SQLITE_BUSY</c> from each other.</para>
 /// <para><b>PostgreSQL:</b> each write runs on a pooled connection in its own transaction.
-/// A transient failure (connection lost, serialization failure, deadlock) re-runs the whole
-/// delegate on a fresh context, so the delegate must build its changes from scratch each time
-/// and must not have side effects outside the database.</para>
+/// A transient failure (connection lost, server shutting down or restarting, serialization
+/// failure, deadlock) re-runs the whole delegate on a fresh context, so the delegate must build
+/// its changes from scratch each time and must not have side effects outside the database. When
+/// the connection fails while COMMIT is in flight, the writer first asks the server on another
+/// connection what became of the transaction (<c>pg_xact_status</c>, PostgreSQL 13 or later): a
+/// committed transaction is not run again, and the call returns that attempt's result; one still
+/// in progress is asked about again, within the same retry budget, rather than run again. So an
+/// exception leaves the outcome unknown only when it ends a write whose COMMIT was sent and the
+/// server could not answer in time (unreachable, or the transaction still in progress), or when
+/// the caller cancelled during COMMIT; any other exception means nothing was committed.</para>
 /// <para>Returning normally means the transaction committed and is durable under the configured
 /// synchronous mode.</para>
 /// </remarks>

@@ -26,7 +26,7 @@ internal static class ConfigurationHarness
         IReadOnlyList<CommandLineConfigurationSource.FlagValue>? flags = null)
     {
         var reader = CreateReader(configFile, environment, flags);
-        var (options, provider) = CompozyDataConfiguration.Read(reader, BuiltInDatabaseProviders.All);
+        var (options, provider) = CompozyDataConfiguration.Read(reader, BuiltInDatabaseProviders.All, BuiltInVectorStoreProviders.All);
         return (reader, options, provider);
     }
 

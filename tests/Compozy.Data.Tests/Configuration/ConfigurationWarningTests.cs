@@ -5,22 +5,29 @@ namespace Compozy.Data.Tests.Configuration;
 public sealed class ConfigurationWarningTests
 {
     [Fact]
-    public void Sqlite_without_a_vector_database_warns_that_knowledge_bases_need_one()
+    public void Without_a_vector_database_knowledge_bases_use_the_store_of_the_driver_without_a_warning()
     {
         using var temp = new TemporaryDirectory();
-        var config = ConfigurationHarness.WriteConfig(temp, $"""
+        var sqlite = ConfigurationHarness.WriteConfig(temp, $"""
             database:
               driver: sqlite
               path: '{temp.Combine("compozy.db")}'
             """);
-
-        var (reader, _, provider) = ConfigurationHarness.Read(config);
-
+        var (reader, options, provider) = ConfigurationHarness.Read(sqlite);
         reader.Problems.ShouldBeEmpty(ConfigurationHarness.Describe(reader.Problems));
+        reader.Warnings.ShouldBeEmpty(ConfigurationHarness.Describe(reader.Warnings));
         provider.ShouldNotBeNull();
-        var warning = reader.Warnings.ShouldHaveSingleItem();
-        warning.Key.ShouldBe("knowledge.vector_dbs");
-        warning.Message.ShouldContain("qdrant", Case.Sensitive);
+        var embedded = options.Knowledge.VectorDatabases.ShouldHaveSingleItem();
+        (embedded.Id, embedded.Provider, embedded.IsDefault, embedded.Dimension).ShouldBe(("default", "embedded", true, 0));
+
+        var postgres = ConfigurationHarness.WriteConfig(temp, """
+            database:
+              driver: postgres
+              host: localhost
+            """);
+        (reader, options, _) = ConfigurationHarness.Read(postgres);
+        reader.Problems.ShouldBeEmpty(ConfigurationHarness.Describe(reader.Problems));
+        options.Knowledge.VectorDatabases.ShouldHaveSingleItem().Provider.ShouldBe("pgvector");
     }
 
     [Fact]

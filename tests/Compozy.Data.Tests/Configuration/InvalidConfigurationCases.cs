@@ -463,7 +463,7 @@ internal static class InvalidConfigurationCases
                 """,
             Key = "knowledge.vector_dbs[0].provider",
             Value = "chroma",
-            Allowed = "allowed: pgvector, qdrant",
+            Allowed = "allowed: pgvector, embedded, qdrant, filesystem",
             Source = "{config}:7:17",
         },
         new()

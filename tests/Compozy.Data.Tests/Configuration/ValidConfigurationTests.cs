@@ -41,7 +41,7 @@ public sealed class ValidConfigurationTests
         options.Database.MigrationTimeout.ShouldBe(TimeSpan.FromMinutes(90));
         var vector = options.Knowledge.VectorDatabases.ShouldHaveSingleItem();
         (vector.Id, vector.Provider, vector.Url, vector.Dimension, vector.Metric).ShouldBe(
-            ("docs", "qdrant", new Uri("https://qdrant.example:6333"), 1536, "dot"));
+            ("docs", "qdrant", new Uri("https://qdrant.example:6333"), 1536, Compozy.Data.Knowledge.VectorMetric.Dot));
         vector.Options["collection"].ShouldBe("documents");
         var sqlite = provider.ShouldBeOfType<ConfiguredSqliteProvider>();
         sqlite.Options.Path.ShouldBe(database);
@@ -73,7 +73,7 @@ public sealed class ValidConfigurationTests
               vector_dbs:
                 - id: docs
                   provider: pgvector
-                  dimension: 16000
+                  dimension: 2000
                   metric: l2
                 - id: images
                   provider: qdrant
@@ -124,7 +124,7 @@ public sealed class ValidConfigurationTests
         loaded.ShouldNotBeNull();
         loaded.Warnings.ShouldBeEmpty();
         loaded.Provider.Driver.ShouldBe("sqlite");
-        loaded.Server.ShouldBe(new ServerOptions(System.Net.IPAddress.IPv6Loopback, 0, TimeSpan.FromSeconds(45)));
+        loaded.Server.ShouldBe(new ServerOptions(System.Net.IPAddress.IPv6Loopback, 0, TimeSpan.FromSeconds(45), 16L * 1024 * 1024));
         Directory.Exists(temp.Combine("sub")).ShouldBeFalse();
     }
 

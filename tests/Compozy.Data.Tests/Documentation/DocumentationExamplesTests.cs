@@ -190,7 +190,7 @@ public sealed partial class DocumentationExamplesTests
             var reader = new ConfigurationReader(configuration);
             ServerOptions.Read(reader);
             reader.ReportUnknownKeys("server", ServerConfigurationKeys.All.Select(key => key.ConfigurationPath));
-            var (_, provider) = CompozyDataConfiguration.Read(reader, BuiltInDatabaseProviders.All);
+            var (_, provider) = CompozyDataConfiguration.Read(reader, BuiltInDatabaseProviders.All, BuiltInVectorStoreProviders.All);
             return (reader.Problems, provider);
         }
         finally

@@ -27,8 +27,10 @@ public sealed record TaskProgress(
     double CompletionRate,
     double FailureRate)
 {
-    internal static TaskProgress From(IReadOnlyDictionary<ExecutionStatus, int> counts)
+    /// <summary>The progress of children counted by status.</summary>
+    public static TaskProgress From(IReadOnlyDictionary<ExecutionStatus, int> counts)
     {
+        ArgumentNullException.ThrowIfNull(counts);
         int Count(ExecutionStatus status) => counts.GetValueOrDefault(status);
         var total = counts.Values.Sum();
         var success = Count(ExecutionStatus.Success);

@@ -1,0 +1,35 @@
+using System.Globalization;
+using Compozy.Data.Configuration;
+
+namespace Compozy.Data.Postgres.Knowledge;
+
+/// <summary>The HNSW settings of one <c>knowledge.vector_dbs</c> entry, from its <c>options</c> (validated by <see cref="PgVectorStoreProvider"/>).</summary>
+/// <param name="M">Links per node (<c>hnsw_m</c>, default 16).</param>
+/// <param name="EfConstruction">Candidates while building (<c>hnsw_ef_construction</c>, default 64).</param>
+/// <param name="EfSearch">Candidates while searching (<c>ef_search</c>, default 40); a search uses at least its <c>top_k</c>.</param>
+public sealed record PgVectorIndexSettings(int M, int EfConstruction, int EfSearch)
+{
+    /// <summary>pgvector's defaults.</summary>
+    public static PgVectorIndexSettings Default { get; } = new(16, 64, 40);
+
+    /// <summary>The largest <c>hnsw.ef_search</c> pgvector accepts.</summary>
+    public const int MaxEfSearch = 1000;
+
+    /// <summary>The settings of <paramref name="entry"/>, defaults where it sets none.</summary>
+    public static PgVectorIndexSettings Of(VectorDatabaseOptions entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new(
+            Read(entry, PgVectorStoreProvider.HnswM, Default.M),
+            Read(entry, PgVectorStoreProvider.HnswEfConstruction, Default.EfConstruction),
+            Read(entry, PgVectorStoreProvider.EfSearch, Default.EfSearch));
+    }
+
+    /// <summary>The <c>hnsw.ef_search</c> of a search for <paramref name="topK"/> results: the configured value, at least <paramref name="topK"/>, at most <see cref="MaxEfSearch"/>.</summary>
+    public int EfSearchFor(int topK) => Math.Min(MaxEfSearch, Math.Max(EfSearch, topK));
+
+    private static int Read(VectorDatabaseOptions entry, string key, int fallback) =>
+        entry.Options.TryGetValue(key, out var text) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : fallback;
+}

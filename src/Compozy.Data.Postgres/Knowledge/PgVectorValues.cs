@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text;
+
+namespace Compozy.Data.Postgres.Knowledge;
+
+/// <summary>
+/// What pgvector's <c>vector</c> type accepts, checked on this side so that a bad value fails with
+/// a message naming it before anything reaches the server.
+/// </summary>
+public static class PgVectorValues
+{
+    /// <summary>The most values a <c>vector</c> holds (pgvector's <c>VECTOR_MAX_DIM</c>).</summary>
+    public const int MaxDimension = 16_000;
+
+    /// <summary>
+    /// Why <paramref name="values"/> cannot be stored as a <c>vector</c> (of
+    /// <paramref name="expectedDimension"/> values, when given), or <see langword="null"/> when it can.
+    /// The message names the length, or the first non-finite value and its zero-based position.
+    /// </summary>
+    public static string? FindProblem(ReadOnlySpan<float> values, int? expectedDimension = null)
+    {
+        if (expectedDimension is { } expected && values.Length != expected)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"has {values.Length} values, but the dimension is {expected}");
+        }
+
+        if (values.Length is 0 or > MaxDimension)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"has {values.Length} values; a pgvector vector holds 1 to {MaxDimension}");
+        }
+
+        for (var index = 0; index < values.Length; index++)
+        {
+            if (!float.IsFinite(values[index]))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"value {index} (counting from 0) is {Describe(values[index])}; pgvector stores only finite numbers");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Throws when <paramref name="values"/> cannot be stored as a <c>vector</c>.</summary>
+    /// <exception cref="ArgumentException">The length is outside 1 to <see cref="MaxDimension"/>, or a value is NaN or infinite; the message says which.</exception>
+    public static void Check(ReadOnlySpan<float> values)
+    {
+        if (FindProblem(values) is { } problem)
+        {
+            throw new ArgumentException($"This embedding cannot be written as a pgvector vector: it {problem}.", nameof(values));
+        }
+    }
+
+    /// <summary>
+    /// pgvector's text form (<c>[1,2.5,-3]</c>), each value in the shortest form that reads back
+    /// as the same float32, for SQL literals and messages.
+    /// </summary>
+    /// <exception cref="ArgumentException">The values cannot be stored (see <see cref="Check"/>).</exception>
+    public static string ToText(ReadOnlySpan<float> values)
+    {
+        Check(values);
+        var text = new StringBuilder(values.Length * 10).Append('[');
+        for (var index = 0; index < values.Length; index++)
+        {
+            text.Append(index == 0 ? string.Empty : ",").Append(values[index].ToString("R", CultureInfo.InvariantCulture));
+        }
+
+        return text.Append(']').ToString();
+    }
+
+    private static string Describe(float value) => float.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
+}

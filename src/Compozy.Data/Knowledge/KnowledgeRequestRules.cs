@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Compozy.Data.Errors;
+
+namespace Compozy.Data.Knowledge;
+
+/// <summary>The checks every knowledge request passes before any store sees it.</summary>
+internal static class KnowledgeRequestRules
+{
+    public static void CheckName(RequestProblems problems, string field, string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > KnowledgeLimits.MaxNameLength
+            || !name.All(character => char.IsAsciiLetterOrDigit(character) || character is '-' or '_' or '.'))
+        {
+            problems.Add(field, $"must be 1 to {KnowledgeLimits.MaxNameLength} letters, digits, '-', '_' or '.'");
+        }
+    }
+
+    public static void CheckId(RequestProblems problems, string field, string? id)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            problems.Add(field, "is required");
+        }
+        else if (id.Length > KnowledgeLimits.MaxIdLength)
+        {
+            problems.Add(field, $"is {id.Length} characters long; allowed: at most {KnowledgeLimits.MaxIdLength}");
+        }
+        else if (id.Any(char.IsControl))
+        {
+            problems.Add(field, "contains control characters");
+        }
+    }
+
+    public static void CheckEmbedding(RequestProblems problems, string field, ReadOnlySpan<float> embedding, int dimension)
+    {
+        if (embedding.Length != dimension)
+        {
+            problems.Add(field, $"has {embedding.Length} values; the knowledge base's dimension is {dimension}");
+            return;
+        }
+
+        for (var index = 0; index < embedding.Length; index++)
+        {
+            if (!float.IsFinite(embedding[index]))
+            {
+                problems.Add(field, $"value {index} is {embedding[index]}; every value must be a finite number");
+                return;
+            }
+        }
+    }
+
+    public static void CheckMetadata(RequestProblems problems, string field, JsonElement? metadata)
+    {
+        if (metadata is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
+        {
+            problems.Add(field, "must be a JSON object");
+        }
+    }
+
+    public static void CheckFilter(RequestProblems problems, IReadOnlyDictionary<string, JsonElement> filter)
+    {
+        foreach (var (key, value) in filter)
+        {
+            if (string.IsNullOrEmpty(key))
+            {
+                problems.Add("filter", "keys must not be empty");
+            }
+            else if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
+            {
+                problems.Add($"filter.{key}", "must be a string, number or boolean to compare metadata with");
+            }
+        }
+    }
+}
