@@ -16,6 +16,7 @@ internal static class CompozyCli
         root.Subcommands.Add(StartCommand.Create(console, dataFlags));
         root.Subcommands.Add(MigrateCommand.Create(console, dataFlags));
         root.Subcommands.Add(DbCommand.Create(console, dataFlags));
+        root.Subcommands.Add(AuthCommand.Create(console, dataFlags));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

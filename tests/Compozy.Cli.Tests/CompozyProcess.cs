@@ -156,6 +156,13 @@ internal static partial class CompozyProcess
             return _process.ExitCode;
         }
 
+        /// <summary>Sends SIGKILL, as a crash or the OOM killer would, and waits until the process is gone.</summary>
+        public async Task KillAsync()
+        {
+            _process.Kill(entireProcessTree: false);
+            await _process.WaitForExitAsync();
+        }
+
         /// <summary>Waits for the process to exit on its own; returns its exit code.</summary>
         public async Task<int> WaitForExitAsync()
         {

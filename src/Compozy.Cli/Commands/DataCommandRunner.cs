@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Data.Common;
 using Compozy.Cli.Configuration;
 using Compozy.Cli.Hosting;
+using Compozy.Data.Errors;
 using Compozy.Data.Migrations;
 using Compozy.Data.Operations;
 using Compozy.Data.Startup;
@@ -55,6 +56,11 @@ internal static class DataCommandRunner
             {
                 await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
                 return ExitCodes.DatabaseDamaged;
+            }
+            catch (CompozyDataException exception)
+            {
+                await console.Error.WriteLineAsync($"compozy: {exception.Message} ({loaded.Provider.Description})").ConfigureAwait(false);
+                return ExitCodes.Failure;
             }
             catch (Exception exception) when (exception is DbException or TimeoutException or InvalidOperationException or IOException or UnauthorizedAccessException)
             {

@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Data.Common;
 using System.Net;
 using System.Text.Json;
+using Compozy.Api;
 using Compozy.Cli.Configuration;
 using Compozy.Cli.Hosting;
 using Compozy.Data.Health;
+using Compozy.Data.Knowledge;
 using Compozy.Data.Migrations;
 using Compozy.Data.Operations;
 using Compozy.Data.Startup;
@@ -28,7 +30,7 @@ internal static class StartCommand
         {
             Description = "Do not apply pending migrations; refuse to start if any are pending (same as database.auto_migrate: false).",
         };
-        var start = new Command("start", "Validate configuration, bring the database schema up to date, and serve /healthz and /readyz until SIGTERM or Ctrl-C.")
+        var start = new Command("start", "Validate configuration, bring the database schema up to date, and serve the API (/api/v0), /healthz and /readyz until SIGTERM or Ctrl-C.")
         {
             noMigrate,
         };
@@ -62,10 +64,19 @@ internal static class StartCommand
         });
         builder.Logging.AddCompozyCliLogging();
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = server.ShutdownTimeout);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(new IPEndPoint(server.Address, server.Port)));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(new IPEndPoint(server.Address, server.Port));
+            kestrel.Limits.MaxRequestBodySize = server.MaxBodySize;
+        });
         builder.Services.AddCompozyData(loaded.Options, loaded.Provider, loaded.Warnings);
+        builder.Services.AddCompozyApi();
 
         var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapCompozyApi();
         app.MapHealthChecks("/healthz", new HealthCheckOptions
         {
             Predicate = _ => false,
@@ -96,6 +107,11 @@ internal static class StartCommand
         {
             await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
             return ExitCodes.DatabaseDamaged;
+        }
+        catch (VectorStoreException exception)
+        {
+            await console.Error.WriteLineAsync($"compozy: start failed: {exception.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
         }
         catch (Exception exception) when (exception is DbException or IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
         {

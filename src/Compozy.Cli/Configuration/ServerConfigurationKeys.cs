@@ -35,5 +35,15 @@ internal static class ServerConfigurationKeys
         Description = "On SIGTERM or Ctrl-C, how long in-flight requests and shutdown work may take before the process stops anyway.",
     };
 
-    public static IReadOnlyList<ConfigurationKey> All { get; } = [Host, Port, ShutdownTimeout];
+    public static ConfigurationKey MaxBodySize { get; } = new()
+    {
+        Path = "server.max_body_size",
+        EnvironmentVariable = "SERVER_MAX_BODY_SIZE",
+        Flag = "--max-body-size",
+        Type = ConfigurationValueType.Size(1024, 1L << 30),
+        Default = "16MB",
+        Description = "Largest request body the API accepts; a larger one is answered 413 before it is read.",
+    };
+
+    public static IReadOnlyList<ConfigurationKey> All { get; } = [Host, Port, ShutdownTimeout, MaxBodySize];
 }

@@ -4,7 +4,7 @@ using Compozy.Data.Configuration;
 namespace Compozy.Cli.Configuration;
 
 /// <summary>Validated <c>server.*</c> settings.</summary>
-internal sealed record ServerOptions(IPAddress Address, int Port, TimeSpan ShutdownTimeout)
+internal sealed record ServerOptions(IPAddress Address, int Port, TimeSpan ShutdownTimeout, long MaxBodySize)
 {
     public static ServerOptions Read(ConfigurationReader reader)
     {
@@ -21,6 +21,7 @@ internal sealed record ServerOptions(IPAddress Address, int Port, TimeSpan Shutd
         return new ServerOptions(
             address,
             reader.Read<int>(ServerConfigurationKeys.Port),
-            reader.Read<TimeSpan>(ServerConfigurationKeys.ShutdownTimeout));
+            reader.Read<TimeSpan>(ServerConfigurationKeys.ShutdownTimeout),
+            reader.Read<long>(ServerConfigurationKeys.MaxBodySize));
     }
 }

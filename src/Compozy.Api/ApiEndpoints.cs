@@ -1,0 +1,58 @@
+using Compozy.Api.Auth;
+using Compozy.Api.Endpoints;
+using Compozy.Api.Errors;
+using Compozy.Api.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Compozy.Api;
+
+/// <summary>Registers and maps the HTTP API under <c>/api/v0</c>.</summary>
+public static class ApiEndpoints
+{
+    /// <summary>The path every API endpoint lives under.</summary>
+    public const string Prefix = "/api/v0";
+
+    /// <summary>
+    /// Adds API-key authentication, the admin policy, problem-details error answers and the API's
+    /// JSON conventions. Needs the Compozy.Data stores registered.
+    /// </summary>
+    public static IServiceCollection AddCompozyApi(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddAuthentication(ApiClaims.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, configureOptions: null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiClaims.AdminPolicy, policy => policy.RequireRole("admin"));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
+        return services;
+    }
+
+    /// <summary>
+    /// Maps the API: every endpoint needs <c>Authorization: Bearer &lt;api key&gt;</c>; users, keys
+    /// and usage need an admin's key. Call after <c>UseExceptionHandler</c>,
+    /// <c>UseAuthentication</c> and <c>UseAuthorization</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapCompozyApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var api = endpoints.MapGroup(Prefix).RequireAuthorization();
+        WorkflowEndpoints.Map(api);
+        TaskEndpoints.Map(api);
+        KnowledgeEndpoints.Map(api);
+        UserEndpoints.MapForEveryone(api);
+
+        var admin = api.MapGroup(string.Empty).RequireAuthorization(ApiClaims.AdminPolicy);
+        UserEndpoints.MapForAdmins(admin);
+        UsageEndpoints.Map(admin);
+
+        // Unknown paths under the prefix answer a problem body, not an empty 404.
+        api.MapFallback(() => ApiProblem.Of(StatusCodes.Status404NotFound, "no_such_endpoint", "no endpoint has this path and method; see docs/api.md"));
+        return endpoints;
+    }
+}

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using Compozy.Api.Requests;
+using Compozy.Api.Responses;
+using Compozy.Data.Errors;
+using Compozy.Data.Knowledge;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Compozy.Api.Endpoints;
+
+/// <summary><c>/api/v0/knowledge</c>: knowledge bases, their chunks, and search.</summary>
+internal static class KnowledgeEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        var knowledge = api.MapGroup("/knowledge");
+        knowledge.MapGet("/", ListAsync);
+        knowledge.MapPut("/{kb}", PutAsync);
+        knowledge.MapGet("/{kb}", GetAsync);
+        knowledge.MapDelete("/{kb}", DeleteAsync);
+        knowledge.MapPost("/{kb}/chunks", UpsertChunksAsync);
+        knowledge.MapDelete("/{kb}/chunks", DeleteChunksAsync);
+        knowledge.MapDelete("/{kb}/documents/{document_id}", DeleteDocumentAsync);
+        knowledge.MapPost("/{kb}/search", SearchAsync);
+    }
+
+    private static async Task<IResult> ListAsync(IKnowledgeStore knowledge, CancellationToken cancellationToken) =>
+        Results.Ok(new { Items = (await knowledge.ListKnowledgeBasesAsync(cancellationToken).ConfigureAwait(false)).Select(KnowledgeBaseResponse.From).ToList() });
+
+    private static async Task<IResult> PutAsync(string kb, HttpRequest request, IKnowledgeStore knowledge, CancellationToken cancellationToken)
+    {
+        var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+        var dimension = body.WholeNumber("dimension", required: true, min: 1, max: KnowledgeLimits.MaxDimension);
+        var metric = body.Enum<VectorMetric>("metric");
+        var vectorDb = body.Id("vector_db");
+        body.Complete();
+        var (stored, created) = await knowledge.PutKnowledgeBaseAsync(new KnowledgeBaseRequest(kb, dimension!.Value, metric, vectorDb), cancellationToken).ConfigureAwait(false);
+        var response = KnowledgeBaseResponse.From(stored);
+        return created ? Results.Created($"/api/v0/knowledge/{Uri.EscapeDataString(kb)}", response) : Results.Ok(response);
+    }
+
+    private static async Task<IResult> GetAsync(string kb, IKnowledgeStore knowledge, CancellationToken cancellationToken) =>
+        Results.Ok(KnowledgeBaseResponse.From(await knowledge.GetKnowledgeBaseAsync(kb, cancellationToken).ConfigureAwait(false)));
+
+    private static async Task<IResult> DeleteAsync(string kb, IKnowledgeStore knowledge, CancellationToken cancellationToken)
+    {
+        await knowledge.DeleteKnowledgeBaseAsync(kb, cancellationToken).ConfigureAwait(false);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> UpsertChunksAsync(string kb, HttpRequest request, IKnowledgeStore knowledge, CancellationToken cancellationToken)
+    {
+        var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+        var array = body.Array("chunks", required: true);
+        body.Complete();
+        var problems = new RequestProblems();
+        var chunks = new List<VectorChunk>();
+        var index = 0;
+        foreach (var item in array!.Value.EnumerateArray())
+        {
+            chunks.Add(ReadChunk(problems, $"chunks[{index++}]", item));
+        }
+
+        problems.ThrowIfAny();
+        var written = await knowledge.UpsertChunksAsync(kb, chunks, cancellationToken).ConfigureAwait(false);
+        return Results.Ok(new { Written = written });
+    }
+
+    private static async Task<IResult> DeleteChunksAsync(string kb, HttpRequest request, IKnowledgeStore knowledge, CancellationToken cancellationToken)
+    {
+        var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+        var array = body.Array("ids", required: true);
+        body.Complete();
+        var ids = new List<string>();
+        var problems = new RequestProblems();
+        var index = 0;
+        foreach (var item in array!.Value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String)
+            {
+                ids.Add(item.GetString()!);
+            }
+            else
+            {
+                problems.Add($"ids[{index}]", $"must be a string, not {JsonRequest.Describe(item.ValueKind)}");
+            }
+
+            index++;
+        }
+
+        problems.ThrowIfAny();
+        return Results.Ok(new { Deleted = await knowledge.DeleteChunksAsync(kb, ids, cancellationToken).ConfigureAwait(false) });
+    }
+
+    private static async Task<IResult> DeleteDocumentAsync(string kb, string document_id, IKnowledgeStore knowledge, CancellationToken cancellationToken) =>
+        Results.Ok(new { Deleted = await knowledge.DeleteDocumentAsync(kb, document_id, cancellationToken).ConfigureAwait(false) });
+
+    private static async Task<IResult> SearchAsync(string kb, HttpRequest request, IKnowledgeStore knowledge, CancellationToken cancellationToken)
+    {
+        var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+        var embedding = body.Floats("embedding", required: true);
+        var topK = body.WholeNumber("top_k") ?? 10;
+        var filter = body.Mapping("filter");
+        body.Complete();
+        var filters = filter?.EnumerateObject().ToDictionary(property => property.Name, property => property.Value.Clone(), StringComparer.Ordinal)
+            ?? new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var results = await knowledge.SearchAsync(kb, new VectorQuery(embedding!, topK, filters), cancellationToken).ConfigureAwait(false);
+        return Results.Ok(new SearchResponse(results));
+    }
+
+    private static VectorChunk ReadChunk(RequestProblems problems, string field, JsonElement item)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add(field, $"must be an object with id, document_id, text, embedding and metadata, not {JsonRequest.Describe(item.ValueKind)}");
+            return new VectorChunk(string.Empty, string.Empty, string.Empty, ReadOnlyMemory<float>.Empty, null);
+        }
+
+        string? Text(string name)
+        {
+            if (!item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (value.ValueKind == JsonValueKind.String)
+            {
+                return value.GetString();
+            }
+
+            problems.Add($"{field}.{name}", $"must be a string, not {JsonRequest.Describe(value.ValueKind)}");
+            return null;
+        }
+
+        string[] known = ["id", "document_id", "text", "embedding", "metadata"];
+        foreach (var property in item.EnumerateObject().Where(property => !known.Contains(property.Name)))
+        {
+            problems.Add($"{field}.{property.Name}", $"is not a field of a chunk; allowed: {string.Join(", ", known)}");
+        }
+
+        float[]? embedding = null;
+        if (!item.TryGetProperty("embedding", out var vector) || vector.ValueKind == JsonValueKind.Null)
+        {
+            problems.Add($"{field}.embedding", "is required");
+        }
+        else
+        {
+            embedding = JsonRequest.ReadFloats(problems, $"{field}.embedding", vector);
+        }
+
+        var text = Text("text");
+        if (text is null && !(item.TryGetProperty("text", out var given) && given.ValueKind != JsonValueKind.Null))
+        {
+            problems.Add($"{field}.text", "is required");
+        }
+
+        JsonElement? metadata = item.TryGetProperty("metadata", out var meta) && meta.ValueKind != JsonValueKind.Null ? meta.Clone() : null;
+        return new VectorChunk(Text("id") ?? string.Empty, Text("document_id") ?? string.Empty, text ?? string.Empty, embedding ?? ReadOnlyMemory<float>.Empty, metadata);
+    }
+}

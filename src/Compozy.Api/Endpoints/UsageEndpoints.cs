@@ -1,0 +1,72 @@
+using Compozy.Api.Errors;
+using Compozy.Api.Requests;
+using Compozy.Api.Responses;
+using Compozy.Data.Entities;
+using Compozy.Data.Errors;
+using Compozy.Data.Stores.Tasks;
+using Compozy.Data.Stores.Usage;
+using Compozy.Data.Stores.Workflows;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Compozy.Api.Endpoints;
+
+/// <summary><c>/api/v0/usage</c>: LLM usage rows per execution and component (admins only).</summary>
+internal static class UsageEndpoints
+{
+    public static void Map(IEndpointRouteBuilder admin)
+    {
+        var usage = admin.MapGroup("/usage");
+        usage.MapPut("/", PutAsync);
+        usage.MapGet("/tasks/{task_exec_id}", ByTaskAsync);
+        usage.MapGet("/workflows/{workflow_exec_id}", ByWorkflowAsync);
+        usage.MapGet("/workflows/{workflow_exec_id}/summary", SummaryAsync);
+    }
+
+    private static async Task<IResult> PutAsync(HttpRequest request, IUsageStore usage, ITaskStore tasks, IWorkflowStore workflows, CancellationToken cancellationToken)
+    {
+        var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+        var row = new ExecutionLlmUsage
+        {
+            WorkflowExecId = body.Id("workflow_exec_id"),
+            TaskExecId = body.Id("task_exec_id"),
+            Component = body.Id("component", required: true) ?? string.Empty,
+            AgentId = body.Id("agent_id"),
+            Provider = body.Id("provider", required: true) ?? string.Empty,
+            Model = body.Id("model", required: true) ?? string.Empty,
+            PromptTokens = body.WholeNumber("prompt_tokens", min: 0) ?? 0,
+            CompletionTokens = body.WholeNumber("completion_tokens", min: 0) ?? 0,
+            TotalTokens = body.WholeNumber("total_tokens", min: 0) ?? 0,
+            ReasoningTokens = body.WholeNumber("reasoning_tokens", min: 0),
+            CachedPromptTokens = body.WholeNumber("cached_prompt_tokens", min: 0),
+            InputAudioTokens = body.WholeNumber("input_audio_tokens", min: 0),
+            OutputAudioTokens = body.WholeNumber("output_audio_tokens", min: 0),
+        };
+        if ((row.WorkflowExecId is null) == (row.TaskExecId is null))
+        {
+            body.Problems.Add("workflow_exec_id", "exactly one of workflow_exec_id and task_exec_id must be set");
+        }
+
+        body.Complete();
+        try
+        {
+            return Results.Ok(UsageRowResponse.From(await usage.UpsertAsync(row, cancellationToken).ConfigureAwait(false)));
+        }
+        catch (CompozyDataException exception) when (exception.Kind == DbErrorKind.ForeignKey)
+        {
+            throw row.TaskExecId is { } task
+                ? new ReferenceNotFoundException("task_exec_id", $"task state '{task}' not found")
+                : new ReferenceNotFoundException("workflow_exec_id", $"workflow state '{row.WorkflowExecId}' not found");
+        }
+    }
+
+    private static async Task<IResult> ByTaskAsync(string task_exec_id, IUsageStore usage, CancellationToken cancellationToken) =>
+        Results.Ok(UsageRowResponse.From(await usage.GetByTaskExecIdAsync(RequestIds.Path("task_exec_id", task_exec_id), cancellationToken).ConfigureAwait(false)));
+
+    private static async Task<IResult> ByWorkflowAsync(string workflow_exec_id, IUsageStore usage, CancellationToken cancellationToken) =>
+        Results.Ok(UsageRowResponse.From(await usage.GetByWorkflowExecIdAsync(RequestIds.Path("workflow_exec_id", workflow_exec_id), cancellationToken).ConfigureAwait(false)));
+
+    private static async Task<IResult> SummaryAsync(string workflow_exec_id, IUsageStore usage, CancellationToken cancellationToken) =>
+        Results.Ok(await usage.SummarizeByWorkflowExecIdAsync(RequestIds.Path("workflow_exec_id", workflow_exec_id), cancellationToken).ConfigureAwait(false));
+}

@@ -1,0 +1,249 @@
+using System.Globalization;
+using System.Text.Json;
+using Compozy.Data.Errors;
+using Compozy.Data.Persistence.Conventions;
+using Microsoft.AspNetCore.Http;
+
+namespace Compozy.Api.Requests;
+
+/// <summary>
+/// Reads a JSON request body field by field, recording every problem under the field's name
+/// instead of stopping at the first, so that a 400 names all of them. Unknown fields are
+/// problems too: a misspelt field must not be silently ignored.
+/// </summary>
+/// <remarks>
+/// Hand-written because System.Text.Json's binder stops at the first error and reports JSON
+/// paths rather than API field names.
+/// </remarks>
+public sealed class JsonRequest
+{
+    private const int MaxDepth = 64;
+
+    private readonly JsonElement _root;
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
+    private JsonRequest(JsonElement root, RequestProblems problems)
+    {
+        _root = root;
+        Problems = problems;
+    }
+
+    /// <summary>The problems found so far.</summary>
+    public RequestProblems Problems { get; }
+
+    /// <summary>Parses the body, which must be one JSON object.</summary>
+    /// <exception cref="RequestValidationException">The body is empty, not JSON, or not an object.</exception>
+    public static async Task<JsonRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = MaxDepth }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException exception)
+        {
+            var where = exception.LineNumber is { } line
+                ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1}")
+                : string.Empty;
+            throw new RequestValidationException("body", $"is not valid JSON{where}");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new RequestValidationException("body", $"must be a JSON object, not {Describe(document.RootElement.ValueKind)}");
+            }
+
+            return new JsonRequest(document.RootElement.Clone(), new RequestProblems());
+        }
+    }
+
+    /// <summary>A string field; <see langword="null"/> when absent or JSON null.</summary>
+    public string? Text(string name, bool required = false, int maxLength = int.MaxValue)
+    {
+        if (Field(name, required) is not { } value)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            Problems.Add(name, $"must be a string, not {Describe(value.ValueKind)}");
+            return null;
+        }
+
+        var text = value.GetString()!;
+        if (text.Length > maxLength)
+        {
+            Problems.Add(name, $"is {text.Length} characters long; allowed: at most {maxLength}");
+        }
+
+        return text;
+    }
+
+    /// <summary>An id field (see <see cref="RequestIds"/>).</summary>
+    public string? Id(string name, bool required = false)
+    {
+        var value = Text(name, required);
+        if (value is not null)
+        {
+            RequestIds.Check(Problems, name, value);
+        }
+
+        return value;
+    }
+
+    /// <summary>An enum field spelt as Compozy spells it (<c>RUNNING</c>, <c>basic</c>).</summary>
+    public TEnum? Enum<TEnum>(string name, bool required = false)
+        where TEnum : struct, Enum
+    {
+        var value = Text(name, required);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (StoredNames.TryParse<TEnum>(value, out var parsed))
+        {
+            return parsed;
+        }
+
+        Problems.Add(name, $"\"{value}\" is not allowed; allowed: {string.Join(", ", StoredNames.All<TEnum>())}");
+        return null;
+    }
+
+    /// <summary>An integer field.</summary>
+    public int? WholeNumber(string name, bool required = false, int min = int.MinValue, int max = int.MaxValue)
+    {
+        if (Field(name, required) is not { } value)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
+        {
+            Problems.Add(name, $"must be an integer, not {Describe(value.ValueKind)}");
+            return null;
+        }
+
+        if (number < min || number > max)
+        {
+            Problems.Add(name, string.Create(CultureInfo.InvariantCulture, $"is {number}; allowed: {min} to {max}"));
+            return null;
+        }
+
+        return number;
+    }
+
+    /// <summary>Any JSON value, kept as is; <see langword="null"/> when absent or JSON null.</summary>
+    public JsonElement? Json(string name) => Field(name, required: false);
+
+    /// <summary>A JSON object field.</summary>
+    public JsonElement? Mapping(string name, bool required = false)
+    {
+        var value = Field(name, required);
+        if (value is { ValueKind: not JsonValueKind.Object })
+        {
+            Problems.Add(name, $"must be a JSON object, not {Describe(value.Value.ValueKind)}");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>A JSON array field.</summary>
+    public JsonElement? Array(string name, bool required = false)
+    {
+        var value = Field(name, required);
+        if (value is { ValueKind: not JsonValueKind.Array })
+        {
+            Problems.Add(name, $"must be a JSON array, not {Describe(value.Value.ValueKind)}");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>An array of numbers read as float32; each must be finite.</summary>
+    public float[]? Floats(string name, bool required = false) => ReadFloats(Problems, name, Field(name, required));
+
+    /// <summary>Reads an array of finite numbers, recording problems under <paramref name="name"/>.</summary>
+    public static float[]? ReadFloats(RequestProblems problems, string name, JsonElement? element)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        if (element is not { } value)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            problems.Add(name, $"must be an array of numbers, not {Describe(value.ValueKind)}");
+            return null;
+        }
+
+        var floats = new float[value.GetArrayLength()];
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetDouble(out var number))
+            {
+                problems.Add(name, $"value {index} is {Describe(item.ValueKind)}; every value must be a number (JSON has no NaN or Infinity)");
+                return null;
+            }
+
+            var single = (float)number;
+            if (!float.IsFinite(single))
+            {
+                problems.Add(name, string.Create(CultureInfo.InvariantCulture, $"value {index} ({number}) does not fit a float32"));
+                return null;
+            }
+
+            floats[index++] = single;
+        }
+
+        return floats;
+    }
+
+    /// <summary>Records every field of the body that was not read as unknown, then throws if anything was wrong.</summary>
+    /// <exception cref="RequestValidationException">A problem was recorded.</exception>
+    public void Complete()
+    {
+        var unknown = _root.EnumerateObject().Select(property => property.Name).Where(name => !_read.Contains(name)).ToList();
+        foreach (var name in unknown)
+        {
+            Problems.Add(name, $"is not a field of this request; allowed: {string.Join(", ", _read.Order(StringComparer.Ordinal))}");
+        }
+
+        Problems.ThrowIfAny();
+    }
+
+    internal static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    private JsonElement? Field(string name, bool required)
+    {
+        _read.Add(name);
+        if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                Problems.Add(name, "is required");
+            }
+
+            return null;
+        }
+
+        return value;
+    }
+}

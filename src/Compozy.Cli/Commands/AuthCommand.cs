@@ -1,0 +1,73 @@
+using System.CommandLine;
+using Compozy.Cli.Configuration;
+using Compozy.Data.Errors;
+using Compozy.Data.Migrations;
+using Compozy.Data.Stores.Auth;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Compozy.Cli.Commands;
+
+/// <summary><c>compozy auth bootstrap</c>: the first admin and its API key.</summary>
+internal static class AuthCommand
+{
+    public static Command Create(CliConsole console, ConfigurationFlags flags)
+    {
+        var auth = new Command("auth", "Manage API access.");
+        auth.Subcommands.Add(CreateBootstrap(console, flags));
+        return auth;
+    }
+
+    private static Command CreateBootstrap(CliConsole console, ConfigurationFlags flags)
+    {
+        var email = new Option<string>("--email") { Description = "Email of the first admin.", Required = true };
+        var bootstrap = new Command(
+            "bootstrap",
+            "Create the first admin and an API key for it, printed once as the last line of standard output. Refused once an admin exists.")
+        {
+            email,
+        };
+        bootstrap.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, async (services, loaded, token) =>
+        {
+            var migrations = services.GetRequiredService<MigrationRunner>();
+            if (services.GetRequiredService<IOptions<Compozy.Data.Configuration.CompozyDataOptions>>().Value.Database.AutoMigrate)
+            {
+                await migrations.UpAsync(cancellationToken: token).ConfigureAwait(false);
+            }
+            else if ((await migrations.GetStatusAsync(token).ConfigureAwait(false)) is { IsCurrent: false } status)
+            {
+                await console.Error.WriteLineAsync(
+                    $"compozy: {status.Pending.Count} migrations are pending and database.auto_migrate is false; run compozy migrate up first").ConfigureAwait(false);
+                return ExitCodes.SchemaNotCurrent;
+            }
+
+            IssuedApiKey issued;
+            try
+            {
+                issued = await services.GetRequiredService<IAuthStore>().CreateInitialAdminIfNoneAsync(parseResult.GetValue(email)!, token).ConfigureAwait(false);
+            }
+            catch (ArgumentException exception)
+            {
+                await console.Error.WriteLineAsync($"compozy: --email: {TrimParameter(exception)}").ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
+            catch (CompozyDataException exception) when (exception.Kind == DbErrorKind.Conflict)
+            {
+                await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            await console.Out.WriteLineAsync($"created admin {issued.User.Email} (user {issued.User.Id}) on {loaded.Provider.Description}").ConfigureAwait(false);
+            await console.Out.WriteLineAsync($"API key {issued.Key.Prefix}... (id {issued.Key.Id}); it is shown once, below: store it now").ConfigureAwait(false);
+            await console.Out.WriteLineAsync(issued.Secret).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return bootstrap;
+    }
+
+    private static string TrimParameter(ArgumentException exception)
+    {
+        var suffix = $" (Parameter '{exception.ParamName}')";
+        return exception.Message.EndsWith(suffix, StringComparison.Ordinal) ? exception.Message[..^suffix.Length] : exception.Message;
+    }
+}
