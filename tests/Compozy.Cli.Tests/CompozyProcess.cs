@@ -186,9 +186,3 @@ internal static partial class CompozyProcess
         private static partial Regex ListeningPattern();
     }
 }
-
-/// <summary>What a finished command printed and returned.</summary>
-internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
-{
-    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
-}

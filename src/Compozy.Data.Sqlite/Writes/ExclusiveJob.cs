@@ -32,9 +32,3 @@ internal sealed class ExclusiveJob<T>(Func<SqliteConnection, CancellationToken, 
 
     public override void Cancel() => _completion.TrySetCanceled(CancellationToken);
 }
-
-/// <summary>The non-generic face of <see cref="ExclusiveJob{T}"/> the writer loop runs.</summary>
-internal interface IExclusiveJob
-{
-    Task RunAsync(SqliteConnection connection);
-}

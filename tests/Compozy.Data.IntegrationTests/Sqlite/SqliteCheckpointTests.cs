@@ -152,7 +152,10 @@ public sealed class SqliteCheckpointTests
         var host = SqliteTestHost.Create(db.Location, new Dictionary<string, string?>
         {
             ["database:sqlite:maintenance_on_shutdown"] = "false",
-            ["database:sqlite:shutdown_timeout"] = "500ms",
+
+            // The checkpoint waits for the reader for 80% of this, and the rest must cover the
+            // scheduling delays of a loaded machine (500 ms did not, once, on CI).
+            ["database:sqlite:shutdown_timeout"] = "5s",
         });
         await host.Host.StartAsync();
         await WriteRowsAsync(host.Services.GetRequiredService<IDatabaseWriter>(), count: 10, payloadBytes: 1000);
