@@ -13,6 +13,7 @@ public sealed partial class DocumentationExamplesTests
     private const string StartPage = "docs/cli/start.md";
     private const string MigratePage = "docs/cli/migrate.md";
     private const string DbPage = "docs/cli/db.md";
+    private const string AuthPage = "docs/cli/auth.md";
     private const string MonitoringPage = "docs/operations/wal-monitoring.md";
     private const string SqliteSources = "src/Compozy.Data.Sqlite";
     private const string SqliteMetricsSource = "src/Compozy.Data.Sqlite/Diagnostics/SqliteMetrics.cs";
@@ -31,6 +32,7 @@ public sealed partial class DocumentationExamplesTests
     private static readonly Dictionary<string, string> FakeEnvironment = new(StringComparer.Ordinal)
     {
         ["APP_DB_PASSWORD"] = "example",
+        ["QDRANT_API_KEY"] = "example",
     };
 
     public static TheoryData<string> YamlExampleLabels()
@@ -108,6 +110,7 @@ public sealed partial class DocumentationExamplesTests
     [InlineData("migrate status", MigratePage)]
     [InlineData("db status", DbPage)]
     [InlineData("db maintenance", DbPage)]
+    [InlineData("auth bootstrap", AuthPage)]
     public async Task Every_flag_in_the_help_of_a_command_is_on_its_documentation_page(string command, string page)
     {
         var help = await RunHelpAsync(command);
