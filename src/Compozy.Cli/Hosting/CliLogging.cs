@@ -29,6 +29,11 @@ internal static class CliLogging
         // on; EF's own entries repeat it with SQL text and a stack trace.
         logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
         logging.AddFilter("Microsoft.EntityFrameworkCore.Query", LogLevel.None);
+        logging.AddFilter("Microsoft.EntityFrameworkCore.Update", LogLevel.None);
+
+        // IHttpClientFactory logs every request and, for a failed one, a stack trace; the Qdrant
+        // store reports failures itself, classified and with what to check.
+        logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
 
