@@ -13,11 +13,11 @@ namespace Compozy.Data.Benchmarks;
 /// <param name="ScalarP50Us">Median latency of the naive scalar loop with a simple top 10.</param>
 /// <param name="ScalarP99Us">99th percentile of the same.</param>
 /// <param name="ReadP50Us">Median time of a sequential SIMD sum over the same rows: the memory-bandwidth bound.</param>
-/// <param name="SimdGBps">VectorBytes over SimdP50Us, in GB/s (10^9).</param>
-/// <param name="ScalarGBps">VectorBytes over ScalarP50Us.</param>
-/// <param name="ReadGBps">VectorBytes over ReadP50Us.</param>
+/// <param name="SimdGigabytesPerSecond">VectorBytes over SimdP50Us, in GB/s (10^9).</param>
+/// <param name="ScalarGigabytesPerSecond">VectorBytes over ScalarP50Us.</param>
+/// <param name="ReadGigabytesPerSecond">VectorBytes over ReadP50Us.</param>
 /// <param name="SpeedUp">ScalarP50Us / SimdP50Us.</param>
-/// <param name="OfBandwidth">SimdGBps / ReadGBps: 1 would be a search as fast as merely reading the rows.</param>
+/// <param name="OfBandwidth">SimdGigabytesPerSecond / ReadGigabytesPerSecond: 1 would be a search as fast as merely reading the rows.</param>
 /// <param name="TopKAgreement">Mean share of the SIMD top 10 also in the scalar top 10 (float against double sums can swap near-ties).</param>
 internal sealed record ExactSearchMeasurement(
     int Count,
@@ -32,9 +32,9 @@ internal sealed record ExactSearchMeasurement(
     double ScalarP50Us,
     double ScalarP99Us,
     double ReadP50Us,
-    double SimdGBps,
-    double ScalarGBps,
-    double ReadGBps,
+    double SimdGigabytesPerSecond,
+    double ScalarGigabytesPerSecond,
+    double ReadGigabytesPerSecond,
     double SpeedUp,
     double OfBandwidth,
     double TopKAgreement);

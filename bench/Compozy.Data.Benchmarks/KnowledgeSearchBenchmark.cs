@@ -62,7 +62,7 @@ internal static class KnowledgeSearchBenchmark
                 server = await ServerVersionAsync(admin!, cancellationToken).ConfigureAwait(false);
                 var datasets = quick
                     ? new[] { ("uniform", 5_000, 384), ("clustered", 5_000, 384) }
-                    : [("uniform", 50_000, 384), ("clustered", 50_000, 384), ("uniform", 20_000, 768), ("clustered", 20_000, 768)];
+                    : [("uniform", 30_000, 384), ("clustered", 30_000, 384), ("uniform", 20_000, 768), ("clustered", 20_000, 768)];
                 pgvector = await PgVectorScenario.RunAsync(admin!, datasets, quick ? 30 : 200, [40, 100, 200], cancellationToken).ConfigureAwait(false);
             }
 
@@ -147,7 +147,7 @@ internal static class KnowledgeSearchBenchmark
             exact.Add(
                 Numbers.Count(m.Count), m.Dimension.ToString(CultureInfo.InvariantCulture), m.Metric, Numbers.Count(m.Queries),
                 $"{Numbers.Count(m.SimdP50Us)} / {Numbers.Count(m.SimdP99Us)}", $"{Numbers.Count(m.ScalarP50Us)} / {Numbers.Count(m.ScalarP99Us)}", Numbers.Count(m.ReadP50Us),
-                Numbers.Decimal(m.SimdGBps), Numbers.Decimal(m.ReadGBps), Numbers.Times(m.SpeedUp), Numbers.Times(m.OfBandwidth), Numbers.Decimal(m.TopKAgreement),
+                Numbers.Decimal(m.SimdGigabytesPerSecond), Numbers.Decimal(m.ReadGigabytesPerSecond), Numbers.Times(m.SpeedUp), Numbers.Times(m.OfBandwidth), Numbers.Decimal(m.TopKAgreement),
                 Mib(m.VectorBytes), Mib(m.EstimatedBytes), Mib(m.GcDeltaBytes));
         }
 

@@ -18,7 +18,7 @@ namespace Compozy.Data.Benchmarks;
 /// exact scan (<see cref="PgVectorStore.SearchExactAsync"/>) and by the index
 /// (<see cref="PgVectorStore.SearchAsync"/>) at several <c>ef_search</c> values, in turn.
 /// </summary>
-internal static class PgVectorScenario
+internal static partial class PgVectorScenario
 {
     public const string EnvironmentVariable = "COMPOZY_TEST_POSTGRES";
     private const int ChunksPerWrite = 1000;
@@ -189,7 +189,8 @@ internal static class PgVectorScenario
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                lines.Add(reader.GetString(0).Trim());
+                // The query vector is printed inline: hundreds of numbers that say nothing about the plan.
+                lines.Add(VectorLiteral().Replace(reader.GetString(0).Trim(), "'[...]'"));
             }
         }
 
@@ -204,4 +205,7 @@ internal static class PgVectorScenario
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"'\[[^\]]*\]'")]
+    private static partial System.Text.RegularExpressions.Regex VectorLiteral();
 }
