@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Compozy.Data.Benchmarks;
 
 /// <summary>
-/// <c>sqlite-durability</c>, <c>startup-checks</c> and <c>all</c>. Every benchmark measures its own
+/// <c>sqlite-durability</c>, <c>startup-checks</c>, <c>knowledge-search</c> and <c>all</c>. Every benchmark measures its own
 /// baselines in the same run and reports ratios against them; nothing passes or fails.
 /// </summary>
 internal static class Program
@@ -54,6 +54,26 @@ internal static class Program
         startup.SetAction((parseResult, cancellationToken) =>
             StartupChecksBenchmark.RunAsync(ByteSize.Parse(parseResult.GetValue(size)!), paths, parseResult.GetValue(startupOut)!, cancellationToken));
 
+        var quick = new Option<bool>("--quick")
+        {
+            Description = "A short run: 10k rows only, fewer queries, 5k rows in pgvector (about a minute).",
+        };
+        var noPgVector = new Option<bool>("--no-pgvector")
+        {
+            Description = "Skip the pgvector part (otherwise it needs COMPOZY_TEST_POSTGRES, an administrator connection string; a database of its own is created and dropped).",
+        };
+        var knowledgeOut = new Option<string>("--out")
+        {
+            Description = "JSON result file; a Markdown copy is written beside it with the .md extension.",
+            DefaultValueFactory = _ => Path.Combine(paths.Results, "knowledge-search.json"),
+        };
+        var knowledge = new Command("knowledge-search", "Embedded exact search against a scalar loop and the memory bandwidth, its load from SQLite, and pgvector HNSW recall and latency against its exact scan.")
+        {
+            quick, noPgVector, knowledgeOut,
+        };
+        knowledge.SetAction((parseResult, cancellationToken) =>
+            KnowledgeSearchBenchmark.RunAsync(parseResult.GetValue(quick), parseResult.GetValue(noPgVector), paths, parseResult.GetValue(knowledgeOut)!, cancellationToken));
+
         var all = new Command("all", "sqlite-durability, then startup-checks, with the default result files.") { seconds, size };
         all.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -64,9 +84,9 @@ internal static class Program
             return Math.Max(first, second);
         });
 
-        var root = new RootCommand("Compozy.Data benchmarks: SQLite durability costs, measured against same-run baselines.")
+        var root = new RootCommand("Compozy.Data benchmarks: SQLite durability costs and knowledge search, measured against same-run baselines.")
         {
-            durability, startup, all,
+            durability, startup, knowledge, all,
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }

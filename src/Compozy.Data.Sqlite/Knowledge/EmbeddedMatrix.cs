@@ -60,6 +60,9 @@ internal sealed class EmbeddedMatrix
 
     public int Count { get; private set; }
 
+    /// <summary>The rows, row <c>i</c> at <c>i * Dimension</c>: the benchmark runs its scalar and memory-read baselines over this same memory.</summary>
+    public ReadOnlySpan<float> Rows => _rows.AsSpan(0, Count * Dimension);
+
     /// <summary>The managed memory it holds, estimated from its arrays and strings.</summary>
     public long EstimatedBytes => (_rows.LongLength * sizeof(float)) + (_ids.LongLength * RowOverheadBytes) + _variableBytes;
 
