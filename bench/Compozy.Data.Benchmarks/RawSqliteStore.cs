@@ -4,8 +4,8 @@ using Microsoft.Data.Sqlite;
 namespace Compozy.Data.Benchmarks;
 
 /// <summary>
-/// The SQLite baseline of <c>stores</c>: plain Microsoft.Data.Sqlite on the database the layer
-/// migrated and uses, with two connections of its own (WAL, the same synchronous mode) and one
+/// The SQLite baseline of <c>stores</c>: plain Microsoft.Data.Sqlite on a database the layer
+/// migrated and seeded (then closed), with two connections of its own (WAL, the same synchronous mode) and one
 /// prepared command each. An upsert is <c>BEGIN IMMEDIATE</c>, the statement, <c>COMMIT</c>; a
 /// read is the <c>SELECT</c> with every column read. Callers must not overlap (one connection each).
 /// </summary>
