@@ -6,12 +6,18 @@ namespace Compozy.Data.Benchmarks;
 /// One fsync per operation is the least a durable commit can cost, so this is the ceiling of
 /// synchronous FULL without group commit.
 /// </summary>
+/// <remarks>
+/// With <c>preallocate</c> the whole file is written and synced before the first timed write, so
+/// every timed fsync overwrites existing blocks (as a reused WAL does); without it the first pass
+/// extends the file, and each of those fsyncs also commits the filesystem's metadata. On a quiet
+/// disk the warm-up covers that first pass in a fraction of a second; on a loaded one it does not.
+/// </remarks>
 internal static class FsyncScenario
 {
     private const int BlockSize = 4096;
     private const long FileSize = 16L << 20;
 
-    public static CommitScenario Open(string path)
+    public static CommitScenario Open(string path, bool preallocate = false)
     {
         var block = new byte[BlockSize];
         Array.Fill(block, (byte)'x');
@@ -19,6 +25,16 @@ internal static class FsyncScenario
 
         // bufferSize 0: each Write goes straight to write(2); Flush(true) is fsync(2).
         var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+        if (preallocate)
+        {
+            for (long position = 0; position < FileSize; position += BlockSize)
+            {
+                file.Write(block);
+            }
+
+            file.Flush(flushToDisk: true);
+        }
+
         return new CommitScenario("fsync", "fsync", synchronous: null, () =>
         {
             file.Position = offset;

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Compozy.Data.Benchmarks;
 
 /// <summary>
-/// <c>sqlite-durability</c>, <c>startup-checks</c>, <c>knowledge-search</c> and <c>all</c>. Every benchmark measures its own
+/// <c>sqlite-durability</c>, <c>startup-checks</c>, <c>stores</c>, <c>knowledge-search</c> and <c>all</c>. Every benchmark measures its own
 /// baselines in the same run and reports ratios against them; nothing passes or fails.
 /// </summary>
 internal static class Program
@@ -40,6 +40,21 @@ internal static class Program
             DefaultValueFactory = _ => Path.Combine(paths.Results, "startup-checks.json"),
         };
 
+        var storesSeconds = new Option<int>("--seconds")
+        {
+            Description = "Measured one-second windows per scenario, taken in turn with the other scenarios of its group (after a 1 s warm-up each). 8 keeps a run near 4 minutes.",
+            DefaultValueFactory = _ => 8,
+        };
+        var quick = new Option<bool>("--quick")
+        {
+            Description = "2 windows per scenario and 0.5 s warm-ups (about a minute): to check the benchmark runs, not to quote.",
+        };
+        var storesOut = new Option<string>("--out")
+        {
+            Description = "JSON result file; a Markdown copy is written beside it with the .md extension.",
+            DefaultValueFactory = _ => Path.Combine(paths.Results, "stores.json"),
+        };
+
         var durability = new Command("sqlite-durability", "Commit rates of fsync, raw SQLite and the layer's writer under synchronous FULL, NORMAL and OFF.")
         {
             seconds, durabilityOut,
@@ -54,7 +69,7 @@ internal static class Program
         startup.SetAction((parseResult, cancellationToken) =>
             StartupChecksBenchmark.RunAsync(ByteSize.Parse(parseResult.GetValue(size)!), paths, parseResult.GetValue(startupOut)!, cancellationToken));
 
-        var quick = new Option<bool>("--quick")
+        var knowledgeQuick = new Option<bool>("--quick")
         {
             Description = "A short run: 10k rows only, fewer queries, 5k rows in pgvector (about a minute).",
         };
@@ -69,24 +84,33 @@ internal static class Program
         };
         var knowledge = new Command("knowledge-search", "Embedded exact search against a scalar loop and the memory bandwidth, its load from SQLite, and pgvector HNSW recall and latency against its exact scan.")
         {
-            quick, noPgVector, knowledgeOut,
+            knowledgeQuick, noPgVector, knowledgeOut,
         };
         knowledge.SetAction((parseResult, cancellationToken) =>
-            KnowledgeSearchBenchmark.RunAsync(parseResult.GetValue(quick), parseResult.GetValue(noPgVector), paths, parseResult.GetValue(knowledgeOut)!, cancellationToken));
+            KnowledgeSearchBenchmark.RunAsync(parseResult.GetValue(knowledgeQuick), parseResult.GetValue(noPgVector), paths, parseResult.GetValue(knowledgeOut)!, cancellationToken));
 
-        var all = new Command("all", "sqlite-durability, then startup-checks, with the default result files.") { seconds, size };
+        var stores = new Command("stores", "The stores against raw ADO.NET on SQLite and PostgreSQL (COMPOZY_TEST_POSTGRES), and durable writes at 1 to 128 concurrent writers with and without group commit.")
+        {
+            storesSeconds, quick, storesOut,
+        };
+        stores.SetAction((parseResult, cancellationToken) =>
+            StoresBenchmark.RunAsync(parseResult.GetValue(storesSeconds), parseResult.GetValue(quick), paths, parseResult.GetValue(storesOut)!, cancellationToken));
+
+        var all = new Command("all", "sqlite-durability, startup-checks, then stores, with the default result files.") { seconds, size };
         all.SetAction(async (parseResult, cancellationToken) =>
         {
             var first = await SqliteDurabilityBenchmark.RunAsync(
                 parseResult.GetValue(seconds), paths, Path.Combine(paths.Results, "sqlite-durability.json"), cancellationToken).ConfigureAwait(false);
             var second = await StartupChecksBenchmark.RunAsync(
                 ByteSize.Parse(parseResult.GetValue(size)!), paths, Path.Combine(paths.Results, "startup-checks.json"), cancellationToken).ConfigureAwait(false);
-            return Math.Max(first, second);
+            var third = await StoresBenchmark.RunAsync(
+                8, quick: false, paths, Path.Combine(paths.Results, "stores.json"), cancellationToken).ConfigureAwait(false);
+            return Math.Max(Math.Max(first, second), third);
         });
 
-        var root = new RootCommand("Compozy.Data benchmarks: SQLite durability costs and knowledge search, measured against same-run baselines.")
+        var root = new RootCommand("Compozy.Data benchmarks: SQLite durability costs, the stores' cost and concurrency, and knowledge search, measured against same-run baselines.")
         {
-            durability, startup, knowledge, all,
+            durability, startup, stores, knowledge, all,
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
