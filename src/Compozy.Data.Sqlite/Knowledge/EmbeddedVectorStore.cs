@@ -37,7 +37,7 @@ internal sealed class EmbeddedVectorStore(
     StoreErrors errors,
     TimeProvider clock) : IVectorStore
 {
-    private const string ChunkColumns = "knowledge_base_name, id, distinctDocumentid, text, metadata, embedding, created_at, updated_at";
+    private const string ChunkColumns = "knowledge_base_name, id, document_id, text, metadata, embedding, created_at, updated_at";
 
     public VectorDatabaseOptions Options { get; } = options;
 
@@ -111,7 +111,7 @@ internal sealed class EmbeddedVectorStore(
                         connection,
                         transaction,
                         $"INSERT INTO knowledge_chunks ({ChunkColumns}) VALUES (@kb, @id, @document, @text, @metadata, @embedding, @now, @now) " +
-                        "ON CONFLICT (knowledge_base_name, id) DO UPDATE SET distinctDocumentid = excluded.distinctDocumentid, text = excluded.text, " +
+                        "ON CONFLICT (knowledge_base_name, id) DO UPDATE SET document_id = excluded.document_id, text = excluded.text, " +
                         "metadata = excluded.metadata, embedding = excluded.embedding, updated_at = excluded.updated_at",
                         ("kb", knowledgeBase.Name),
                         ("now", now));
@@ -172,7 +172,7 @@ internal sealed class EmbeddedVectorStore(
             async (connection, transaction, token) =>
             {
                 await using var chunks = Command(
-                    connection, transaction, "DELETE FROM knowledge_chunks WHERE knowledge_base_name = @kb AND distinctDocumentid = @document", ("kb", knowledgeBase.Name), ("document", documentId));
+                    connection, transaction, "DELETE FROM knowledge_chunks WHERE knowledge_base_name = @kb AND document_id = @document", ("kb", knowledgeBase.Name), ("document", documentId));
                 var deleted = await chunks.ExecuteNonQueryAsync(token).ConfigureAwait(false);
                 await using var document = Command(
                     connection, transaction, "DELETE FROM knowledge_documents WHERE knowledge_base_name = @kb AND id = @document", ("kb", knowledgeBase.Name), ("document", documentId));
@@ -464,7 +464,7 @@ internal sealed class EmbeddedVectorStore(
         SqliteConnection connection, SqliteTransaction transaction, string knowledgeBase, List<EmbeddedHit> hits, CancellationToken cancellationToken)
     {
         var results = new List<VectorSearchResult>(hits.Count);
-        await using var command = Command(connection, transaction, "SELECT distinctDocumentid, text, metadata FROM knowledge_chunks WHERE knowledge_base_name = @kb AND id = @id", ("kb", knowledgeBase));
+        await using var command = Command(connection, transaction, "SELECT document_id, text, metadata FROM knowledge_chunks WHERE knowledge_base_name = @kb AND id = @id", ("kb", knowledgeBase));
         var id = command.Parameters.Add("id", SqliteType.Text);
         foreach (var hit in hits)
         {
