@@ -117,10 +117,16 @@ public static class PgVectorSql
     public static long IndexLockKey(string knowledgeBaseName) =>
         BinaryPrimitives.ReadInt64BigEndian(Hash("compozy:pgvector:index:" + knowledgeBaseName));
 
-    /// <summary>The score a search result carries for a distance from <see cref="Distance"/>: cosine similarity (1 - cosine distance), inner product (the operator gives its negative), or L2 distance as is.</summary>
+    /// <summary>
+    /// The score a search result carries for a distance from <see cref="Distance"/>: cosine
+    /// similarity (1 - cosine distance), inner product (the operator gives its negative), or L2
+    /// distance as is. pgvector's cosine distance with a zero vector (stored or queried) is NaN;
+    /// its score is 0, as the embedded store defines it.
+    /// </summary>
     public static double ToScore(VectorMetric metric, double distance) => metric switch
     {
-        VectorMetric.Cosine => 1 - distance,
+        // NaN would break the [-1, 1] contract and cannot be written as JSON by the HTTP API.
+        VectorMetric.Cosine => double.IsNaN(distance) ? 0 : 1 - distance,
         VectorMetric.Dot => -distance,
         VectorMetric.L2 => distance,
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "unknown metric"),
