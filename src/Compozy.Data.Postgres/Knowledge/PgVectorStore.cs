@@ -29,6 +29,8 @@ namespace Compozy.Data.Postgres.Knowledge;
 /// 0.8 and later): the index keeps scanning past <c>ef_search</c> candidates until enough rows
 /// pass the filter (up to pgvector's <c>hnsw.max_scan_tuples</c>), still in exact distance order.
 /// With older pgvector a selective filter can return fewer than <c>top_k</c> results.</para>
+/// <para>A knowledge base of at most <c>exact_search_max_rows</c> chunks (default 10,000) is
+/// searched by an exact scan instead: its results are then exact, at a cost of milliseconds.</para>
 /// </remarks>
 public sealed partial class PgVectorStore : IVectorStore
 {
@@ -47,6 +49,10 @@ public sealed partial class PgVectorStore : IVectorStore
     private readonly TimeProvider _clock;
     private readonly ILogger<PgVectorStore> _logger;
     private readonly PgVectorErrors _errors;
+    private const int LargeRecheckSeconds = 60;
+
+    // Knowledge bases last found above exact_search_max_rows, until when (TimeProvider timestamps).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _largeUntil = new(StringComparer.Ordinal);
     private Version? _version;
 
     internal PgVectorStore(
@@ -296,6 +302,9 @@ public sealed partial class PgVectorStore : IVectorStore
             .Append(" WHERE ").Append(PgVectorSql.KnowledgeBasePredicate(knowledgeBase.Name))
             .Append(query.Filter.Count > 0 ? " AND metadata @> @filter" : string.Empty)
             .Append(" ORDER BY ").Append(distance)
+
+            // Equal distances in id order, as the embedded store breaks ties; the index scan has no such order.
+            .Append(exact ? ", id" : string.Empty)
             .Append(CultureInfo.InvariantCulture, $" LIMIT {topK}")
             .ToString();
         return (settings, select);
@@ -325,7 +334,6 @@ public sealed partial class PgVectorStore : IVectorStore
                     await ReadVersionAsync(token).ConfigureAwait(false);
                 }
 
-                var (settings, select) = SearchSql(knowledgeBase, query, exact);
                 var context = await _contexts.CreateDbContextAsync(token).ConfigureAwait(false);
                 await using (context.ConfigureAwait(false))
                 {
@@ -337,6 +345,8 @@ public sealed partial class PgVectorStore : IVectorStore
                             await using (transaction.ConfigureAwait(false))
                             {
                                 var (connection, npgsqlTransaction) = Connection(context);
+                                var small = !exact && await IsSmallAsync(connection, npgsqlTransaction, knowledgeBase, inner).ConfigureAwait(false);
+                                var (settings, select) = SearchSql(knowledgeBase, query, exact || small);
                                 await using var batch = new NpgsqlBatch(connection, npgsqlTransaction);
                                 foreach (var setting in settings)
                                 {
@@ -374,6 +384,43 @@ public sealed partial class PgVectorStore : IVectorStore
                 }
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether the knowledge base has at most <see cref="PgVectorIndexSettings.ExactSearchMaxRows"/>
+    /// chunks, so that an exact scan is cheap. Counting stops one past the bound, so it costs at
+    /// most that many index entries; a knowledge base found larger is remembered as such for a
+    /// minute (knowledge bases rarely shrink), so searches of large ones do not count each time.
+    /// </summary>
+    private async Task<bool> IsSmallAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, KnowledgeBaseDefinition knowledgeBase, CancellationToken cancellationToken)
+    {
+        var bound = Settings.ExactSearchMaxRows;
+        if (bound <= 0)
+        {
+            return false;
+        }
+
+        var now = _clock.GetTimestamp();
+        if (_largeUntil.TryGetValue(knowledgeBase.Name, out var until) && now < until)
+        {
+            return false;
+        }
+
+        await using var count = new NpgsqlCommand(
+            $"SELECT count(*) FROM (SELECT 1 FROM {PgVectorSql.ChunksTable} WHERE knowledge_base_name = @kb LIMIT @limit) AS bounded",
+            connection,
+            transaction);
+        count.Parameters.Add(new NpgsqlParameter<string>("kb", knowledgeBase.Name));
+        count.Parameters.Add(new NpgsqlParameter<int>("limit", bound + 1));
+        var rows = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        if (rows <= bound)
+        {
+            _largeUntil.TryRemove(knowledgeBase.Name, out _);
+            return true;
+        }
+
+        _largeUntil[knowledgeBase.Name] = now + (long)(_clock.TimestampFrequency * LargeRecheckSeconds);
+        return false;
     }
 
     private List<VectorChunk> CheckChunks(KnowledgeBaseDefinition knowledgeBase, IReadOnlyList<VectorChunk> chunks)

@@ -30,6 +30,14 @@ public sealed class PgVectorStoreProvider : IVectorStoreProvider
     /// <summary><c>hnsw.ef_search</c> set for each query: candidates while searching (pgvector default 40); at least <c>top_k</c> is used.</summary>
     public const string EfSearch = "ef_search";
 
+    /// <summary>
+    /// Knowledge bases with at most this many chunks are searched by an exact scan instead of the
+    /// HNSW index (default 10000; 0 always uses the index): at that size the scan takes
+    /// milliseconds and its recall is 1, while HNSW's recall on data without structure can be far
+    /// lower (bench/results/knowledge-search.md).
+    /// </summary>
+    public const string ExactSearchMaxRows = "exact_search_max_rows";
+
     /// <summary>The largest dimension an HNSW index on <c>vector</c> accepts.</summary>
     public const int MaxIndexedDimension = 2000;
 
@@ -40,7 +48,7 @@ public sealed class PgVectorStoreProvider : IVectorStoreProvider
     public IReadOnlyList<string> Aliases { get; } = [];
 
     /// <inheritdoc />
-    public IReadOnlyList<string> OptionNames { get; } = [HnswM, HnswEfConstruction, EfSearch];
+    public IReadOnlyList<string> OptionNames { get; } = [HnswM, HnswEfConstruction, EfSearch, ExactSearchMaxRows];
 
     /// <inheritdoc />
     public bool IsDefaultFor(string driver) => driver == PostgresDatabaseProvider.DriverName;
@@ -82,6 +90,7 @@ public sealed class PgVectorStoreProvider : IVectorStoreProvider
         }
 
         reader.Read<int?>(entry.PathOf($"options:{EfSearch}"), ConfigurationValueType.WholeNumber(1, 1000));
+        reader.Read<int?>(entry.PathOf($"options:{ExactSearchMaxRows}"), ConfigurationValueType.WholeNumber(0, 10_000_000));
         WarnUnused(reader, entry, "url");
         WarnUnused(reader, entry, "path");
     }

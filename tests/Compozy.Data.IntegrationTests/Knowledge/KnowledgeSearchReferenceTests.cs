@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compozy.Data.Configuration;
 using Compozy.Data.Knowledge;
 using Compozy.Data.Postgres.Knowledge;
 using Compozy.Data.Testing;
@@ -45,6 +46,10 @@ public sealed class KnowledgeSearchReferenceTests
             var dimension = data.Dimension;
             var store = registry.Store(vectorDbId);
             var definition = new KnowledgeBaseDefinition(name, vectorDbId, dimension, metric);
+
+            // A knowledge base this small is searched exactly by default (exact_search_max_rows);
+            // a store of the same entry with the bound at 0 always uses the HNSW index.
+            var hnsw = store is PgVectorStore ? IndexOnly(store.Options, db.Services) : null;
             var recalls = new List<double>();
             var filteredRecalls = new List<double>();
 
@@ -65,10 +70,16 @@ public sealed class KnowledgeSearchReferenceTests
 
                 if (store is PgVectorStore pgvector)
                 {
+                    // The default search of a small knowledge base is the exact scan.
+                    RankingAssert.ShouldBeTopK(results, all, TopK, $"{context}, default search of a small knowledge base", strictTies: false);
+                    RankingAssert.ShouldBeTopK(filteredResults, filtered, TopK, $"{context}, default search, filter {filterName}", strictTies: false);
+
                     // HNSW is approximate: measured as recall; the exact scan must be the reference.
-                    recalls.Add(RankingAssert.Recall(metric, results, all, TopK));
-                    filteredRecalls.Add(RankingAssert.Recall(metric, filteredResults, filtered, TopK));
-                    filteredResults.Count.ShouldBe(TopK, $"{context}, filter {filterName}: the iterative scan finds {TopK} matches");
+                    var indexed = await hnsw!.SearchAsync(definition, new VectorQuery(query, TopK, VectorDataset.NoFilter), default);
+                    var indexedFiltered = await hnsw.SearchAsync(definition, new VectorQuery(query, TopK, filter), default);
+                    recalls.Add(RankingAssert.Recall(metric, indexed, all, TopK));
+                    filteredRecalls.Add(RankingAssert.Recall(metric, indexedFiltered, filtered, TopK));
+                    indexedFiltered.Count.ShouldBe(TopK, $"{context}, filter {filterName}: the iterative scan finds {TopK} matches");
                     RankingAssert.ShouldBeTopK(await pgvector.SearchExactAsync(definition, new VectorQuery(query, TopK, VectorDataset.NoFilter), default), all, TopK, $"{context}, exact", strictTies: false);
                     RankingAssert.ShouldBeTopK(await pgvector.SearchExactAsync(definition, new VectorQuery(query, TopK, filter), default), filtered, TopK, $"{context}, exact, filter {filterName}", strictTies: false);
                 }
@@ -90,6 +101,20 @@ public sealed class KnowledgeSearchReferenceTests
             }
         }
     }
+
+    private static PgVectorStore IndexOnly(VectorDatabaseOptions entry, IServiceProvider services) =>
+        (PgVectorStore)new PgVectorStoreProvider().Create(
+            new VectorDatabaseOptions
+            {
+                Index = entry.Index,
+                Id = entry.Id,
+                Provider = entry.Provider,
+                Dimension = entry.Dimension,
+                Metric = entry.Metric,
+                MaxTopK = entry.MaxTopK,
+                Options = new Dictionary<string, string>(entry.Options, StringComparer.OrdinalIgnoreCase) { [PgVectorStoreProvider.ExactSearchMaxRows] = "0" },
+            },
+            services);
 
     /// <summary>Random queries, scaled ones (which reorder dot products), and stored vectors that have an exact duplicate.</summary>
     private static List<float[]> Queries(Random random, VectorDataset data)
