@@ -119,7 +119,7 @@ public sealed class QdrantOpenApi
                 : throw new FileNotFoundException($"{PathVariable} names {configured}, which does not exist");
         }
 
-        // The spec is kept next to the repository (../shared/contracts) on the build machines.
+        // The repository's copy (tests/contracts) is found first, walking up from the test binaries.
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             foreach (var candidate in new[]
