@@ -33,7 +33,11 @@ public sealed class SqliteMaintenanceTests
     [Fact]
     public async Task A_cancelled_full_vacuum_is_rolled_back_and_leaves_every_row()
     {
-        await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "maintenance_cancel")).MigrateAsync();
+        // A small page cache makes VACUUM spill its pages to the WAL as it goes; with the default
+        // 32MB most of this ~40MB database reached the WAL only at COMMIT, and a loaded machine
+        // then saw the WAL grow too late to interrupt anything.
+        await using var db = await (await TestDatabase.CreateAsync(
+            DatabaseKind.Sqlite, "maintenance_cancel", new Dictionary<string, string?> { ["database:sqlite:cache_size"] = "256KB" })).MigrateAsync();
         for (var round = 0; round < 5; round++)
         {
             await SqliteCheckpointTests.WriteRowsAsync(db.Writer, count: 4000, payloadBytes: 4000);
