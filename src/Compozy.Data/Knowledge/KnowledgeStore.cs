@@ -11,7 +11,7 @@ namespace Compozy.Data.Knowledge;
 
 /// <inheritdoc cref="IKnowledgeStore"/>
 internal sealed class KnowledgeStore(
-    IDbContextFactory<CompozyDbContext> contexts,
+    StoreReads reads,
     IDatabaseWriter writer,
     VectorStoreRegistry stores,
     TimeProvider clock,
@@ -88,16 +88,9 @@ internal sealed class KnowledgeStore(
         await FindAsync(name, cancellationToken).ConfigureAwait(false) ?? throw CompozyDataException.NotFound("knowledge base", name);
 
     public Task<IReadOnlyList<KnowledgeBase>> ListKnowledgeBasesAsync(CancellationToken cancellationToken = default) =>
-        errors.RunAsync<IReadOnlyList<KnowledgeBase>>(
+        reads.RunAsync<IReadOnlyList<KnowledgeBase>>(
             "list knowledge bases",
-            async token =>
-            {
-                var context = await contexts.CreateDbContextAsync(token).ConfigureAwait(false);
-                await using (context.ConfigureAwait(false))
-                {
-                    return await context.KnowledgeBases.AsNoTracking().OrderBy(knowledgeBase => knowledgeBase.Name).ToListAsync(token).ConfigureAwait(false);
-                }
-            },
+            async (context, token) => await context.KnowledgeBases.AsNoTracking().OrderBy(knowledgeBase => knowledgeBase.Name).ToListAsync(token).ConfigureAwait(false),
             cancellationToken);
 
     public async Task DeleteKnowledgeBaseAsync(string name, CancellationToken cancellationToken = default)
@@ -202,15 +195,8 @@ internal sealed class KnowledgeStore(
     }
 
     private Task<KnowledgeBase?> FindAsync(string name, CancellationToken cancellationToken) =>
-        errors.RunAsync(
+        reads.RunAsync(
             "get knowledge base",
-            async token =>
-            {
-                var context = await contexts.CreateDbContextAsync(token).ConfigureAwait(false);
-                await using (context.ConfigureAwait(false))
-                {
-                    return await context.KnowledgeBases.AsNoTracking().SingleOrDefaultAsync(knowledgeBase => knowledgeBase.Name == name, token).ConfigureAwait(false);
-                }
-            },
+            (context, token) => context.KnowledgeBases.AsNoTracking().SingleOrDefaultAsync(knowledgeBase => knowledgeBase.Name == name, token),
             cancellationToken);
 }

@@ -22,6 +22,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<StoreOptions>();
         services.AddSingleton<StoreErrors>();
+        services.AddSingleton<StoreReads>();
         services.AddSingleton<ITaskStore, TaskStore>();
         services.AddSingleton<IWorkflowStore, WorkflowStore>();
         services.AddSingleton<IUsageStore, UsageStore>();

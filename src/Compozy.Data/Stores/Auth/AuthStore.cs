@@ -8,7 +8,7 @@ namespace Compozy.Data.Stores.Auth;
 
 /// <inheritdoc cref="IAuthStore"/>
 internal sealed class AuthStore(
-    IDbContextFactory<CompozyDbContext> contexts,
+    StoreReads reads,
     IDatabaseWriter writer,
     IStoreDialect dialect,
     ApiKeyUseRecorder uses,
@@ -225,17 +225,7 @@ internal sealed class AuthStore(
     private static string NewId() => Guid.CreateVersion7().ToString("N");
 
     private Task<T> ReadAsync<T>(string operation, Func<CompozyDbContext, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
-        errors.RunAsync(
-            operation,
-            async token =>
-            {
-                var context = await contexts.CreateDbContextAsync(token).ConfigureAwait(false);
-                await using (context.ConfigureAwait(false))
-                {
-                    return await read(context, token).ConfigureAwait(false);
-                }
-            },
-            cancellationToken);
+        reads.RunAsync(operation, read, cancellationToken);
 
     private Task<T> WriteAsync<T>(string operation, Func<CompozyDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         errors.RunAsync(operation, token => writer.WriteAsync(work, token), cancellationToken);

@@ -10,7 +10,7 @@ namespace Compozy.Data.Stores.Tasks;
 
 /// <inheritdoc cref="ITaskStore"/>
 internal sealed class TaskStore(
-    IDbContextFactory<CompozyDbContext> contexts,
+    StoreReads reads,
     IDatabaseWriter writer,
     IStoreDialect dialect,
     IOptions<StoreOptions> options,
@@ -63,17 +63,7 @@ internal sealed class TaskStore(
     }
 
     private Task<T> ReadAsync<T>(string operation, Func<TaskOperations, Task<T>> read, CancellationToken cancellationToken) =>
-        errors.RunAsync(
-            operation,
-            async token =>
-            {
-                var context = await contexts.CreateDbContextAsync(token).ConfigureAwait(false);
-                await using (context.ConfigureAwait(false))
-                {
-                    return await read(new TaskOperations(context, dialect, options.Value, clock)).ConfigureAwait(false);
-                }
-            },
-            cancellationToken);
+        reads.RunAsync(operation, (context, _) => read(new TaskOperations(context, dialect, options.Value, clock)), cancellationToken);
 
     private Task<T> WriteAsync<T>(string operation, Func<ITaskTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         errors.RunAsync(

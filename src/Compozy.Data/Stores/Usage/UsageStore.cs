@@ -9,7 +9,7 @@ namespace Compozy.Data.Stores.Usage;
 
 /// <inheritdoc cref="IUsageStore"/>
 internal sealed class UsageStore(
-    IDbContextFactory<CompozyDbContext> contexts,
+    StoreReads reads,
     IDatabaseWriter writer,
     TimeProvider clock,
     StoreErrors errors) : IUsageStore
@@ -117,15 +117,5 @@ internal sealed class UsageStore(
     }
 
     private Task<T> ReadAsync<T>(string operation, Func<CompozyDbContext, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
-        errors.RunAsync(
-            operation,
-            async token =>
-            {
-                var context = await contexts.CreateDbContextAsync(token).ConfigureAwait(false);
-                await using (context.ConfigureAwait(false))
-                {
-                    return await read(context, token).ConfigureAwait(false);
-                }
-            },
-            cancellationToken);
+        reads.RunAsync(operation, read, cancellationToken);
 }

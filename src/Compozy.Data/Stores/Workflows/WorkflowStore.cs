@@ -9,7 +9,7 @@ namespace Compozy.Data.Stores.Workflows;
 
 /// <inheritdoc cref="IWorkflowStore"/>
 internal sealed class WorkflowStore(
-    IDbContextFactory<CompozyDbContext> contexts,
+    StoreReads reads,
     IDatabaseWriter writer,
     IStoreDialect dialect,
     IOptions<StoreOptions> options,
@@ -54,18 +54,12 @@ internal sealed class WorkflowStore(
         WriteAsync("merge workflow usage", (workflows, token) => workflows.MergeUsageAsync(workflowExecId, usage, token), cancellationToken);
 
     private Task<T> ReadAsync<T>(string operation, bool consistent, Func<WorkflowOperations, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
-        errors.RunAsync(
+        reads.RunAsync(
             operation,
-            async token =>
+            (context, token) =>
             {
-                var context = await contexts.CreateDbContextAsync(token).ConfigureAwait(false);
-                await using (context.ConfigureAwait(false))
-                {
-                    var workflows = new WorkflowOperations(context, dialect, options.Value, clock);
-                    return consistent
-                        ? await dialect.ReadSnapshotAsync(context, inner => read(workflows, inner), token).ConfigureAwait(false)
-                        : await read(workflows, token).ConfigureAwait(false);
-                }
+                var workflows = new WorkflowOperations(context, dialect, options.Value, clock);
+                return consistent ? dialect.ReadSnapshotAsync(context, inner => read(workflows, inner), token) : read(workflows, token);
             },
             cancellationToken);
 
