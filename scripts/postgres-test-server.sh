@@ -18,7 +18,14 @@ PGVECTOR_SUITE=trixie   # bookworm has no pgvector; trixie's source package buil
 
 log() { echo "postgres-test-server: $*" >&2; }
 
+# shellcheck source=lib/debian-mirror.sh
+source "$(dirname "$0")/lib/debian-mirror.sh"
+
 have_pgvector() { [ -f /usr/share/postgresql/15/extension/vector.control ] && [ -f /usr/lib/postgresql/15/lib/vector.so ]; }
+
+# pg_config ships in postgresql-client-15, so it proves nothing about the server headers that
+# building pgvector needs: check for postgres.h itself.
+have_server_headers() { [ -f "$("$PG_BIN/pg_config" --includedir-server 2>/dev/null)/postgres.h" ]; }
 
 install() {
   if [ -x "$PG_BIN/postgres" ] && have_pgvector; then
@@ -30,31 +37,46 @@ install() {
     exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
-  if [ ! -x "$PG_BIN/postgres" ] || [ ! -x "$PG_BIN/pg_config" ]; then
-    log "installing postgresql-15 from Debian"
+  local packages=()
+  [ -x "$PG_BIN/postgres" ] || packages+=(postgresql-15)
+  if ! have_pgvector; then
+    [ -x "$PG_BIN/pg_config" ] && have_server_headers || packages+=(postgresql-server-dev-15)
+    command -v dpkg-source >/dev/null || packages+=(dpkg-dev)
+    command -v make >/dev/null || packages+=(make)
+    command -v gcc >/dev/null || packages+=(gcc)
+  fi
+  if [ ${#packages[@]} -gt 0 ]; then
+    log "installing ${packages[*]} from Debian"
     apt-get update -qq
-    apt-get install -y -qq postgresql-15 postgresql-server-dev-15 dpkg-dev make gcc >/dev/null
+    apt-get install -y -qq "${packages[@]}" >/dev/null
   fi
   if ! have_pgvector; then
-    log "building pgvector from Debian's $PGVECTOR_SUITE source package"
-    command -v dpkg-source >/dev/null || apt-get install -y -qq dpkg-dev >/dev/null
-    [ -x "$PG_BIN/pg_config" ] || apt-get install -y -qq postgresql-server-dev-15 >/dev/null
-    local work sources
-    work=$(mktemp -d)
-    sources="$work/sources.list"
-    echo "deb-src http://deb.debian.org/debian $PGVECTOR_SUITE main" > "$sources"
-    # A separate source list and state directory: the machine's own apt configuration is untouched.
-    local apt_opts=(-o "Dir::Etc::sourcelist=$sources" -o "Dir::Etc::sourceparts=-" -o "Dir::State::Lists=$work/lists" -o "APT::Get::List-Cleanup=0" -o "APT::Sandbox::User=root")
-    mkdir -p "$work/lists/partial"
-    apt-get "${apt_opts[@]}" update -qq
-    (cd "$work" && apt-get "${apt_opts[@]}" source -qq pgvector >/dev/null 2>&1)
-    local src
-    src=$(find "$work" -maxdepth 1 -type d -name 'pgvector-*' | head -n 1)
-    make -C "$src" -s -j"$(nproc)" PG_CONFIG="$PG_BIN/pg_config" >/dev/null
-    make -C "$src" -s install PG_CONFIG="$PG_BIN/pg_config" >/dev/null
-    rm -rf "$work"
+    have_server_headers || { log "postgres.h is still missing after installing postgresql-server-dev-15"; exit 1; }
+    build_pgvector
   fi
   have_pgvector || { log "pgvector is still missing after the build"; exit 1; }
+}
+
+build_pgvector() {
+  log "building pgvector from Debian's $PGVECTOR_SUITE source package"
+  local mirror work
+  mirror=$(debian_mirror)
+  work=$(mktemp -d "${TMPDIR:-/tmp}/compozy-pgvector.XXXXXX")
+  # The build folder goes whatever happens; the RETURN trap is cleared so it runs once.
+  trap 'rm -rf "$work"; trap - RETURN' RETURN
+  local sources="$work/sources.list"
+  echo "deb-src $mirror $PGVECTOR_SUITE main" > "$sources"
+  # A separate source list and state directory: the machine's own apt configuration is untouched.
+  local apt_opts=(-o "Dir::Etc::sourcelist=$sources" -o "Dir::Etc::sourceparts=-" -o "Dir::State::Lists=$work/lists" -o "APT::Get::List-Cleanup=0" -o "APT::Sandbox::User=root")
+  mkdir -p "$work/lists/partial"
+  apt-get "${apt_opts[@]}" update -qq
+  (cd "$work" && apt-get "${apt_opts[@]}" source -qq pgvector >/dev/null 2>&1)
+  local src
+  src=$(find "$work" -maxdepth 1 -type d -name 'pgvector-*' | head -n 1)
+  [ -n "$src" ] || { log "apt-get source pgvector from $mirror ($PGVECTOR_SUITE) produced no source folder"; return 1; }
+  # with_llvm=no: the bitcode for JIT would pull clang and llvm and take minutes.
+  make -C "$src" -s -j"$(nproc)" with_llvm=no PG_CONFIG="$PG_BIN/pg_config" >/dev/null
+  make -C "$src" -s install with_llvm=no PG_CONFIG="$PG_BIN/pg_config" >/dev/null
 }
 
 free_port() {
