@@ -97,6 +97,10 @@ public sealed class SqliteOperationsTests
         using var json = JsonDocument.Parse(status.Stdout);
         var facts = json.RootElement.GetProperty("status");
         facts.GetProperty("journal_mode").GetString().ShouldBe("wal");
+
+        // 3.51.3 fixed the WAL-reset bug that can corrupt a database when two connections write
+        // or checkpoint at once; the bundled library must be at least that.
+        Version.Parse(facts.GetProperty("sqlite_version").GetString()!).ShouldBeGreaterThanOrEqualTo(new Version(3, 51, 3));
         facts.GetProperty("auto_vacuum").GetString().ShouldBe("INCREMENTAL");
         facts.GetProperty("wal_bytes").GetInt64().ShouldBeGreaterThan(0);
         facts.GetProperty("wal_frames").GetInt64().ShouldBeGreaterThan(0);

@@ -22,7 +22,11 @@ public sealed class SqliteStatusReader(SqliteConnectionFactory connections, IFil
     private DatabaseReport Read(string? integrityCheck)
     {
         var options = connections.Options;
-        var facts = new List<KeyValuePair<string, object?>> { new("path", options.Path) };
+        var facts = new List<KeyValuePair<string, object?>>
+        {
+            new("path", options.Path),
+            new("sqlite_version", LibraryVersion()),
+        };
         if (options.IsInMemory)
         {
             facts.Add(new("note", "an in-memory database belongs to the process that opened it; another process sees a new, empty one"));
@@ -67,6 +71,13 @@ public sealed class SqliteStatusReader(SqliteConnectionFactory connections, IFil
         }
 
         return new DatabaseReport(facts);
+    }
+
+    /// <summary>The bundled SQLite library's version; needs no database, only the library loaded.</summary>
+    private static string LibraryVersion()
+    {
+        using var unopened = new SqliteConnection();
+        return unopened.ServerVersion;
     }
 
     private static void AddFileFacts(SqliteOptions options, List<KeyValuePair<string, object?>> facts)

@@ -25,10 +25,9 @@ namespace Compozy.Data.Sqlite.Writes;
 /// after its batch's <c>COMMIT</c> returned. Without group commit each write is its own
 /// transaction. The queue is bounded: when it is full, callers wait to enqueue.</para>
 /// <para>One writer connection means writers never contend for SQLite's write lock inside this
-/// process (no <c>SQLITE_BUSY</c>, no read-to-write upgrade failures), and it is the only
-/// connection that commits or checkpoints, which keeps clear of the WAL-reset bug of SQLite
-/// 3.50.4 that needs two connections writing or checkpointing at once. A second process on the
-/// same file takes turns with this one through <see cref="SqliteWriterLock"/>.</para>
+/// process (no <c>SQLITE_BUSY</c>, no read-to-write upgrade failures), and batching on one
+/// connection is what lets many writes share one fsync. A second process on the same file takes
+/// turns with this one through <see cref="SqliteWriterLock"/>.</para>
 /// <para>A write must not start another write from inside its delegate: it would wait for
 /// itself. That is refused with <see cref="InvalidOperationException"/>.</para>
 /// </remarks>
