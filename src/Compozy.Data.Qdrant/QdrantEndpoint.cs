@@ -26,45 +26,50 @@ internal sealed record QdrantEndpoint(Uri Address, string ConfiguredUrl, bool Ma
 
     /// <summary>
     /// The endpoint of <paramref name="url"/> and <paramref name="grpcPort"/>, or
-    /// <see langword="null"/> with <paramref name="problem"/> saying what to change.
+    /// <see langword="null"/> with <paramref name="problem"/> saying everything to change.
     /// </summary>
     public static QdrantEndpoint? Resolve(Uri url, int? grpcPort, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(url);
-
-        // Never echo the url as written: its user info may hold a password.
-        var shown = url.GetComponents(UriComponents.SchemeAndServer | UriComponents.PathAndQuery, UriFormat.UriEscaped);
-        if (url.UserInfo.Length > 0)
-        {
-            problem = $"\"{shown}\" carries a user name or password, which the qdrant provider does not send; remove it from the url and put the API key in options.api_key";
-            return null;
-        }
-
-        if (url.AbsolutePath != "/" || url.Query.Length > 0 || url.Fragment.Length > 0)
-        {
-            problem = $"\"{shown}\" has a path or query ({url.PathAndQuery}{url.Fragment}), but the qdrant provider talks gRPC, which addresses Qdrant at the root of a host and port; remove it (a reverse proxy must forward gRPC at the root), for example {url.Scheme}://{url.Authority}";
-            return null;
-        }
-
         var port = grpcPort ?? url.Port switch
         {
             RestPort => GrpcPort,
             GrpcPort => GrpcPort,
             _ => (int?)null,
         };
+
+        var problems = new List<string>();
+        if (url.UserInfo.Length > 0)
+        {
+            problems.Add("carries a user name or password, which the qdrant provider does not send: remove it from the url and put the API key in options.api_key");
+        }
+
+        if (url.AbsolutePath != "/" || url.Query.Length > 0 || url.Fragment.Length > 0)
+        {
+            var root = port is null ? $"{url.Scheme}://{url.Host}:{GrpcPort}" : $"{url.Scheme}://{url.Authority}";
+            problems.Add($"has a path or query ({url.PathAndQuery}{url.Fragment}), but the qdrant provider talks gRPC, which addresses Qdrant at the root of a host and port: remove it (a reverse proxy must forward gRPC at the root), for example {root}");
+        }
+
         if (port is null)
         {
             var which = url.IsDefaultPort
                 ? string.Create(CultureInfo.InvariantCulture, $"port {url.Port} ({url.Scheme}'s default)")
                 : string.Create(CultureInfo.InvariantCulture, $"port {url.Port}");
-            problem = string.Create(
+            problems.Add(string.Create(
                 CultureInfo.InvariantCulture,
-                $"\"{shown}\" has {which}, which is neither Qdrant's REST port ({RestPort}) nor its gRPC port ({GrpcPort}), and the qdrant provider talks gRPC; set options.grpc_port to the port Qdrant serves gRPC on ({GrpcPort} unless changed), or write the url with :{RestPort} or :{GrpcPort}");
+                $"has {which}, which is neither Qdrant's REST port ({RestPort}) nor its gRPC port ({GrpcPort}), and the qdrant provider talks gRPC: set options.grpc_port to the port Qdrant serves gRPC on ({GrpcPort} unless changed), or write the url with :{RestPort} or :{GrpcPort}"));
+        }
+
+        if (problems.Count > 0)
+        {
+            // Never the url as written: its user info may hold a password.
+            var shown = url.GetComponents(UriComponents.SchemeAndServer | UriComponents.PathAndQuery, UriFormat.UriEscaped);
+            problem = $"\"{shown}\" {string.Join("; it also ", problems)}";
             return null;
         }
 
         problem = null;
-        var address = new UriBuilder(url.Scheme, url.Host, port.Value).Uri;
+        var address = new UriBuilder(url.Scheme, url.Host, port!.Value).Uri;
         return new QdrantEndpoint(address, url.GetLeftPart(UriPartial.Authority), MappedFromRestPort: grpcPort is null && url.Port == RestPort);
     }
 }

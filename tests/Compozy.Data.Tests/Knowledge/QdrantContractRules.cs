@@ -12,8 +12,10 @@ namespace Compozy.Data.Tests.Knowledge;
 /// <c>grpc/validate.rs</c> of Qdrant: collection names of 1 to 255 characters without <c>/</c>,
 /// vector sizes of 1 to 65536, a query <c>limit</c> of at least 1, a field condition with a
 /// condition, ...) and what its conversions reject (a point id that is not a UUID, a vector of
-/// another size than the collection's). Each problem names the field, so a test that finds one
-/// says what the store got wrong.
+/// another size than the collection's). Two rules are the store's own, for requests Qdrant would
+/// take but the store must never send: a collection without its one unnamed vector, and a range
+/// without a bound (which matches every number). Each problem names the field, so a test that
+/// finds one says what the store got wrong.
 /// </summary>
 public static class QdrantContractRules
 {

@@ -39,6 +39,19 @@ public sealed class QdrantEndpointTests
     }
 
     [Fact]
+    public void Every_problem_of_a_url_is_named_at_once_and_the_example_given_would_work()
+    {
+        QdrantEndpoint.Resolve(new Uri("http://proxy.internal/qdrant"), grpcPort: null, out var problem).ShouldBeNull();
+
+        problem.ShouldBe(
+            "\"http://proxy.internal/qdrant\" has a path or query (/qdrant), but the qdrant provider talks gRPC, which addresses Qdrant at the root of a host and port: "
+            + "remove it (a reverse proxy must forward gRPC at the root), for example http://proxy.internal:6334; it also has port 80 (http's default), which is neither "
+            + "Qdrant's REST port (6333) nor its gRPC port (6334), and the qdrant provider talks gRPC: set options.grpc_port to the port Qdrant serves gRPC on (6334 unless changed), "
+            + "or write the url with :6333 or :6334");
+        QdrantEndpoint.Resolve(new Uri("http://proxy.internal:6334"), grpcPort: null, out _).ShouldNotBeNull();
+    }
+
+    [Fact]
     public void A_url_with_a_password_is_refused_without_repeating_the_password()
     {
         QdrantEndpoint.Resolve(new Uri("http://admin:s3cret@localhost:6333"), grpcPort: null, out var problem).ShouldBeNull();
