@@ -77,6 +77,7 @@ public sealed class QdrantVectorStoreProvider : IVectorStoreProvider
         {
             reader.AddProblem(entry.PathOf("url"), problem!);
         }
+
         if (reader.ReadRaw(entry.PathOf("path")) is not null)
         {
             reader.AddWarning(entry.PathOf("path"), "is set but the qdrant provider does not use it: the vectors are on the Qdrant server");
