@@ -1,4 +1,5 @@
-using System.Text.Json;
+using System.Globalization;
+using Qdrant.Client.Grpc;
 
 namespace Compozy.Data.Qdrant;
 
@@ -7,28 +8,20 @@ namespace Compozy.Data.Qdrant;
 /// vector (<see cref="Size"/> and <see cref="Distance"/>), or named vectors, which this store
 /// cannot use.
 /// </summary>
-internal sealed record QdrantCollectionShape(long? Size, string? Distance, IReadOnlyList<string> NamedVectors)
+internal sealed record QdrantCollectionShape(ulong? Size, Distance? Distance, IReadOnlyList<string> NamedVectors)
 {
-    public static QdrantCollectionShape Read(JsonElement? vectors)
+    public static QdrantCollectionShape Read(VectorsConfig? vectors) => vectors?.ConfigCase switch
     {
-        if (vectors is not { ValueKind: JsonValueKind.Object } config)
-        {
-            return new QdrantCollectionShape(null, null, []);
-        }
+        VectorsConfig.ConfigOneofCase.Params => new QdrantCollectionShape(vectors.Params.Size, vectors.Params.Distance, []),
+        VectorsConfig.ConfigOneofCase.ParamsMap => new QdrantCollectionShape(null, null, [.. vectors.ParamsMap.Map.Keys.Order(StringComparer.Ordinal)]),
+        _ => new QdrantCollectionShape(null, null, []),
+    };
 
-        if (config.TryGetProperty("size", out var size) || config.TryGetProperty("distance", out _))
-        {
-            return new QdrantCollectionShape(
-                size.ValueKind == JsonValueKind.Number && size.TryGetInt64(out var value) ? value : null,
-                config.TryGetProperty("distance", out var distance) && distance.ValueKind == JsonValueKind.String ? distance.GetString() : null,
-                []);
-        }
-
-        return new QdrantCollectionShape(null, null, [.. config.EnumerateObject().Select(property => property.Name)]);
-    }
+    /// <summary>Whether it is one unnamed vector of <paramref name="size"/> and <paramref name="distance"/>.</summary>
+    public bool Is(int size, Distance distance) => NamedVectors.Count == 0 && Size == (ulong)size && Distance == distance;
 
     /// <summary>How an operator would describe it: <c>size 768, distance Cosine</c>.</summary>
     public string Describe() => NamedVectors.Count > 0
         ? $"named vectors ({string.Join(", ", NamedVectors)}) instead of one unnamed vector"
-        : $"size {Size?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}, distance {Distance ?? "unknown"}";
+        : $"size {Size?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, distance {Distance?.ToString() ?? "unknown"}";
 }

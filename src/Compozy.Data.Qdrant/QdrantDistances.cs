@@ -1,15 +1,16 @@
 using Compozy.Data.Knowledge;
+using Qdrant.Client.Grpc;
 
 namespace Compozy.Data.Qdrant;
 
-/// <summary>Qdrant's <c>Distance</c> names for the metrics, and what its scores mean.</summary>
+/// <summary>Qdrant's <see cref="Distance"/> for each metric, and what its scores mean.</summary>
 internal static class QdrantDistances
 {
-    public static string NameOf(VectorMetric metric) => metric switch
+    public static Distance Of(VectorMetric metric) => metric switch
     {
-        VectorMetric.Cosine => "Cosine",
-        VectorMetric.L2 => "Euclid",
-        VectorMetric.Dot => "Dot",
+        VectorMetric.Cosine => Distance.Cosine,
+        VectorMetric.L2 => Distance.Euclid,
+        VectorMetric.Dot => Distance.Dot,
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "no Qdrant distance for this metric"),
     };
 
@@ -19,6 +20,6 @@ internal static class QdrantDistances
     /// distance itself (they post-process their internal negated square); the absolute value also
     /// reads servers from before that change, which returned the negated distance.
     /// </summary>
-    public static double ScoreOf(VectorMetric metric, double qdrantScore) =>
+    public static double ScoreOf(VectorMetric metric, float qdrantScore) =>
         metric == VectorMetric.L2 ? Math.Abs(qdrantScore) : qdrantScore;
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Compozy.Data.Knowledge;
-using Compozy.Data.Qdrant.Rest;
+using Qdrant.Client.Grpc;
 
 namespace Compozy.Data.Qdrant;
 
@@ -10,33 +10,43 @@ internal static class QdrantFilters
     // Integers up to 2^53 are exact as doubles, so a range on them matches exactly what equality would.
     private const long ExactDoubleLimit = 1L << 53;
 
-    public static ConditionBody KnowledgeBase(string name) => Keyword(ChunkPayload.KnowledgeBaseKey, name);
+    public static Condition KnowledgeBase(string name) => Conditions.MatchKeyword(QdrantChunkPayload.KnowledgeBaseKey, name);
 
-    public static ConditionBody Document(string documentId) => Keyword(ChunkPayload.DocumentIdKey, documentId);
+    public static Condition Document(string documentId) => Conditions.MatchKeyword(QdrantChunkPayload.DocumentIdKey, documentId);
 
-    public static ConditionBody HasIds(IReadOnlyList<string> pointIds) => new() { HasId = pointIds };
+    /// <param name="pointIds">UUIDs, as <see cref="QdrantPointIds"/> makes them.</param>
+    public static Condition HasIds(IEnumerable<string> pointIds) => Conditions.HasId([.. pointIds.Select(Guid.Parse)]);
+
+    /// <summary>Every condition must hold.</summary>
+    public static Filter All(IEnumerable<Condition> conditions)
+    {
+        var filter = new Filter();
+        filter.Must.AddRange(conditions);
+        return filter;
+    }
 
     /// <summary>
-    /// <c>metadata.&lt;key&gt;</c> equals <paramref name="value"/>: strings and booleans through
-    /// <c>match</c>; numbers through a <c>range</c> with equal bounds so that <c>1</c> also finds
-    /// <c>1.0</c> (Qdrant's <c>match</c> only takes integers and compares them to integers only),
-    /// except integers beyond 2^53, which only <c>match</c> compares exactly.
+    /// <c>metadata.&lt;key&gt;</c> equals <paramref name="value"/>: strings (<c>keyword</c>) and
+    /// booleans through <c>match</c>; numbers through a <c>range</c> with equal bounds so that
+    /// <c>1</c> also finds <c>1.0</c> (Qdrant's <c>match</c> only takes integers and compares them
+    /// to integers only), except integers beyond 2^53, which only <c>match</c> compares exactly.
     /// </summary>
     /// <exception cref="VectorStoreException">InvalidRequest: a value that is not a scalar, or a key Qdrant cannot address.</exception>
-    public static ConditionBody Metadata(string key, JsonElement value)
+    public static Condition Metadata(string key, JsonElement value)
     {
-        var path = $"{ChunkPayload.MetadataKey}.{KeyPath(key)}";
+        var path = $"{QdrantChunkPayload.MetadataKey}.{KeyPath(key)}";
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
+                return Conditions.MatchKeyword(path, value.GetString()!);
             case JsonValueKind.True:
             case JsonValueKind.False:
-                return new ConditionBody { Key = path, Match = new MatchValueBody { Value = value.Clone() } };
+                return Conditions.Match(path, value.GetBoolean());
             case JsonValueKind.Number when value.TryGetInt64(out var integer) && (integer > ExactDoubleLimit || integer < -ExactDoubleLimit):
-                return new ConditionBody { Key = path, Match = new MatchValueBody { Value = value.Clone() } };
+                return Conditions.Match(path, integer);
             case JsonValueKind.Number:
                 var number = value.GetDouble();
-                return new ConditionBody { Key = path, Range = new RangeBody { Gte = number, Lte = number } };
+                return Conditions.Range(path, new global::Qdrant.Client.Grpc.Range { Gte = number, Lte = number });
             default:
                 throw new VectorStoreException(
                     VectorStoreErrorKind.InvalidRequest,
@@ -66,7 +76,4 @@ internal static class QdrantFilters
 
         return $"\"{key}\"";
     }
-
-    private static ConditionBody Keyword(string key, string value) =>
-        new() { Key = key, Match = new MatchValueBody { Value = JsonSerializer.SerializeToElement(value, QdrantJsonContext.Default.String) } };
 }

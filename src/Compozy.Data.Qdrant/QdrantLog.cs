@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
+using Qdrant.Client.Grpc;
 
 namespace Compozy.Data.Qdrant;
 
-/// <summary>The store's log lines. None carries a header, a body or the API key.</summary>
+/// <summary>The store's log lines. None carries metadata, a payload or the API key.</summary>
 internal static partial class QdrantLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
@@ -19,5 +20,9 @@ internal static partial class QdrantLog
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information,
         Message = "{Entry} (qdrant at {Url}): created collection {Collection} (size {Size}, distance {Distance})")]
-    public static partial void CollectionCreated(ILogger logger, string entry, string url, string collection, int size, string distance);
+    public static partial void CollectionCreated(ILogger logger, string entry, string url, string collection, int size, Distance distance);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information,
+        Message = "{Entry}: url {Url} is Qdrant's REST port; the qdrant provider talks gRPC, so it connects to {GrpcAddress}, the gRPC port of the same host (set options.grpc_port to use another)")]
+    public static partial void GrpcPortDerived(ILogger logger, string entry, string url, string grpcAddress);
 }

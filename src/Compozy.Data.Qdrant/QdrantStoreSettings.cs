@@ -15,11 +15,11 @@ internal sealed record QdrantStoreSettings
 
     public const int DefaultBatchSize = 256;
 
-    /// <summary>The server's base address, always ending in <c>/</c> so relative paths keep a reverse proxy's prefix.</summary>
-    public required Uri BaseAddress { get; init; }
+    /// <summary>Where the gRPC API is, derived from <c>url</c> and <c>options.grpc_port</c>.</summary>
+    public required QdrantEndpoint Endpoint { get; init; }
 
-    /// <summary>The server for messages: scheme, host, port and path, never user info, query or key.</summary>
-    public required string DisplayUrl { get; init; }
+    /// <summary>The server for messages: scheme, host and gRPC port, never user info or key.</summary>
+    public string DisplayUrl => Endpoint.Display;
 
     public required string Collection { get; init; }
 
@@ -38,26 +38,21 @@ internal sealed record QdrantStoreSettings
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// The longest <c>Retry-After</c> honoured; a server asking for more is reported as throttled
-    /// at once rather than holding the caller for minutes.
+    /// The longest <c>retry-after</c> (sent by Qdrant with a rate-limited call) honoured; a server
+    /// asking for more is reported as throttled at once rather than holding the caller for minutes.
     /// </summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <exception cref="ArgumentException">The entry has no url, or one that validation would have refused.</exception>
     public static QdrantStoreSettings From(VectorDatabaseOptions entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var url = entry.Url ?? throw new ArgumentException($"{entry.DisplayPath} has no url; the qdrant provider needs one", nameof(entry));
-        var baseText = url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
-        if (!baseText.EndsWith('/'))
-        {
-            baseText += "/";
-        }
-
-        var baseAddress = new Uri(baseText, UriKind.Absolute);
+        var endpoint = QdrantEndpoint.Resolve(url, Number(entry, QdrantVectorStoreProvider.GrpcPort), out var problem)
+            ?? throw new ArgumentException($"{entry.DisplayPath}.url: {problem}", nameof(entry));
         return new QdrantStoreSettings
         {
-            BaseAddress = baseAddress,
-            DisplayUrl = baseAddress.ToString(),
+            Endpoint = endpoint,
             Collection = Text(entry, QdrantVectorStoreProvider.Collection) ?? entry.Id,
             ApiKey = Text(entry, QdrantVectorStoreProvider.ApiKey),
             Timeout = Text(entry, QdrantVectorStoreProvider.Timeout) is { } timeout && DurationFormat.TryParse(timeout, out var parsed) && parsed > TimeSpan.Zero

@@ -3,8 +3,8 @@ using System.Text.Json;
 using Compozy.Data.Configuration;
 using Compozy.Data.Knowledge;
 using Compozy.Data.Persistence.Conventions;
-using Compozy.Data.Qdrant.Rest;
 using Microsoft.Extensions.Logging;
+using Qdrant.Client.Grpc;
 
 namespace Compozy.Data.Qdrant;
 
@@ -13,25 +13,32 @@ namespace Compozy.Data.Qdrant;
 /// collection (<c>options.collection</c>, default the entry's id) whose single unnamed vector has
 /// the entry's dimension and metric. Each point's payload names its knowledge base, document and
 /// chunk, and carries the text and metadata; every search and delete filters on the knowledge base.
+/// It talks to Qdrant's gRPC API through Qdrant.Client, on a channel of its own.
 /// </summary>
-internal sealed class QdrantVectorStore : IVectorStore
+internal sealed class QdrantVectorStore : IVectorStore, IDisposable
 {
-    private static readonly string[] IndexedKeywords = [ChunkPayload.KnowledgeBaseKey, ChunkPayload.DocumentIdKey];
+    private static readonly string[] IndexedKeywords = [QdrantChunkPayload.KnowledgeBaseKey, QdrantChunkPayload.DocumentIdKey];
 
     private readonly QdrantStoreSettings _settings;
-    private readonly QdrantRestClient _client;
+    private readonly QdrantConnection _connection;
+    private readonly QdrantCaller _client;
     private readonly ILogger _logger;
-    private readonly string _collectionPath;
 
-    public QdrantVectorStore(VectorDatabaseOptions options, QdrantStoreSettings settings, Func<HttpClient> createClient, TimeProvider timeProvider, ILogger logger)
+    /// <param name="options">The entry.</param>
+    /// <param name="settings">Its parsed options.</param>
+    /// <param name="connection">The channel to the server; the store owns it from here on.</param>
+    /// <param name="timeProvider">The clock retries wait on.</param>
+    /// <param name="logger">Where retries, rollbacks and created collections are logged.</param>
+    public QdrantVectorStore(VectorDatabaseOptions options, QdrantStoreSettings settings, QdrantConnection connection, TimeProvider timeProvider, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(connection);
         Options = options;
         _settings = settings;
+        _connection = connection;
         _logger = logger;
-        _client = new QdrantRestClient(options, settings, createClient, timeProvider, logger);
-        _collectionPath = $"collections/{Uri.EscapeDataString(settings.Collection)}";
+        _client = new QdrantCaller(options, settings, connection.Client, timeProvider, logger);
     }
 
     /// <inheritdoc />
@@ -66,16 +73,12 @@ internal sealed class QdrantVectorStore : IVectorStore
         foreach (var field in IndexedKeywords)
         {
             // Idempotent on Qdrant's side: asking for an index that exists with this type is a no-op.
-            var result = await _client.SendAsync(
-                QdrantRequest.Json(
-                    HttpMethod.Put,
-                    $"{_collectionPath}/index?wait=true",
-                    new CreateFieldIndexBody { FieldName = field, FieldSchema = "keyword" },
-                    QdrantJsonContext.Default.CreateFieldIndexBody,
-                    $"creating the keyword index on {field} in collection \"{Collection}\""),
-                QdrantJsonContext.Default.QdrantEnvelopeUpdateResultBody,
+            var action = $"creating the keyword index on {field} in collection \"{Collection}\"";
+            var result = await _client.CallAsync(
+                QdrantCall.Repeatable(action),
+                (client, token) => client.CreatePayloadIndexAsync(Collection, field, PayloadSchemaType.Keyword, wait: true, cancellationToken: token),
                 cancellationToken).ConfigureAwait(false);
-            RequireCompleted(result, $"creating the keyword index on {field} in collection \"{Collection}\"");
+            RequireCompleted(result, action);
         }
     }
 
@@ -91,7 +94,7 @@ internal sealed class QdrantVectorStore : IVectorStore
         }
 
         var batches = points.Chunk(_settings.BatchSize).ToList();
-        var written = new List<string>();
+        var written = new List<PointStruct>();
         for (var index = 0; index < batches.Count; index++)
         {
             var batch = batches[index];
@@ -100,20 +103,22 @@ internal sealed class QdrantVectorStore : IVectorStore
                 : $"writing batch {index + 1} of {batches.Count} ({Count(batch.Length, "chunk")}) of knowledge base \"{knowledgeBase.Name}\" to collection \"{Collection}\"";
             try
             {
-                var result = await _client.SendAsync(
-                    QdrantRequest.Json(HttpMethod.Put, $"{_collectionPath}/points?wait=true", new UpsertPointsBody { Points = batch }, QdrantJsonContext.Default.UpsertPointsBody, action),
-                    QdrantJsonContext.Default.QdrantEnvelopeUpdateResultBody,
+                // Points have fixed ids, so writing a batch again writes the same points: repeatable.
+                var result = await _client.CallAsync(
+                    QdrantCall.Repeatable(action),
+                    (client, token) => client.UpsertAsync(Collection, batch, wait: true, cancellationToken: token),
                     cancellationToken).ConfigureAwait(false);
                 RequireCompleted(result, action);
-                written.AddRange(batch.Select(point => point.Id));
+                written.AddRange(batch);
             }
             catch (Exception exception) when (exception is VectorStoreException or OperationCanceledException)
             {
-                // A refused request wrote nothing; after a timeout, a 5xx, a broken connection or a
-                // cancellation the batch may have landed, so it is removed with the earlier ones.
+                // A refused call wrote nothing; after a deadline, a server failure, a broken
+                // connection or a cancellation the batch may have landed, so it is removed with the
+                // earlier ones.
                 var uncertain = exception is OperationCanceledException
                     || (exception is VectorStoreException { Kind: not (VectorStoreErrorKind.InvalidRequest or VectorStoreErrorKind.Unauthorized or VectorStoreErrorKind.NotFound or VectorStoreErrorKind.Throttled) });
-                var toRemove = uncertain ? [.. written, .. batch.Select(point => point.Id)] : written;
+                List<string> toRemove = [.. written.Concat(uncertain ? batch : []).Select(point => point.Id.Uuid)];
                 var rollbackFailure = await RollBackAsync(knowledgeBase, points.Count, toRemove).ConfigureAwait(false);
                 if (rollbackFailure is not null && exception is VectorStoreException failure)
                 {
@@ -173,59 +178,54 @@ internal sealed class QdrantVectorStore : IVectorStore
                 string.Create(CultureInfo.InvariantCulture, $"top_k {query.TopK} is out of range; allowed: 1 to {Options.MaxTopK} (options.max_top_k of {Options.DisplayPath})"));
         }
 
-        List<ConditionBody> conditions = [QdrantFilters.KnowledgeBase(knowledgeBase.Name)];
-        conditions.AddRange(query.Filter.Select(pair => QdrantFilters.Metadata(pair.Key, pair.Value)));
+        var filter = QdrantFilters.All(
+            query.Filter.Select(pair => QdrantFilters.Metadata(pair.Key, pair.Value)).Prepend(QdrantFilters.KnowledgeBase(knowledgeBase.Name)));
+        var embedding = query.Embedding.ToArray();
         var action = $"searching knowledge base \"{knowledgeBase.Name}\" in collection \"{Collection}\"";
-        var result = await _client.SendAsync(
-            QdrantRequest.Json(
-                HttpMethod.Post,
-                $"{_collectionPath}/points/query",
-                new QueryBody { Query = query.Embedding.ToArray(), Filter = new FilterBody { Must = conditions }, Limit = query.TopK, WithPayload = true },
-                QdrantJsonContext.Default.QueryBody,
-                action),
-            QdrantJsonContext.Default.QdrantEnvelopeQueryResult,
+        var points = await _client.CallAsync(
+            QdrantCall.Repeatable(action),
+            (client, token) => client.QueryAsync(
+                Collection,
+                query: embedding,
+                filter: filter,
+                limit: (ulong)query.TopK,
+                payloadSelector: new WithPayloadSelector { Enable = true },
+                vectorsSelector: new WithVectorsSelector { Enable = false },
+                cancellationToken: token),
             cancellationToken).ConfigureAwait(false);
 
-        var hits = new List<VectorSearchResult>(result.Points?.Count ?? 0);
-        foreach (var point in result.Points ?? [])
+        var hits = new List<VectorSearchResult>(points.Count);
+        foreach (var point in points)
         {
-            if (point.Payload is not { ChunkId: { } chunkId, DocumentId: { } documentId } payload)
+            if (QdrantChunkPayload.Read(point.Payload) is not { } chunk)
             {
                 throw _client.Failure(
                     VectorStoreErrorKind.Unknown,
                     action,
-                    $"found point {point.Id.GetRawText()} without the chunk_id and document_id Compozy writes; does something else write to this collection?");
+                    $"found point {Describe(point.Id)} without the chunk_id and document_id Compozy writes; does something else write to this collection?");
             }
 
-            hits.Add(new VectorSearchResult(
-                chunkId,
-                QdrantDistances.ScoreOf(knowledgeBase.Metric, point.Score),
-                payload.Text ?? string.Empty,
-                payload.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata : null,
-                documentId));
+            hits.Add(new VectorSearchResult(chunk.ChunkId, QdrantDistances.ScoreOf(knowledgeBase.Metric, point.Score), chunk.Text, chunk.Metadata, chunk.DocumentId));
         }
 
         return hits;
     }
 
-    private async Task<bool> CollectionExistsAsync(CancellationToken cancellationToken)
-    {
-        var result = await _client.SendAsync(
-            QdrantRequest.Get($"{_collectionPath}/exists", $"checking whether collection \"{Collection}\" exists"),
-            QdrantJsonContext.Default.QdrantEnvelopeCollectionExistenceResult,
-            cancellationToken).ConfigureAwait(false);
-        return result.Exists;
-    }
+    private Task<bool> CollectionExistsAsync(CancellationToken cancellationToken) =>
+        _client.CallAsync(
+            QdrantCall.Repeatable($"checking whether collection \"{Collection}\" exists"),
+            (client, token) => client.CollectionExistsAsync(Collection, token),
+            cancellationToken);
 
     private async Task VerifyCollectionAsync(CancellationToken cancellationToken)
     {
-        var info = await _client.SendAsync(
-            QdrantRequest.Get(_collectionPath, $"reading collection \"{Collection}\""),
-            QdrantJsonContext.Default.QdrantEnvelopeCollectionInfoResult,
+        var info = await _client.CallAsync(
+            QdrantCall.Repeatable($"reading collection \"{Collection}\""),
+            (client, token) => client.GetCollectionInfoAsync(Collection, token),
             cancellationToken).ConfigureAwait(false);
-        var shape = QdrantCollectionShape.Read(info.Config?.Params?.Vectors);
-        var distance = QdrantDistances.NameOf(Options.Metric);
-        if (shape.NamedVectors.Count > 0 || shape.Size != Options.Dimension || !string.Equals(shape.Distance, distance, StringComparison.Ordinal))
+        var shape = QdrantCollectionShape.Read(info.Config?.Params?.VectorsConfig);
+        var distance = QdrantDistances.Of(Options.Metric);
+        if (!shape.Is(Options.Dimension, distance))
         {
             throw new VectorStoreException(
                 VectorStoreErrorKind.Mismatch,
@@ -237,24 +237,22 @@ internal sealed class QdrantVectorStore : IVectorStore
 
     private async Task CreateCollectionAsync(CancellationToken cancellationToken)
     {
-        var distance = QdrantDistances.NameOf(Options.Metric);
+        var distance = QdrantDistances.Of(Options.Metric);
         try
         {
-            await _client.SendAsync(
-                QdrantRequest.Json(
-                    HttpMethod.Put,
-                    _collectionPath,
-                    new CreateCollectionBody { Vectors = new VectorParamsBody { Size = Options.Dimension, Distance = distance } },
-                    QdrantJsonContext.Default.CreateCollectionBody,
-                    $"creating collection \"{Collection}\""),
-                QdrantJsonContext.Default.QdrantEnvelopeBoolean,
+            // Not repeated when its deadline passes: it may have been applied, which the check
+            // below finds out instead.
+            await _client.CallAsync(
+                QdrantCall.Once($"creating collection \"{Collection}\""),
+                (client, token) => client.CreateCollectionAsync(Collection, new VectorParams { Size = (ulong)Options.Dimension, Distance = distance }, cancellationToken: token),
                 cancellationToken).ConfigureAwait(false);
             QdrantLog.CollectionCreated(_logger, Options.DisplayPath, _settings.DisplayUrl, Collection, Options.Dimension, distance);
         }
-        catch (VectorStoreException exception) when (exception.Kind == VectorStoreErrorKind.InvalidRequest)
+        catch (VectorStoreException exception) when (exception.Kind is VectorStoreErrorKind.InvalidRequest or VectorStoreErrorKind.Timeout)
         {
-            // Another process (or a retried request) may have created it since the check; then it
-            // is verified like any existing collection. Anything else keeps the server's refusal.
+            // Another process may have created it since the check (AlreadyExists), or this call
+            // did before its deadline passed; then it is verified like any existing collection.
+            // Anything else keeps the server's refusal.
             if (!await CollectionExistsAsync(cancellationToken).ConfigureAwait(false))
             {
                 throw;
@@ -275,18 +273,18 @@ internal sealed class QdrantVectorStore : IVectorStore
         }
     }
 
-    private async Task DeleteWhereAsync(IReadOnlyList<ConditionBody> conditions, string action, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the points matching every condition. Deletes by id go through a filter too (with
+    /// the knowledge base) so that no delete can reach another knowledge base's points.
+    /// </summary>
+    private async Task DeleteWhereAsync(IReadOnlyList<Condition> conditions, string action, CancellationToken cancellationToken)
     {
+        var filter = QdrantFilters.All(conditions);
         try
         {
-            var result = await _client.SendAsync(
-                QdrantRequest.Json(
-                    HttpMethod.Post,
-                    $"{_collectionPath}/points/delete?wait=true",
-                    new DeletePointsBody { Filter = new FilterBody { Must = conditions } },
-                    QdrantJsonContext.Default.DeletePointsBody,
-                    action),
-                QdrantJsonContext.Default.QdrantEnvelopeUpdateResultBody,
+            var result = await _client.CallAsync(
+                QdrantCall.Repeatable(action),
+                (client, token) => client.DeleteAsync(Collection, filter, wait: true, cancellationToken: token),
                 cancellationToken).ConfigureAwait(false);
             RequireCompleted(result, action);
         }
@@ -319,7 +317,7 @@ internal sealed class QdrantVectorStore : IVectorStore
         }
     }
 
-    private static PointBody ToPoint(KnowledgeBaseDefinition knowledgeBase, VectorChunk chunk)
+    private static PointStruct ToPoint(KnowledgeBaseDefinition knowledgeBase, VectorChunk chunk)
     {
         ArgumentNullException.ThrowIfNull(chunk);
         if (string.IsNullOrEmpty(chunk.Id) || string.IsNullOrEmpty(chunk.DocumentId))
@@ -335,19 +333,13 @@ internal sealed class QdrantVectorStore : IVectorStore
                 $"the metadata of chunk \"{chunk.Id}\" is {metadata.ValueKind.ToString().ToLowerInvariant()}; it must be a JSON object");
         }
 
-        return new PointBody
+        var point = new PointStruct
         {
-            Id = QdrantPointIds.For(knowledgeBase.Name, chunk.Id),
-            Vector = chunk.Embedding.ToArray(),
-            Payload = new ChunkPayload
-            {
-                KnowledgeBase = knowledgeBase.Name,
-                DocumentId = chunk.DocumentId,
-                ChunkId = chunk.Id,
-                Text = chunk.Text,
-                Metadata = chunk.Metadata is { ValueKind: JsonValueKind.Object } objectMetadata ? objectMetadata : null,
-            },
+            Id = new PointId { Uuid = QdrantPointIds.For(knowledgeBase.Name, chunk.Id) },
+            Vectors = chunk.Embedding.ToArray(),
         };
+        QdrantChunkPayload.Write(point.Payload, knowledgeBase.Name, chunk);
+        return point;
     }
 
     /// <summary>A knowledge base can only live in this collection with the entry's dimension and metric.</summary>
@@ -385,15 +377,25 @@ internal sealed class QdrantVectorStore : IVectorStore
         }
     }
 
-    private void RequireCompleted(UpdateResultBody result, string action)
+    private void RequireCompleted(UpdateResult result, string action)
     {
         // wait=true makes Qdrant answer once the change is applied; anything else means it is not
         // known to be searchable yet, which the contract does not allow to pass as success.
-        if (!string.Equals(result.Status, UpdateResultBody.Completed, StringComparison.Ordinal))
+        if (result?.Status != UpdateStatus.Completed)
         {
-            throw _client.Failure(VectorStoreErrorKind.Timeout, action, $"was accepted but not confirmed applied (status {result.Status ?? "missing"}); the server is overloaded");
+            throw _client.Failure(VectorStoreErrorKind.Timeout, action, $"was accepted but not confirmed applied (status {result?.Status.ToString() ?? "missing"}); the server is overloaded");
         }
     }
+
+    private static string Describe(PointId? id) => id?.PointIdOptionsCase switch
+    {
+        PointId.PointIdOptionsOneofCase.Uuid => id.Uuid,
+        PointId.PointIdOptionsOneofCase.Num => id.Num.ToString(CultureInfo.InvariantCulture),
+        _ => "(no id)",
+    };
+
+    /// <summary>Closes the channel to the server.</summary>
+    public void Dispose() => _connection.Dispose();
 
     private static string Count(int count, string noun) =>
         string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");

@@ -1,37 +1,40 @@
 using Compozy.Data.Configuration;
 using Compozy.Data.Knowledge;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Compozy.Data.Qdrant;
 
 /// <summary>
-/// <c>provider: qdrant</c>: chunks in a collection of a Qdrant server, over its REST API. Works
-/// with either database driver.
+/// <c>provider: qdrant</c>: chunks in a collection of a Qdrant server, over its gRPC API with
+/// Qdrant.Client. Works with either database driver.
 /// </summary>
 public sealed class QdrantVectorStoreProvider : IVectorStoreProvider
 {
     /// <summary>The provider name.</summary>
     public const string ProviderName = "qdrant";
 
-    /// <summary>The API key sent as the <c>api-key</c> header; use <c>${VAR}</c> to keep it out of the file.</summary>
+    /// <summary>The API key sent as the <c>api-key</c> metadata of every call; use <c>${VAR}</c> to keep it out of the file.</summary>
     public const string ApiKey = "api_key";
 
     /// <summary>The collection holding the entry's knowledge bases (default: the entry's id).</summary>
     public const string Collection = "collection";
 
-    /// <summary>The longest wait for one HTTP request (default 10s).</summary>
+    /// <summary>The deadline of each gRPC call (default 10s).</summary>
     public const string Timeout = "timeout";
 
-    /// <summary>How many times a request answered 429 or 5xx, or that failed to connect, is retried (default 3).</summary>
+    /// <summary>How many times a call that failed with a transient status (Unavailable, ResourceExhausted, Aborted, DeadlineExceeded) is retried (default 3).</summary>
     public const string MaxRetries = "max_retries";
 
-    /// <summary>Points per upsert request (default 256).</summary>
+    /// <summary>Points per upsert call (default 256).</summary>
     public const string BatchSize = "batch_size";
+
+    /// <summary>
+    /// The port Qdrant serves gRPC on, on the url's host. Without it, a url on Qdrant's REST port
+    /// (6333) means its gRPC port (6334), a url on 6334 is used as is, and any other port is refused.
+    /// </summary>
+    public const string GrpcPort = "grpc_port";
 
     /// <inheritdoc />
     public string Name => ProviderName;
@@ -40,7 +43,7 @@ public sealed class QdrantVectorStoreProvider : IVectorStoreProvider
     public IReadOnlyList<string> Aliases { get; } = [];
 
     /// <inheritdoc />
-    public IReadOnlyList<string> OptionNames { get; } = [ApiKey, Collection, Timeout, MaxRetries, BatchSize];
+    public IReadOnlyList<string> OptionNames { get; } = [ApiKey, Collection, Timeout, MaxRetries, BatchSize, GrpcPort];
 
     /// <inheritdoc />
     public bool IsDefaultFor(string driver) => false;
@@ -56,59 +59,52 @@ public sealed class QdrantVectorStoreProvider : IVectorStoreProvider
         }
 
         reader.Read<string>(entry.PathOf($"options:{ApiKey}"), ConfigurationValueType.Text(), isSecret: true);
-        reader.Read<string>(entry.PathOf($"options:{Collection}"), ConfigurationValueType.Text());
+        if (reader.Read<string>(entry.PathOf($"options:{Collection}"), ConfigurationValueType.Text()) is { } collection
+            && QdrantCollectionNames.Problem(collection) is { } collectionProblem)
+        {
+            reader.AddProblem(entry.PathOf($"options:{Collection}"), $"\"{collection}\" {collectionProblem}");
+        }
+
         reader.Read<TimeSpan?>(entry.PathOf($"options:{Timeout}"), ConfigurationValueType.Duration(TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)));
         reader.Read<int?>(entry.PathOf($"options:{MaxRetries}"), ConfigurationValueType.WholeNumber(0, 10));
         reader.Read<int?>(entry.PathOf($"options:{BatchSize}"), ConfigurationValueType.WholeNumber(1, 10_000));
+        var grpcPortPath = entry.PathOf($"options:{GrpcPort}");
+        var grpcPort = reader.Read<int?>(grpcPortPath, ConfigurationValueType.WholeNumber(1, 65_535));
+
+        // A grpc_port that does not parse is reported already; the url is then judged without it.
+        var grpcPortValid = reader.ReadRaw(grpcPortPath) is null || grpcPort is not null;
+        if (entry.Url is { } url && grpcPortValid && QdrantEndpoint.Resolve(url, grpcPort, out var problem) is null)
+        {
+            reader.AddProblem(entry.PathOf("url"), problem!);
+        }
+
         if (reader.ReadRaw(entry.PathOf("path")) is not null)
         {
             reader.AddWarning(entry.PathOf("path"), "is set but the qdrant provider does not use it: the vectors are on the Qdrant server");
         }
     }
 
-    /// <summary>
-    /// Registers <see cref="IHttpClientFactory"/> and the settings every Qdrant client shares: no
-    /// <see cref="HttpClient.Timeout"/> (the store times each attempt itself) and no header value
-    /// in the factory's logs (the API key is a header).
-    /// </summary>
+    /// <summary>Registers nothing: each store opens its own gRPC channel, which it keeps for its lifetime.</summary>
     public void AddServices(IServiceCollection services)
     {
-        services.AddHttpClient();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HttpClientFactoryOptions>, QdrantHttpClientSetup>());
     }
 
     /// <summary>
-    /// Makes the store of <paramref name="entry"/>: a named <see cref="HttpClient"/> of its own
-    /// (<c>Compozy.Data.Qdrant:&lt;id&gt;</c>) whose base address is the entry's url. Needs
-    /// <see cref="AddServices"/>; uses the registered <see cref="TimeProvider"/> and logging when present.
+    /// Makes the store of <paramref name="entry"/>, with a gRPC channel to the address its url and
+    /// <c>options.grpc_port</c> give (logging the derived address when the url is on Qdrant's REST
+    /// port). Uses the registered <see cref="TimeProvider"/> and logging when present.
     /// </summary>
     public IVectorStore Create(VectorDatabaseOptions entry, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(services);
         var settings = QdrantStoreSettings.From(entry);
-        var factory = services.GetRequiredService<IHttpClientFactory>();
-        var name = HttpClientName(entry);
         var logger = (ILogger?)services.GetService<ILoggerFactory>()?.CreateLogger<QdrantVectorStore>() ?? NullLogger.Instance;
-        return new QdrantVectorStore(
-            entry,
-            settings,
-            () =>
-            {
-                // A client per request, as IHttpClientFactory intends (its handlers are pooled and
-                // recycled, so DNS changes are seen); the base address is the entry's.
-                var client = factory.CreateClient(name);
-                client.BaseAddress = settings.BaseAddress;
-                return client;
-            },
-            services.GetService<TimeProvider>() ?? TimeProvider.System,
-            logger);
-    }
+        if (settings.Endpoint.MappedFromRestPort)
+        {
+            QdrantLog.GrpcPortDerived(logger, entry.DisplayPath, settings.Endpoint.ConfiguredUrl, settings.DisplayUrl);
+        }
 
-    /// <summary>The name of the <see cref="HttpClient"/> of an entry, for callers that configure it further (a proxy, a test handler).</summary>
-    public static string HttpClientName(VectorDatabaseOptions entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        return QdrantHttpClientSetup.NamePrefix + entry.Id;
+        return new QdrantVectorStore(entry, settings, new QdrantConnection(settings), services.GetService<TimeProvider>() ?? TimeProvider.System, logger);
     }
 }

@@ -1,64 +1,68 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Compozy.Data.Knowledge;
 using Compozy.Data.Qdrant;
-using Compozy.Data.Qdrant.Rest;
+using Grpc.Core;
+using Qdrant.Client;
+using Qdrant.Client.Grpc;
+using QdrantRange = Qdrant.Client.Grpc.Range;
 
 namespace Compozy.Data.Tests.Knowledge;
 
 /// <summary>
-/// The Qdrant client against Qdrant's published OpenAPI contract (v1.19), without a server: every
-/// request it sends must use an operation of the spec, with parameters the operation defines and
-/// a body its request schema accepts; every answer it reads is built from the operation's
-/// response schema.
+/// The Qdrant store against Qdrant's published gRPC contract (the descriptors Qdrant.Client ships,
+/// <see cref="QdrantGrpcContract"/>), without a Qdrant server: every request it sends must be a
+/// method the store is meant to call and pass Qdrant's validation of that message
+/// (<see cref="QdrantContractRules"/>); every answer it reads is one Qdrant's messages can carry.
 /// </summary>
 public sealed class QdrantContractTests
 {
-    private static readonly QdrantOpenApi Spec = QdrantOpenApi.Instance;
+    private static readonly float[] ThreeValues = [1f, 2f, 3f];
+    private static readonly float[] FourValues = [1f, 2f, 3f, 4f];
+    private static readonly float[] OneValue = [1f];
 
     [Fact]
-    public async Task Creating_a_knowledge_base_on_a_new_collection_sends_requests_the_spec_defines()
+    public async Task Creating_a_knowledge_base_on_a_new_collection_sends_requests_the_contract_accepts()
     {
-        using var server = new QdrantContractServer();
-        server.Enqueue("collection_exists", new QdrantCannedAnswer(Shape: body => body["result"]!["exists"] = false));
-        var entry = QdrantTestStores.Entry(dimension: 4, metric: VectorMetric.Dot);
-        var store = QdrantTestStores.Store(entry, server);
+        await using var server = await QdrantFakeServer.StartAsync();
+        var entry = QdrantTestStores.Entry(server, dimension: 4, metric: VectorMetric.Dot);
+        using var store = QdrantTestStores.Store(entry);
 
         await store.EnsureKnowledgeBaseAsync(QdrantTestStores.KnowledgeBase(entry), CancellationToken.None);
 
-        server.AllViolations().ShouldBeEmpty();
-        server.Requests.Select(request => request.OperationId)
-            .ShouldBe(["collection_exists", "create_collection", "create_field_index", "create_field_index"]);
-        var create = server.RequestsOf("create_collection").Single();
-        create.Path.ShouldBe("/collections/docs");
-        create.Json.GetProperty("vectors").GetProperty("size").GetInt32().ShouldBe(4);
-        create.Json.GetProperty("vectors").GetProperty("distance").GetString().ShouldBe("Dot");
-        server.RequestsOf("create_field_index")
-            .Select(request => (request.Json.GetProperty("field_name").GetString(), request.Json.GetProperty("field_schema").GetString()))
-            .ShouldBe([("knowledge_base", "keyword"), ("document_id", "keyword")]);
+        server.Service.AllViolations().ShouldBeEmpty();
+        server.Service.Calls.Select(call => call.Method)
+            .ShouldBe(["Collections/CollectionExists", "Collections/Create", "Points/CreateFieldIndex", "Points/CreateFieldIndex"]);
+        var create = server.Service.CallsOf("Collections/Create").Single().RequestAs<CreateCollection>();
+        create.CollectionName.ShouldBe("docs");
+        create.VectorsConfig.Params.Size.ShouldBe(4UL);
+        create.VectorsConfig.Params.Distance.ShouldBe(Distance.Dot);
+        var indexes = server.Service.CallsOf("Points/CreateFieldIndex").Select(call => call.RequestAs<CreateFieldIndexCollection>()).ToList();
+        indexes.Select(index => (index.FieldName, index.FieldType, index.Wait))
+            .ShouldBe([("knowledge_base", FieldType.Keyword, true), ("document_id", FieldType.Keyword, true)]);
+        server.Service.Collection("docs").ShouldNotBeNull().Indexes.Keys.Order(StringComparer.Ordinal).ShouldBe(["document_id", "knowledge_base"]);
     }
 
     [Fact]
-    public async Task An_existing_collection_read_from_a_spec_built_CollectionInfo_is_accepted_when_it_matches()
+    public async Task An_existing_collection_that_matches_is_checked_and_not_created_again()
     {
-        using var server = new QdrantContractServer(size: 4, distance: "Euclid");
-        var entry = QdrantTestStores.Entry(dimension: 4, metric: VectorMetric.L2);
-        var store = QdrantTestStores.Store(entry, server);
+        await using var server = await QdrantTestStores.ServerWithCollectionAsync(size: 4, distance: Distance.Euclid);
+        var entry = QdrantTestStores.Entry(server, dimension: 4, metric: VectorMetric.L2);
+        using var store = QdrantTestStores.Store(entry);
 
         await store.CheckAsync(CancellationToken.None);
         await store.EnsureKnowledgeBaseAsync(QdrantTestStores.KnowledgeBase(entry), CancellationToken.None);
 
-        server.AllViolations().ShouldBeEmpty();
-        server.RequestsOf("get_collection").Count.ShouldBe(2);
-        server.RequestsOf("create_collection").ShouldBeEmpty();
+        server.Service.AllViolations().ShouldBeEmpty();
+        server.Service.CallsOf("Collections/Get").Count.ShouldBe(2);
+        server.Service.CallsOf("Collections/Create").ShouldBeEmpty();
     }
 
     [Fact]
     public async Task A_collection_with_another_size_or_distance_is_a_mismatch_naming_entry_collection_and_both_shapes()
     {
-        using var server = new QdrantContractServer(size: 768, distance: "Dot");
-        var entry = QdrantTestStores.Entry(dimension: 4, metric: VectorMetric.Cosine, collection: "shared-chunks");
-        var store = QdrantTestStores.Store(entry, server);
+        await using var server = await QdrantTestStores.ServerWithCollectionAsync(size: 768, distance: Distance.Dot, name: "shared-chunks");
+        var entry = QdrantTestStores.Entry(server, dimension: 4, metric: VectorMetric.Cosine, collection: "shared-chunks");
+        using var store = QdrantTestStores.Store(entry);
 
         var failure = await Should.ThrowAsync<VectorStoreException>(() => store.CheckAsync(CancellationToken.None));
 
@@ -67,16 +71,17 @@ public sealed class QdrantContractTests
         failure.Message.ShouldContain("\"shared-chunks\"");
         failure.Message.ShouldContain("expected size 4, distance Cosine");
         failure.Message.ShouldContain("found size 768, distance Dot");
-        server.AllViolations().ShouldBeEmpty();
+        server.Service.AllViolations().ShouldBeEmpty();
     }
 
     [Fact]
     public async Task A_collection_with_named_vectors_is_a_mismatch()
     {
-        using var server = new QdrantContractServer();
-        server.SetDefault("get_collection", new QdrantCannedAnswer(Shape: body =>
-            body["result"]!["config"]!["params"]!["vectors"] = new JsonObject { ["text"] = new JsonObject { ["size"] = 4, ["distance"] = "Cosine" } }));
-        var store = QdrantTestStores.Store(QdrantTestStores.Entry(), server);
+        await using var server = await QdrantFakeServer.StartAsync();
+        var named = new VectorParamsMap();
+        named.Map["text"] = new VectorParams { Size = 4, Distance = Distance.Cosine };
+        server.Service.AddCollection("docs", new QdrantFakeCollectionState(new VectorsConfig { ParamsMap = named }));
+        using var store = QdrantTestStores.Store(QdrantTestStores.Entry(server));
 
         var failure = await Should.ThrowAsync<VectorStoreException>(() => store.CheckAsync(CancellationToken.None));
 
@@ -85,78 +90,81 @@ public sealed class QdrantContractTests
     }
 
     [Fact]
-    public async Task Upserting_sends_a_PointsList_with_uuid_ids_and_the_chunk_payload()
+    public async Task Upserting_sends_points_with_uuid_ids_dense_vectors_and_the_chunk_payload_and_waits()
     {
-        using var server = new QdrantContractServer();
-        var entry = QdrantTestStores.Entry();
-        var store = QdrantTestStores.Store(entry, server);
+        await using var server = await QdrantTestStores.ServerWithCollectionAsync();
+        var entry = QdrantTestStores.Entry(server);
+        using var store = QdrantTestStores.Store(entry);
         var kb = QdrantTestStores.KnowledgeBase(entry);
 
         await store.UpsertChunksAsync(kb, [QdrantTestStores.Chunk("c-1", metadataJson: """{"lang":"en","page":3}"""), QdrantTestStores.Chunk("c-2")], CancellationToken.None);
 
-        server.AllViolations().ShouldBeEmpty();
-        var upsert = server.RequestsOf("upsert_points").Single();
-        upsert.Query.ShouldContain(KeyValuePair.Create("wait", "true"));
-        var points = upsert.Json.GetProperty("points").EnumerateArray().ToList();
-        points.Count.ShouldBe(2);
-        points[0].GetProperty("id").GetString().ShouldBe(QdrantPointIds.For("handbook", "c-1"));
-        points[0].GetProperty("vector").GetArrayLength().ShouldBe(4);
-        var payload = points[0].GetProperty("payload");
-        payload.GetProperty("knowledge_base").GetString().ShouldBe("handbook");
-        payload.GetProperty("document_id").GetString().ShouldBe("doc-1");
-        payload.GetProperty("chunk_id").GetString().ShouldBe("c-1");
-        payload.GetProperty("text").GetString().ShouldBe("text of c-1");
-        payload.GetProperty("metadata").GetProperty("page").GetInt32().ShouldBe(3);
-        points[1].GetProperty("payload").TryGetProperty("metadata", out _).ShouldBeFalse();
+        server.Service.AllViolations().ShouldBeEmpty();
+        var upsert = server.Service.CallsOf("Points/Upsert").Single().RequestAs<UpsertPoints>();
+        upsert.CollectionName.ShouldBe("docs");
+        upsert.Wait.ShouldBeTrue();
+        upsert.Points.Count.ShouldBe(2);
+        var point = upsert.Points[0];
+        point.Id.Uuid.ShouldBe(QdrantPointIds.For("handbook", "c-1"));
+        point.Vectors.Vector.Dense.Data.ShouldBe([1f, 1.25f, 1.5f, 1.75f]);
+        point.Payload["knowledge_base"].StringValue.ShouldBe("handbook");
+        point.Payload["document_id"].StringValue.ShouldBe("doc-1");
+        point.Payload["chunk_id"].StringValue.ShouldBe("c-1");
+        point.Payload["text"].StringValue.ShouldBe("text of c-1");
+        point.Payload["metadata"].StructValue.Fields["page"].IntegerValue.ShouldBe(3);
+        point.Payload["metadata"].StructValue.Fields["lang"].StringValue.ShouldBe("en");
+        upsert.Points[1].Payload.ContainsKey("metadata").ShouldBeFalse();
+        server.Service.Collection("docs")!.Count.ShouldBe(2);
     }
 
     [Fact]
     public async Task Deleting_chunks_documents_and_knowledge_bases_sends_filters_on_the_knowledge_base()
     {
-        using var server = new QdrantContractServer();
-        var entry = QdrantTestStores.Entry();
-        var store = QdrantTestStores.Store(entry, server);
+        await using var server = await QdrantTestStores.ServerWithCollectionAsync();
+        var entry = QdrantTestStores.Entry(server);
+        using var store = QdrantTestStores.Store(entry);
         var kb = QdrantTestStores.KnowledgeBase(entry);
+        var other = QdrantTestStores.KnowledgeBase(entry, "other");
+        await store.UpsertChunksAsync(kb, [QdrantTestStores.Chunk("c-1"), QdrantTestStores.Chunk("c-2"), QdrantTestStores.Chunk("c-3", document: "doc-9")], CancellationToken.None);
+        await store.UpsertChunksAsync(other, [QdrantTestStores.Chunk("c-1"), QdrantTestStores.Chunk("c-4", document: "doc-9")], CancellationToken.None);
 
         (await store.DeleteChunksAsync(kb, ["c-1", "c-2"], CancellationToken.None)).ShouldBeNull();
+        server.Service.Collection("docs")!.Count.ShouldBe(3);
         (await store.DeleteDocumentAsync(kb, "doc-9", CancellationToken.None)).ShouldBeNull();
-        await store.DeleteKnowledgeBaseAsync(kb, CancellationToken.None);
+        server.Service.Collection("docs")!.Count.ShouldBe(2);
+        await store.DeleteKnowledgeBaseAsync(other, CancellationToken.None);
+        server.Service.Collection("docs")!.Count.ShouldBe(0);
 
-        server.AllViolations().ShouldBeEmpty();
-        var deletes = server.RequestsOf("delete_points");
+        server.Service.AllViolations().ShouldBeEmpty();
+        var deletes = server.Service.CallsOf("Points/Delete").Select(call => call.RequestAs<DeletePoints>()).ToList();
         deletes.Count.ShouldBe(3);
-        foreach (var delete in deletes)
+        deletes.ShouldAllBe(delete => delete.Wait && delete.Points.PointsSelectorOneOfCase == PointsSelector.PointsSelectorOneOfOneofCase.Filter);
+        foreach (var (delete, name) in deletes.Zip(["handbook", "handbook", "other"]))
         {
-            var first = delete.Json.GetProperty("filter").GetProperty("must")[0];
-            first.GetProperty("key").GetString().ShouldBe("knowledge_base");
-            first.GetProperty("match").GetProperty("value").GetString().ShouldBe("handbook");
+            var first = delete.Points.Filter.Must[0].Field;
+            (first.Key, first.Match.Keyword).ShouldBe(("knowledge_base", name));
         }
 
-        deletes[0].Json.GetProperty("filter").GetProperty("must")[1].GetProperty("has_id").EnumerateArray().Select(id => id.GetString())
+        deletes[0].Points.Filter.Must[1].HasId.HasId.Select(id => id.Uuid)
             .ShouldBe([QdrantPointIds.For("handbook", "c-1"), QdrantPointIds.For("handbook", "c-2")]);
-        deletes[1].Json.GetProperty("filter").GetProperty("must")[1].GetProperty("key").GetString().ShouldBe("document_id");
-        deletes[2].Json.GetProperty("filter").GetProperty("must").GetArrayLength().ShouldBe(1);
+        (deletes[1].Points.Filter.Must[1].Field.Key, deletes[1].Points.Filter.Must[1].Field.Match.Keyword).ShouldBe(("document_id", "doc-9"));
+        deletes[2].Points.Filter.Must.Count.ShouldBe(1);
     }
 
     [Fact]
-    public async Task Searching_sends_a_QueryRequest_and_reads_a_spec_built_QueryResponse()
+    public async Task Searching_sends_a_query_with_the_filter_shapes_Qdrant_takes_and_reads_the_hits_back()
     {
-        using var server = new QdrantContractServer();
-        server.SetDefault("query_points", new QdrantCannedAnswer(Shape: body =>
-        {
-            var point = body["result"]!["points"]![0]!;
-            point["score"] = 0.875;
-            point["payload"] = new JsonObject
-            {
-                ["knowledge_base"] = "handbook",
-                ["document_id"] = "doc-1",
-                ["chunk_id"] = "c-1",
-                ["text"] = "the text",
-                ["metadata"] = new JsonObject { ["lang"] = "en" },
-            };
-        }));
-        var entry = QdrantTestStores.Entry();
-        var store = QdrantTestStores.Store(entry, server);
+        await using var server = await QdrantTestStores.ServerWithCollectionAsync();
+        var entry = QdrantTestStores.Entry(server);
+        using var store = QdrantTestStores.Store(entry);
+        var kb = QdrantTestStores.KnowledgeBase(entry);
+        await store.UpsertChunksAsync(
+            kb,
+            [
+                QdrantTestStores.Chunk("c-1", metadataJson: """{"lang":"en","page":3.0,"draft":false,"a.b":"dotted","nested":{"list":[1,2.5,"x",null,true]}}"""),
+                QdrantTestStores.Chunk("c-2", metadataJson: """{"lang":"de","page":3,"draft":false,"a.b":"dotted"}"""),
+            ],
+            CancellationToken.None);
         var filter = new Dictionary<string, JsonElement>
         {
             ["lang"] = JsonSerializer.SerializeToElement("en"),
@@ -165,178 +173,208 @@ public sealed class QdrantContractTests
             ["a.b"] = JsonSerializer.SerializeToElement("dotted"),
         };
 
-        var hits = await store.SearchAsync(QdrantTestStores.KnowledgeBase(entry), QdrantTestStores.Query(topK: 7, filter: filter), CancellationToken.None);
+        var hits = await store.SearchAsync(kb, QdrantTestStores.Query(topK: 7, filter: filter), CancellationToken.None);
 
-        server.AllViolations().ShouldBeEmpty();
-        var query = server.RequestsOf("query_points").Single().Json;
-        query.GetProperty("limit").GetInt32().ShouldBe(7);
-        query.GetProperty("with_payload").GetBoolean().ShouldBeTrue();
-        query.GetProperty("query").GetArrayLength().ShouldBe(4);
-        var must = query.GetProperty("filter").GetProperty("must").EnumerateArray().ToList();
-        must.Select(condition => condition.GetProperty("key").GetString())
-            .ShouldBe(["knowledge_base", "metadata.lang", "metadata.page", "metadata.draft", "metadata.\"a.b\""]);
-        must[2].GetProperty("range").GetProperty("gte").GetDouble().ShouldBe(3);
-        must[3].GetProperty("match").GetProperty("value").GetBoolean().ShouldBeFalse();
+        server.Service.AllViolations().ShouldBeEmpty();
+        var query = server.Service.CallsOf("Points/Query").Single().RequestAs<QueryPoints>();
+        query.Limit.ShouldBe(7UL);
+        query.WithPayload.Enable.ShouldBeTrue();
+        query.Query.Nearest.Dense.Data.Count.ShouldBe(4);
+        var must = query.Filter.Must.Select(condition => condition.Field).ToList();
+        must.Select(condition => condition.Key).ShouldBe(["knowledge_base", "metadata.lang", "metadata.page", "metadata.draft", "metadata.\"a.b\""]);
+        must[1].Match.Keyword.ShouldBe("en");
+        (must[2].Range.Gte, must[2].Range.Lte).ShouldBe((3, 3));
+        must[3].Match.Boolean.ShouldBeFalse();
 
+        // The integer 3 of the filter finds the 3.0 stored: the range compares values, not types.
         var hit = hits.ShouldHaveSingleItem();
-        hit.Id.ShouldBe("c-1");
-        hit.DocumentId.ShouldBe("doc-1");
-        hit.Text.ShouldBe("the text");
-        hit.Score.ShouldBe(0.875);
-        hit.Metadata!.Value.GetProperty("lang").GetString().ShouldBe("en");
+        (hit.Id, hit.DocumentId, hit.Text).ShouldBe(("c-1", "doc-1", "text of c-1"));
+        hit.Metadata!.Value.GetProperty("nested").GetRawText().ShouldBe("""{"list":[1,2.5,"x",null,true]}""");
+        hit.Score.ShouldBeGreaterThan(0.9);
     }
 
     [Fact]
-    public async Task An_ErrorResponse_built_from_the_spec_becomes_InvalidRequest_with_Qdrants_error_text()
+    public async Task Scores_are_read_per_metric_and_a_foreign_point_is_reported_with_its_id()
     {
-        using var server = new QdrantContractServer();
-        server.Enqueue("upsert_points", QdrantCannedAnswer.Error(400, "Wrong input: Vector dimension error: expected dim: 4, got 3"));
-        var entry = QdrantTestStores.Entry();
-        var store = QdrantTestStores.Store(entry, server);
+        await using var server = await QdrantTestStores.ServerWithCollectionAsync(distance: Distance.Euclid);
+        var entry = QdrantTestStores.Entry(server, metric: VectorMetric.L2);
+        using var store = QdrantTestStores.Store(entry);
+        var kb = QdrantTestStores.KnowledgeBase(entry);
+        var answer = new QueryResponse();
+        var ours = new ScoredPoint { Id = Guid.Parse(QdrantPointIds.For("handbook", "c-1")), Score = -0.875f };
+        ours.Payload.Add(new Dictionary<string, Value> { ["chunk_id"] = "c-1", ["document_id"] = "doc-1", ["text"] = "t" });
+        answer.Result.Add(ours);
+        var foreign = new QueryResponse();
+        foreign.Result.Add(new ScoredPoint { Id = 42UL, Score = 1 });
+        server.Service.Enqueue("Points/Query", QdrantFakeAnswer.With(answer), QdrantFakeAnswer.With(foreign));
+
+        var hit = (await store.SearchAsync(kb, QdrantTestStores.Query(), CancellationToken.None)).ShouldHaveSingleItem();
+        var failure = await Should.ThrowAsync<VectorStoreException>(() => store.SearchAsync(kb, QdrantTestStores.Query(), CancellationToken.None));
+
+        // Older servers answered Euclid with the negated distance; the store reads the distance.
+        hit.Score.ShouldBe(0.875);
+        hit.Metadata.ShouldBeNull();
+        failure.Kind.ShouldBe(VectorStoreErrorKind.Unknown);
+        failure.Message.ShouldContain("found point 42 without the chunk_id and document_id Compozy writes");
+    }
+
+    [Fact]
+    public async Task An_InvalidArgument_from_Qdrant_becomes_InvalidRequest_with_Qdrants_error_text()
+    {
+        await using var server = await QdrantTestStores.ServerWithCollectionAsync();
+        server.Service.Enqueue("Points/Upsert", QdrantFakeAnswer.Fail(StatusCode.InvalidArgument, "Wrong input: Vector dimension error: expected dim: 4, got 3"));
+        var entry = QdrantTestStores.Entry(server);
+        using var store = QdrantTestStores.Store(entry);
 
         var failure = await Should.ThrowAsync<VectorStoreException>(() =>
             store.UpsertChunksAsync(QdrantTestStores.KnowledgeBase(entry), [QdrantTestStores.Chunk("c-1")], CancellationToken.None));
 
         failure.Kind.ShouldBe(VectorStoreErrorKind.InvalidRequest);
         failure.Message.ShouldContain("Wrong input: Vector dimension error: expected dim: 4, got 3");
-        failure.Message.ShouldContain("HTTP 400");
-        server.AllViolations().ShouldBeEmpty();
+        failure.Message.ShouldContain("gRPC InvalidArgument");
+        server.Service.AllViolations().ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task A_full_cycle_uses_only_operations_of_the_spec_and_not_the_removed_search_endpoint()
+    public async Task A_full_cycle_calls_only_the_methods_the_store_is_meant_to_and_never_the_obsolete_search()
     {
-        using var server = new QdrantContractServer();
-
-        // Asked twice before the collection exists: by the startup check, then by the first knowledge base.
-        server.Enqueue("collection_exists", new QdrantCannedAnswer(Shape: body => body["result"]!["exists"] = false));
-        server.Enqueue("collection_exists", new QdrantCannedAnswer(Shape: body => body["result"]!["exists"] = false));
-        var entry = QdrantTestStores.Entry();
-        var store = QdrantTestStores.Store(entry, server);
+        await using var server = await QdrantFakeServer.StartAsync();
+        var entry = QdrantTestStores.Entry(server);
+        using var store = QdrantTestStores.Store(entry);
         var kb = QdrantTestStores.KnowledgeBase(entry);
 
         await store.CheckAsync(CancellationToken.None);
         await store.EnsureKnowledgeBaseAsync(kb, CancellationToken.None);
         await store.UpsertChunksAsync(kb, [QdrantTestStores.Chunk("c-1")], CancellationToken.None);
-        await store.SearchAsync(kb, QdrantTestStores.Query(), CancellationToken.None);
+        (await store.SearchAsync(kb, QdrantTestStores.Query(), CancellationToken.None)).ShouldHaveSingleItem().Id.ShouldBe("c-1");
         await store.DeleteChunksAsync(kb, ["c-1"], CancellationToken.None);
         await store.DeleteDocumentAsync(kb, "doc-1", CancellationToken.None);
         await store.DeleteKnowledgeBaseAsync(kb, CancellationToken.None);
 
-        server.AllViolations().ShouldBeEmpty();
-        server.Requests.Select(request => $"{request.Operation!.Method} {request.Operation.Template}").Distinct().Order(StringComparer.Ordinal).ShouldBe(
+        server.Service.AllViolations().ShouldBeEmpty();
+        server.Service.Calls.Select(call => call.Method).Distinct().Order(StringComparer.Ordinal).ShouldBe(
         [
-            "GET /collections/{collection_name}/exists",
-            "POST /collections/{collection_name}/points/delete",
-            "POST /collections/{collection_name}/points/query",
-            "PUT /collections/{collection_name}",
-            "PUT /collections/{collection_name}/index",
-            "PUT /collections/{collection_name}/points",
+            "Collections/CollectionExists",
+            "Collections/Create",
+            "Points/CreateFieldIndex",
+            "Points/Delete",
+            "Points/Query",
+            "Points/Upsert",
         ]);
-        Spec.Operations().ShouldNotContain(("POST", "/collections/{collection_name}/points/search"));
+        QdrantGrpcContract.UnaryMethods.Select(QdrantGrpcContract.NameOf).ShouldContain("Points/Search");
     }
 
     [Fact]
-    public async Task The_api_key_travels_in_the_header_the_specs_security_scheme_names()
+    public async Task The_api_key_travels_as_api_key_metadata_of_every_call_and_none_is_sent_without_one()
     {
-        using var server = new QdrantContractServer();
-        var store = QdrantTestStores.Store(QdrantTestStores.Entry(), server);
+        await using var server = await QdrantTestStores.ServerWithCollectionAsync();
+        using (var store = QdrantTestStores.Store(QdrantTestStores.Entry(server)))
+        {
+            await store.CheckAsync(CancellationToken.None);
+        }
+
+        using (var keyless = QdrantTestStores.Store(QdrantTestStores.Entry(server, apiKey: null)))
+        {
+            await keyless.CheckAsync(CancellationToken.None);
+        }
+
+        var calls = server.Service.Calls;
+        calls.Count.ShouldBe(4);
+        calls.Take(2).ShouldAllBe(call => call.Header(QdrantConnection.ApiKeyHeader) == QdrantTestStores.ApiKey);
+        calls.Skip(2).ShouldAllBe(call => call.Header(QdrantConnection.ApiKeyHeader) == null);
+    }
+
+    [Fact]
+    public async Task Every_call_carries_a_deadline_of_options_timeout_and_each_retry_a_fresh_one()
+    {
+        await using var server = await QdrantTestStores.ServerWithCollectionAsync();
+        server.Service.Enqueue("Collections/CollectionExists", QdrantFakeAnswer.Fail(StatusCode.Unavailable, "shard is starting"));
+        var time = new QdrantTestTime();
+        using var store = QdrantTestStores.Store(QdrantTestStores.Entry(server, timeout: "10m"), time);
 
         await store.CheckAsync(CancellationToken.None);
 
-        Spec.ApiKeyHeader.ShouldBe(QdrantRestClient.ApiKeyHeader);
-        server.Requests.ShouldAllBe(request => request.Headers[Spec.ApiKeyHeader] == QdrantTestStores.ApiKey);
-    }
-
-    [Fact]
-    public void The_client_DTOs_read_a_spec_valid_example_of_every_answer_they_parse()
-    {
-        var examples = new QdrantSchemaExamples(Spec);
-        var validator = new QdrantSchemaValidator(Spec);
-        JsonElement ExampleOf(string operationId, string method, string path)
+        var calls = server.Service.CallsOf("Collections/CollectionExists");
+        calls.Count.ShouldBe(2);
+        foreach (var call in calls)
         {
-            var operation = Spec.FindOperation(new HttpMethod(method), path).ShouldNotBeNull();
-            operation.OperationId.ShouldBe(operationId);
-            var schema = operation.ResponseSchema("200");
-            var json = JsonSerializer.SerializeToElement(examples.Build(schema));
-            validator.Validate(json, schema).ShouldBeEmpty($"the generated example of {operationId} is not valid");
-            return json;
+            // What is left of ten minutes when the call arrives: far more than nine, never more than ten.
+            (call.Deadline - call.ReceivedAt).ShouldBeInRange(TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
         }
 
-        var info = ExampleOf("get_collection", "GET", "/collections/c").Deserialize(QdrantJsonContext.Default.QdrantEnvelopeCollectionInfoResult)!.Result!;
-        info.Status.ShouldBe("green");
-        QdrantCollectionShape.Read(info.Config!.Params!.Vectors).Size.ShouldNotBeNull();
+        calls[1].Deadline.ShouldBeGreaterThanOrEqualTo(calls[0].Deadline);
+    }
 
-        ExampleOf("collection_exists", "GET", "/collections/c/exists").Deserialize(QdrantJsonContext.Default.QdrantEnvelopeCollectionExistenceResult)!.Result.ShouldNotBeNull();
-        ExampleOf("create_collection", "PUT", "/collections/c").Deserialize(QdrantJsonContext.Default.QdrantEnvelopeBoolean)!.Result.ShouldBeTrue();
-        foreach (var (operationId, method, path) in new[]
+    [Fact]
+    public void The_fake_server_speaks_the_contract_of_the_Qdrant_release_the_client_was_generated_from()
+    {
+        QdrantGrpcContract.Version.ShouldBe("v1.20.0");
+        File.ReadAllText(Path.Combine(Documentation.DocumentationSource.RepositoryRoot, "tests", "contracts", "README.md"))
+            .ShouldContain($"Qdrant.Client 1.20.0 (Qdrant {QdrantGrpcContract.Version})");
+        var methods = QdrantGrpcContract.UnaryMethods.Select(QdrantGrpcContract.NameOf).ToList();
+        methods.ShouldBeUnique();
+        QdrantFakeService.StoreMethods.ShouldBeSubsetOf(methods);
+
+        // The client stubs Qdrant.Client's high-level client calls use the same service names.
+        Points.Descriptor.FullName.ShouldBe("qdrant.Points");
+        Collections.Descriptor.FullName.ShouldBe("qdrant.Collections");
+    }
+
+    [Fact]
+    public async Task A_request_that_breaks_the_contract_is_refused_as_Qdrant_would_and_recorded_as_a_violation()
+    {
+        await using var server = await QdrantTestStores.ServerWithCollectionAsync();
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(server.Address);
+        using var client = new QdrantClient(new QdrantGrpcClient(channel));
+
+        var wrongSize = await Should.ThrowAsync<RpcException>(() => client.UpsertAsync("docs", [new PointStruct { Id = 1UL, Vectors = ThreeValues }]));
+        var noName = await Should.ThrowAsync<RpcException>(() => client.CollectionExistsAsync(string.Empty));
+        var emptyCondition = await Should.ThrowAsync<RpcException>(() => client.DeleteAsync("docs", new Filter { Must = { new Condition() } }));
+        var notTheStores = await Should.ThrowAsync<RpcException>(() => client.CountAsync("docs"));
+
+        wrongSize.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        wrongSize.Status.Detail.ShouldContain("Vector dimension error: expected dim: 4, got 3");
+        noName.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        emptyCondition.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        notTheStores.StatusCode.ShouldBe(StatusCode.Unimplemented);
+        var violations = server.Service.AllViolations();
+        violations.ShouldContain("Points/Upsert: points[0].vectors.vector: Wrong input: Vector dimension error: expected dim: 4, got 3");
+        violations.ShouldContain("Collections/CollectionExists: collection_name: \"\" must have 1 to 255 characters");
+        violations.ShouldContain("Points/Delete: points.filter.must[0]: Malformed Condition type");
+        violations.ShouldContain("Points/Count: Points/Count is not a call the Qdrant store makes");
+        server.Service.Collection("docs")!.Count.ShouldBe(0);
+    }
+
+    [Fact]
+    public void The_contract_rules_accept_what_Qdrant_takes_and_name_each_kind_of_broken_request()
+    {
+        IReadOnlyList<string> Check(Google.Protobuf.IMessage request) => QdrantContractRules.Check(request, name => name == "docs" ? 4UL : null);
+        var valid = new QueryPoints
         {
-            ("upsert_points", "PUT", "/collections/c/points"),
-            ("delete_points", "POST", "/collections/c/points/delete"),
-            ("create_field_index", "PUT", "/collections/c/index"),
-        })
-        {
-            var update = ExampleOf(operationId, method, path).Deserialize(QdrantJsonContext.Default.QdrantEnvelopeUpdateResultBody)!.Result!;
-            update.Status.ShouldBe("acknowledged");
-            update.OperationId.ShouldNotBeNull();
-        }
+            CollectionName = "docs",
+            Limit = 3,
+            Query = FourValues,
+            Filter = new Filter { Must = { Conditions.MatchKeyword("knowledge_base", "kb"), Conditions.Range("metadata.page", new QdrantRange { Gte = 3, Lte = 3 }) } },
+        };
 
-        var hits = ExampleOf("query_points", "POST", "/collections/c/points/query").Deserialize(QdrantJsonContext.Default.QdrantEnvelopeQueryResult)!.Result!;
-        var hit = hits.Points.ShouldNotBeNull().ShouldHaveSingleItem();
-        hit.Score.ShouldBe(0.75);
-        hit.Id.ValueKind.ShouldBe(JsonValueKind.Number);
-    }
+        Check(valid).ShouldBeEmpty();
+        Check(new CreateCollection { CollectionName = "docs", VectorsConfig = new VectorsConfig { Params = new VectorParams { Size = 4, Distance = Distance.Cosine } } }).ShouldBeEmpty();
+        Check(new UpsertPoints { CollectionName = "docs", Points = { new PointStruct { Id = Guid.NewGuid(), Vectors = FourValues } } }).ShouldBeEmpty();
 
-    [Fact]
-    public void The_validator_accepts_a_valid_upsert_body_and_rejects_each_kind_of_broken_one()
-    {
-        var validator = new QdrantSchemaValidator(Spec);
-        var schema = Spec.FindOperation(HttpMethod.Put, "/collections/c/points")!.RequestSchema!.Value;
-        IReadOnlyList<string> Check(string json) => validator.Validate(JsonDocument.Parse(json).RootElement, schema);
-
-        Check("""{"points":[{"id":"5f0e6c5a-3d7b-4c8e-9a51-2b7f0d4e8c13","vector":[0.1,0.2],"payload":{"any":"thing"}}]}""").ShouldBeEmpty();
-        Check("""{"points":[{"id":7,"vector":[0.1]}]}""").ShouldBeEmpty();
-
-        Check("""{"pointz":[]}""").ShouldNotBeEmpty();
-        Check("""{"points":[{"vector":[0.1]}]}""").ShouldNotBeEmpty();
-        Check("""{"points":[{"id":"c-1","vector":[0.1]}]}""").ShouldNotBeEmpty();
-        Check("""{"points":[{"id":-1,"vector":[0.1]}]}""").ShouldNotBeEmpty();
-        Check("""{"points":[{"id":1,"vector":"oops"}]}""").ShouldNotBeEmpty();
-        Check("""{"points":[{"id":1,"vector":[0.1],"payload":[1]}]}""").ShouldNotBeEmpty();
-        Check("""{"points":[{"id":1,"vector":[0.1]}],"update_filter":{"must":[],"mustt":[]}}""").ShouldNotBeEmpty();
-    }
-
-    [Fact]
-    public void The_validator_rejects_a_wrong_enum_a_null_where_none_is_allowed_and_an_undeclared_member()
-    {
-        var validator = new QdrantSchemaValidator(Spec);
-        var create = Spec.Schema("CreateCollection");
-        var query = Spec.Schema("QueryRequest");
-        IReadOnlyList<string> Check(string json, JsonElement schema) => validator.Validate(JsonDocument.Parse(json).RootElement, schema);
-
-        Check("""{"vectors":{"size":4,"distance":"Cosine"}}""", create).ShouldBeEmpty();
-        Check("""{"vectors":{"size":4,"distance":"Cosinus"}}""", create).ShouldNotBeEmpty();
-        Check("""{"vectors":{"size":0,"distance":"Cosine"}}""", create).ShouldNotBeEmpty();
-        Check("""{"vectors":{"size":null,"distance":"Cosine"}}""", create).ShouldNotBeEmpty();
-
-        Check("""{"query":[0.1],"limit":3,"with_payload":true,"filter":{"must":[{"key":"k","match":{"value":"v"}}]}}""", query).ShouldBeEmpty();
-        Check("""{"query":[0.1],"limit":0}""", query).ShouldNotBeEmpty();
-        Check("""{"query":[0.1],"with_payloads":true}""", query).ShouldNotBeEmpty();
-        Check("""{"query":[0.1],"filter":{"must":[{"key":"k","match":{"value":1.5}}]}}""", query).ShouldNotBeEmpty();
-    }
-
-    [Fact]
-    public void The_contract_server_flags_a_request_outside_the_spec()
-    {
-        using var server = new QdrantContractServer();
-        var unknownRoute = new QdrantRecordedRequest(HttpMethod.Post, "/collections/c/points/search", [], new Dictionary<string, string>(), "{}", Spec.FindOperation(HttpMethod.Post, "/collections/c/points/search"));
-        var unknownParameter = new QdrantRecordedRequest(HttpMethod.Put, "/collections/c/points", [KeyValuePair.Create("wiat", "true")], new Dictionary<string, string>(), """{"points":[]}""", Spec.FindOperation(HttpMethod.Put, "/collections/c/points"));
-        var badParameter = new QdrantRecordedRequest(HttpMethod.Put, "/collections/c/points", [KeyValuePair.Create("wait", "yes")], new Dictionary<string, string>(), """{"points":[]}""", Spec.FindOperation(HttpMethod.Put, "/collections/c/points"));
-        var bodyOnGet = new QdrantRecordedRequest(HttpMethod.Get, "/collections/c", [], new Dictionary<string, string>(), "{}", Spec.FindOperation(HttpMethod.Get, "/collections/c"));
-
-        server.Violations(unknownRoute).ShouldHaveSingleItem().ShouldContain("no operation");
-        server.Violations(unknownParameter).ShouldHaveSingleItem().ShouldContain("\"wiat\" is not defined");
-        server.Violations(badParameter).ShouldHaveSingleItem().ShouldContain("expected boolean");
-        server.Violations(bodyOnGet).ShouldHaveSingleItem().ShouldContain("takes none");
+        Check(new QueryPoints(valid) { Limit = 0 }).ShouldHaveSingleItem().ShouldStartWith("limit:");
+        Check(new QueryPoints(valid) { Query = OneValue }).ShouldHaveSingleItem().ShouldContain("expected dim: 4, got 1");
+        Check(new QueryPoints(valid) { CollectionName = "a/b" }).ShouldHaveSingleItem().ShouldContain("cannot contain \"/\"");
+        Check(new QueryPoints(valid) { Filter = new Filter { Must = { new Condition { Field = new FieldCondition { Key = "k" } } } } })
+            .ShouldHaveSingleItem().ShouldContain("At least one field condition must be specified");
+        Check(new QueryPoints(valid) { Filter = new Filter { Must = { new Condition { Field = new FieldCondition { Key = "k", Match = new Match() } } } } })
+            .ShouldHaveSingleItem().ShouldContain("Malformed Match condition");
+        Check(new QueryPoints(valid) { Filter = new Filter { Should = { new Condition { Field = new FieldCondition { Key = string.Empty, Range = new QdrantRange() } } } } })
+            .Count.ShouldBe(2);
+        Check(new CreateCollection { CollectionName = "a:b", VectorsConfig = new VectorsConfig { Params = new VectorParams { Size = 0 } } })
+            .Count.ShouldBe(3);
+        Check(new CreateFieldIndexCollection { CollectionName = "docs" }).Count.ShouldBe(2);
+        Check(new UpsertPoints { CollectionName = "docs", Points = { new PointStruct { Id = new PointId { Uuid = "c-1" }, Vectors = FourValues }, new PointStruct() } })
+            .Count.ShouldBe(3);
+        Check(new DeletePoints { CollectionName = "docs" }).ShouldHaveSingleItem().ShouldStartWith("points:");
     }
 }

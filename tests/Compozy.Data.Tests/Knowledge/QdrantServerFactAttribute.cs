@@ -8,7 +8,10 @@ namespace Compozy.Data.Tests.Knowledge;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class QdrantServerFactAttribute : FactAttribute
 {
-    /// <summary>The variable that names the server, such as <c>http://localhost:6333</c>.</summary>
+    /// <summary>
+    /// The variable that names the server, such as <c>http://localhost:6333</c> (its REST port,
+    /// from which the store derives the gRPC port 6334) or <c>http://localhost:6334</c>.
+    /// </summary>
     public const string UrlVariable = "QDRANT_URL";
 
     /// <summary>The variable holding the server's API key, when it needs one.</summary>

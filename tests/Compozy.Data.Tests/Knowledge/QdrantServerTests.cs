@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Compozy.Data.Knowledge;
+using Compozy.Data.Qdrant;
 
 namespace Compozy.Data.Tests.Knowledge;
 
@@ -23,8 +24,7 @@ public sealed class QdrantServerTests
             apiKey: Environment.GetEnvironmentVariable(QdrantServerFactAttribute.ApiKeyVariable),
             collection: collection,
             url: url);
-        using var handler = new SocketsHttpHandler();
-        var store = QdrantTestStores.Store(entry, handler, TimeProvider.System);
+        using var store = QdrantTestStores.Store(entry, TimeProvider.System);
         var knowledgeBase = QdrantTestStores.KnowledgeBase(entry);
         var random = new Random(20261122);
         var rows = Enumerable.Range(0, Rows)
@@ -52,6 +52,7 @@ public sealed class QdrantServerTests
             // A collection this small is searched exhaustively by Qdrant (below its full-scan threshold).
             results.Select(result => result.Id).ShouldBe(expected);
             results[0].Text.ShouldBe($"text of {expected[0]}");
+            results[0].Metadata!.Value.GetProperty("group").GetInt32().ShouldBe(rows.Single(row => row.Id == expected[0]).Group);
 
             var filter = new Dictionary<string, JsonElement> { ["group"] = JsonDocument.Parse("1").RootElement };
             var filtered = await store.SearchAsync(knowledgeBase, new VectorQuery(query, 10, filter), CancellationToken.None);
@@ -69,13 +70,8 @@ public sealed class QdrantServerTests
         }
         finally
         {
-            using var client = new HttpClient { BaseAddress = url };
-            if (Environment.GetEnvironmentVariable(QdrantServerFactAttribute.ApiKeyVariable) is { Length: > 0 } key)
-            {
-                client.DefaultRequestHeaders.Add("api-key", key);
-            }
-
-            using var dropped = await client.DeleteAsync(new Uri($"/collections/{collection}", UriKind.Relative));
+            using var connection = new QdrantConnection(QdrantStoreSettings.From(entry));
+            await connection.Client.DeleteCollectionAsync(collection);
         }
     }
 

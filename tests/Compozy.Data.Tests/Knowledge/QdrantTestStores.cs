@@ -3,6 +3,7 @@ using Compozy.Data.Configuration;
 using Compozy.Data.Knowledge;
 using Compozy.Data.Qdrant;
 using Microsoft.Extensions.Logging;
+using Qdrant.Client.Grpc;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Compozy.Data.Tests.Knowledge;
@@ -12,6 +13,8 @@ public static class QdrantTestStores
 {
     public const string ApiKey = "qk-5ecret-do-not-print";
 
+    private const int QdrantEndpointRestPort = 6333;
+
     public static VectorDatabaseOptions Entry(
         int dimension = 4,
         VectorMetric metric = VectorMetric.Cosine,
@@ -20,7 +23,8 @@ public static class QdrantTestStores
         string? timeout = null,
         string? apiKey = ApiKey,
         string? collection = null,
-        Uri? url = null)
+        Uri? url = null,
+        int? grpcPort = null)
     {
         var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (batchSize is { } batch)
@@ -48,28 +52,64 @@ public static class QdrantTestStores
             options[QdrantVectorStoreProvider.Collection] = collection;
         }
 
+        if (grpcPort is { } port)
+        {
+            options[QdrantVectorStoreProvider.GrpcPort] = port.ToString(CultureInfo.InvariantCulture);
+        }
+
         return new VectorDatabaseOptions
         {
             Index = 1,
             Id = "docs",
             Provider = QdrantVectorStoreProvider.ProviderName,
-            Url = url ?? QdrantContractServer.BaseAddress,
+            Url = url ?? new Uri($"http://127.0.0.1:{QdrantEndpointRestPort}"),
             Dimension = dimension,
             Metric = metric,
             Options = options,
         };
     }
 
-    /// <summary>The store of <paramref name="entry"/>, talking to <paramref name="server"/>, waiting on <paramref name="time"/>.</summary>
-    internal static QdrantVectorStore Store(VectorDatabaseOptions entry, HttpMessageHandler server, TimeProvider? time = null, ILogger? logger = null)
+    /// <summary>An entry whose gRPC endpoint is <paramref name="server"/> (its url on the REST port, <c>options.grpc_port</c> the server's).</summary>
+    public static VectorDatabaseOptions Entry(
+        QdrantFakeServer server,
+        int dimension = 4,
+        VectorMetric metric = VectorMetric.Cosine,
+        int? batchSize = null,
+        int? maxRetries = null,
+        string? timeout = null,
+        string? apiKey = ApiKey,
+        string? collection = null)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return Entry(
+            dimension,
+            metric,
+            batchSize,
+            maxRetries,
+            timeout,
+            apiKey,
+            collection,
+            new Uri($"{server.Address.Scheme}://{server.Address.Host}:{QdrantEndpointRestPort}"),
+            server.Address.Port);
+    }
+
+    /// <summary>
+    /// The store of <paramref name="entry"/>, waiting on <paramref name="time"/> between retries;
+    /// <paramref name="handler"/> replaces Grpc.Net.Client's default HTTP/2 handler (a TLS test's).
+    /// Dispose it to close its channel.
+    /// </summary>
+    internal static QdrantVectorStore Store(VectorDatabaseOptions entry, TimeProvider? time = null, ILogger? logger = null, HttpMessageHandler? handler = null)
     {
         var settings = QdrantStoreSettings.From(entry);
-        return new QdrantVectorStore(
-            entry,
-            settings,
-            () => new HttpClient(server, disposeHandler: false) { BaseAddress = settings.BaseAddress, Timeout = Timeout.InfiniteTimeSpan },
-            time ?? new QdrantTestTime(),
-            logger ?? NullLogger.Instance);
+        return new QdrantVectorStore(entry, settings, new QdrantConnection(settings, handler), time ?? new QdrantTestTime(), logger ?? NullLogger.Instance);
+    }
+
+    /// <summary>A fake server holding collection <c>docs</c> of <paramref name="size"/> and <paramref name="distance"/>.</summary>
+    public static async Task<QdrantFakeServer> ServerWithCollectionAsync(ulong size = 4, Distance distance = Distance.Cosine, string name = "docs")
+    {
+        var server = await QdrantFakeServer.StartAsync();
+        server.Service.AddCollection(name, QdrantFakeCollectionState.Unnamed(size, distance));
+        return server;
     }
 
     public static KnowledgeBaseDefinition KnowledgeBase(VectorDatabaseOptions entry, string name = "handbook") =>
