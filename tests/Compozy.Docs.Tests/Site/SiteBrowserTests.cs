@@ -27,6 +27,8 @@ public sealed class SiteBrowserTests(SiteFixture site)
         await navigation.First.WaitForAsync();
         (await navigation.AllInnerTextsAsync()).Select(text => text.Trim()).ShouldBe(Sections);
         (await page.Locator("article a[href='getting-started/quickstart.html']").CountAsync()).ShouldBeGreaterThan(0);
+        (await SticksOutAsync(page, "#navbar a.nav-link:has-text('API')")).ShouldBeFalse("the last section is outside the window");
+        (await SticksOutAsync(page, "#search-query")).ShouldBeFalse("the search box is outside the window");
 
         await watched.ScreenshotAsync("home");
         watched.ShouldHaveNoProblems();
@@ -77,11 +79,13 @@ public sealed class SiteBrowserTests(SiteFixture site)
     }
 
     [Fact]
-    public async Task A_narrow_mobile_viewport_renders_a_page_without_horizontal_scrolling_and_with_a_menu()
+    public async Task A_narrow_mobile_viewport_renders_a_page_without_sideways_scrolling_and_folds_the_sections_into_a_menu()
     {
+        const int width = 390;
+        const string name = "mobile";
         await using var watched = await WatchedPage.OpenAsync(site.Browser, new BrowserNewContextOptions
         {
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            ViewportSize = new ViewportSize { Width = width, Height = 844 },
             DeviceScaleFactor = 2,
             IsMobile = true,
             HasTouch = true,
@@ -89,16 +93,30 @@ public sealed class SiteBrowserTests(SiteFixture site)
         await watched.GoToAsync(new Uri(site.BaseAddress, "configuration/database.html"));
         var page = watched.Page;
 
-        (await page.EvaluateAsync<int>("document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(390, "the page scrolls sideways");
+        (await page.EvaluateAsync<int>("document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(width, "the page scrolls sideways");
         var menu = page.Locator("button[aria-controls='navpanel']");
         (await menu.IsVisibleAsync()).ShouldBeTrue("the navigation should fold into a menu button");
-        await watched.ScreenshotAsync("mobile");
+        await watched.ScreenshotAsync(name);
 
         await menu.ClickAsync();
-        var database = page.Locator("#navbar a.nav-link", new PageLocatorOptions { HasText = "Database" });
-        await database.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
-        await watched.ScreenshotAsync("mobile-menu");
+        foreach (var section in new[] { "Getting started", "API" })
+        {
+            await page.Locator("#navbar a.nav-link", new PageLocatorOptions { HasText = section })
+                .WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+            (await SticksOutAsync(page, $"#navbar a.nav-link:has-text('{section}')")).ShouldBeFalse($"{section} is outside the window");
+        }
+
+        (await SticksOutAsync(page, "#search-query")).ShouldBeFalse("the search box is outside the window");
+        await watched.ScreenshotAsync($"{name}-menu");
         watched.ShouldHaveNoProblems();
+    }
+
+    // Whether the element reaches past the right edge of the window.
+    private static async Task<bool> SticksOutAsync(IPage page, string selector)
+    {
+        var box = await page.Locator(selector).First.BoundingBoxAsync();
+        box.ShouldNotBeNull($"{selector} is not rendered");
+        return box.X + box.Width > page.ViewportSize!.Width;
     }
 
     // The relative luminance of the page's background colour, from 0 (black) to 1 (white).
