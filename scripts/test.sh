@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Compozy.Data: unit tests, integration tests on real SQLite files and on a
-# real PostgreSQL with pgvector, and end-to-end tests of the published `compozy` executable.
+# real PostgreSQL with pgvector, end-to-end tests of the published `compozy` executable, and the
+# documentation site (built with scripts/docs.sh, opened in headless chromium) and samples/.
 #
 #   scripts/test.sh                 as root on a fresh machine: installs PostgreSQL 15 + pgvector
 #                                   from Debian's packages, starts a throwaway server, runs
@@ -24,15 +25,17 @@ say() { echo "test.sh: $*" >&2; }
 
 command -v dotnet >/dev/null || { say "the .NET 10 SDK is required (dotnet not found on PATH)"; exit 1; }
 
-# The documented curl walk-through (docs/api.md) is run by a test with bash, curl and jq.
-missing_tools=$(for tool in curl jq; do command -v "$tool" >/dev/null || echo "$tool"; done)
+# The documented curl walk-throughs (docs/api.md, docs/getting-started) are run by tests with
+# bash, curl and jq; the documentation site is opened in Debian's headless chromium.
+missing_tools=$(for tool in curl jq; do command -v "$tool" >/dev/null || echo "$tool"; done
+  [ -x /usr/bin/chromium ] || echo chromium)
 if [ -n "$missing_tools" ]; then
   if [ "$(id -u)" -eq 0 ]; then
     say "installing $(echo $missing_tools) from Debian"
     apt-get update -qq
-    apt-get install -y -qq $missing_tools >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing_tools >/dev/null
   else
-    say "$(echo $missing_tools) missing: the docs/api.md walk-through test needs them (apt-get install $(echo $missing_tools))"
+    say "$(echo $missing_tools) missing: the documentation tests need them (apt-get install $(echo $missing_tools))"
     exit 1
   fi
 fi
@@ -56,6 +59,12 @@ rm -rf "$artifacts/compozy"
 dotnet publish src/Compozy.Cli -c "$configuration" --no-build -nologo -v quiet -o "$artifacts/compozy"
 [ -x "$artifacts/compozy/compozy" ] || { say "dotnet publish did not produce an executable named compozy"; exit 1; }
 export COMPOZY_CLI="$artifacts/compozy/compozy"
+
+# The site tests (tests/Compozy.Docs.Tests) open what this builds; they fail when it is missing.
+say "building the documentation site (scripts/docs.sh build)"
+docs_started=$(date +%s)
+CONFIGURATION="$configuration" scripts/docs.sh build
+say "documentation site built in $(( $(date +%s) - docs_started )) s"
 
 rm -rf "$results"
 status=0

@@ -14,11 +14,16 @@ public sealed class ReadOnlyContextGuard : SaveChangesInterceptor
     /// <summary>The shared instance; it holds no state.</summary>
     public static ReadOnlyContextGuard Instance { get; } = new();
 
-    /// <inheritdoc />
+    // Not <inheritdoc/>: EF Core's text for these methods has overload crefs (O:...) that the
+    // documentation site's reference generator cannot resolve.
+
+    /// <summary>Throws: a read context never saves.</summary>
+    /// <exception cref="InvalidOperationException">Always, naming <see cref="IDatabaseWriter"/> as the way to write.</exception>
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
         throw Refusal();
 
-    /// <inheritdoc />
+    /// <summary>Throws: a read context never saves.</summary>
+    /// <exception cref="InvalidOperationException">Always, naming <see cref="IDatabaseWriter"/> as the way to write.</exception>
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
         throw Refusal();
