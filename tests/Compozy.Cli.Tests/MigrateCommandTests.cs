@@ -16,13 +16,14 @@ public sealed class MigrateCommandTests
         var pending = await cli.RunAsync("migrate", "status");
         pending.ExitCode.ShouldBe(0, pending.ToString());
         pending.Stdout.ShouldContain("20261122090000_InitialCreate");
-        pending.Stdout.ShouldContain("3 pending; 0 of 3 migrations applied");
+        pending.Stdout.ShouldContain("4 pending; 0 of 4 migrations applied");
 
         var up = await cli.RunAsync("migrate", "up");
         up.ExitCode.ShouldBe(0, up.ToString());
         up.Stdout.ShouldContain("applied  20261122090000_InitialCreate");
         up.Stdout.ShouldContain("applied  20261122093000_AddTaskStateQueryIndexes");
         up.Stdout.ShouldContain("applied  20261122120000_AddKnowledge");
+        up.Stdout.ShouldContain("applied  20261202090000_WidenTokenCountsToBigint");
         (await SchemaReader.ReadAsync(cli.Database)).Tables.Order().ShouldBe(AppTables);
 
         var status = await cli.RunAsync("migrate", "status", "--json");
@@ -30,15 +31,16 @@ public sealed class MigrateCommandTests
         using (var json = JsonDocument.Parse(status.Stdout))
         {
             json.RootElement.GetProperty("current").GetBoolean().ShouldBeTrue();
-            json.RootElement.GetProperty("applied").GetInt32().ShouldBe(3);
+            json.RootElement.GetProperty("applied").GetInt32().ShouldBe(4);
             var migrations = json.RootElement.GetProperty("migrations").EnumerateArray().ToList();
-            migrations.Select(migration => migration.GetProperty("status").GetString()).ShouldBe(["applied", "applied", "applied"]);
+            migrations.Select(migration => migration.GetProperty("status").GetString()).ShouldBe(["applied", "applied", "applied", "applied"]);
             migrations.ShouldAllBe(migration => migration.GetProperty("applied_at").GetDateTime() > DateTime.UtcNow.AddHours(-1));
         }
 
         var downOne = await cli.RunAsync("migrate", "down");
         downOne.ExitCode.ShouldBe(0, downOne.ToString());
-        downOne.Stdout.ShouldContain("reverted 20261122120000_AddKnowledge");
+        downOne.Stdout.ShouldContain("reverted 20261202090000_WidenTokenCountsToBigint");
+        downOne.Stdout.ShouldNotContain("AddKnowledge (");
         downOne.Stdout.ShouldNotContain("AddTaskStateQueryIndexes (");
         downOne.Stdout.ShouldNotContain("InitialCreate (");
 
@@ -56,7 +58,7 @@ public sealed class MigrateCommandTests
 
         results.ShouldAllBe(result => result.ExitCode == 0, string.Join("\n", results.Select(result => result.ToString())));
         var applied = results.SelectMany(result => result.Stdout.Split('\n')).Where(line => line.StartsWith("applied  ", StringComparison.Ordinal)).ToList();
-        applied.Count.ShouldBe(3, string.Join("\n", applied));
+        applied.Count.ShouldBe(4, string.Join("\n", applied));
         applied.ShouldContain(line => line.Contains("InitialCreate", StringComparison.Ordinal));
         applied.ShouldContain(line => line.Contains("AddTaskStateQueryIndexes", StringComparison.Ordinal));
         (await cli.Database.Migrations.GetStatusAsync()).IsCurrent.ShouldBeTrue();
@@ -75,7 +77,7 @@ public sealed class MigrateCommandTests
         result.Stderr.ShouldContain("migration 20261122093000_AddTaskStateQueryIndexes failed and was rolled back");
         result.Stderr.ShouldContain("idx_task_states_workflow_exec_id_execution_type");
         var status = await cli.RunAsync("migrate", "status");
-        status.Stdout.ShouldContain("2 pending; 1 of 3 migrations applied");
+        status.Stdout.ShouldContain("3 pending; 1 of 4 migrations applied");
     }
 
     [Fact]

@@ -272,6 +272,29 @@ public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixt
     }
 
     [Theory, DatabaseData]
+    public async Task Usage_adds_past_the_old_32_bit_limit_and_a_sum_past_64_bits_is_a_conflict_that_writes_nothing(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var state = await tasks.UpsertStateAsync(TaskOf(workflow));
+
+        await tasks.MergeUsageAsync(state.TaskExecId, Usage(("openai", "gpt-4o", int.MaxValue)));
+        var wide = await tasks.MergeUsageAsync(state.TaskExecId, Usage(("openai", "gpt-4o", 1)));
+        var entry = UsageSummary.FromJson(wide.Usage).Entries.Single();
+        (entry.PromptTokens, entry.TotalTokens).ShouldBe((int.MaxValue + 1L, int.MaxValue + 1L));
+
+        var full = await tasks.MergeUsageAsync(state.TaskExecId, Usage(("openai", "gpt-4o", long.MaxValue - int.MaxValue - 1)));
+        UsageSummary.FromJson(full.Usage).Entries.Single().PromptTokens.ShouldBe(long.MaxValue);
+
+        var refused = await Should.ThrowAsync<CompozyDataException>(() => tasks.MergeUsageAsync(state.TaskExecId, Usage(("anthropic", "claude", 5), ("openai", "gpt-4o", 1))));
+        refused.Kind.ShouldBe(DbErrorKind.Conflict);
+        refused.Message.ShouldContain("prompt_tokens of openai/gpt-4o");
+        refused.Message.ShouldContain("9223372036854775807 (stored) + 1 (reported)");
+        var after = await tasks.GetStateAsync(state.TaskExecId);
+        after.UpdatedAt.ShouldBe(full.UpdatedAt);
+        JsonElement.DeepEquals(after.Usage!.Value, full.Usage!.Value).ShouldBeTrue("nothing of the refused report is written, not even its other entry");
+    }
+
+    [Theory, DatabaseData]
     public async Task A_transaction_that_throws_leaves_nothing_behind(DatabaseKind database)
     {
         var (tasks, workflow) = await WorkflowAsync(database);
@@ -322,7 +345,7 @@ public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixt
         return (db.Services.GetRequiredService<ITaskStore>(), workflow);
     }
 
-    internal static UsageSummary Usage(params (string Provider, string Model, int Tokens)[] entries) =>
+    internal static UsageSummary Usage(params (string Provider, string Model, long Tokens)[] entries) =>
         new(entries.Select(entry => new UsageEntry { Provider = entry.Provider, Model = entry.Model, PromptTokens = entry.Tokens }));
 
     internal static TaskState With(TaskState task, Action<TaskState> change)

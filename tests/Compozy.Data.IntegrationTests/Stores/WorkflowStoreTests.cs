@@ -204,6 +204,24 @@ public sealed class WorkflowStoreTests(MigratedDatabaseFixture fixture) : IClass
         (await Should.ThrowAsync<CompozyDataException>(() => workflows.MergeUsageAsync("no-such-workflow", Usage(("a", "b", 1))))).Kind.ShouldBe(DbErrorKind.NotFound);
     }
 
+    [Theory, DatabaseData]
+    public async Task Workflow_usage_adds_past_the_old_32_bit_limit_and_refuses_a_sum_past_64_bits(DatabaseKind database)
+    {
+        var (workflows, _) = await StoresAsync(database);
+        var workflow = await workflows.UpsertStateAsync(Workflow());
+
+        await workflows.MergeUsageAsync(workflow.WorkflowExecId, Usage(("openai", "gpt-4o", int.MaxValue)));
+        var wide = await workflows.MergeUsageAsync(workflow.WorkflowExecId, Usage(("openai", "gpt-4o", 1)));
+        Compozy.Data.Stores.Usage.UsageSummary.FromJson(wide.Usage).Entries.Single().PromptTokens.ShouldBe(int.MaxValue + 1L);
+
+        var refused = await Should.ThrowAsync<CompozyDataException>(() => workflows.MergeUsageAsync(workflow.WorkflowExecId, Usage(("openai", "gpt-4o", long.MaxValue))));
+        refused.Kind.ShouldBe(DbErrorKind.Conflict);
+        refused.Message.ShouldContain("nothing was written");
+        var after = (await workflows.GetStateAsync(workflow.WorkflowExecId)).State;
+        after.UpdatedAt.ShouldBe(wide.UpdatedAt);
+        JsonElement.DeepEquals(after.Usage!.Value, wide.Usage!.Value).ShouldBeTrue();
+    }
+
     private async Task<(IWorkflowStore Workflows, ITaskStore Tasks)> StoresAsync(DatabaseKind database)
     {
         var db = await fixture.GetAsync(database);

@@ -21,6 +21,10 @@ public interface ITaskStore : ITaskReader
     Task<TaskState> UpsertStateAsync(TaskState state, CancellationToken cancellationToken = default);
 
     /// <summary>Adds <paramref name="usage"/> to the task's usage, under a row lock, and returns the updated state.</summary>
+    /// <exception cref="Errors.CompozyDataException">
+    /// <see cref="Errors.DbErrorKind.NotFound"/> for an unknown task; <see cref="Errors.DbErrorKind.Conflict"/>, with
+    /// nothing written, when a count would pass <see cref="long.MaxValue"/>.
+    /// </exception>
     Task<TaskState> MergeUsageAsync(string taskExecId, UsageSummary usage, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -157,9 +157,7 @@ internal sealed class TaskOperations(CompozyDbContext context, IStoreDialect dia
     {
         ArgumentNullException.ThrowIfNull(usage);
         var state = await GetStateForUpdateAsync(taskExecId, cancellationToken).ConfigureAwait(false);
-        var merged = UsageSummary.FromJson(state.Usage);
-        merged.MergeAll(usage);
-        var json = merged.ToJson();
+        var json = StoredUsage.Add(state.Usage, usage, What, taskExecId);
         var now = clock.GetUtcNow().UtcDateTime;
         await context.TaskStates.Where(task => task.TaskExecId == taskExecId)
             .ExecuteUpdateAsync(set => set.SetProperty(task => task.Usage, json).SetProperty(task => task.UpdatedAt, now), cancellationToken)

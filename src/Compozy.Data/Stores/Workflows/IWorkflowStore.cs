@@ -48,5 +48,9 @@ public interface IWorkflowStore
     Task<WorkflowSnapshot> CompleteWorkflowAsync(string workflowExecId, WorkflowOutputTransformer? transformer = null, CancellationToken cancellationToken = default);
 
     /// <summary>Adds <paramref name="usage"/> to the workflow's usage under a row lock.</summary>
+    /// <exception cref="Errors.CompozyDataException">
+    /// <see cref="Errors.DbErrorKind.NotFound"/> for an unknown workflow; <see cref="Errors.DbErrorKind.Conflict"/>,
+    /// with nothing written, when a count would pass <see cref="long.MaxValue"/>.
+    /// </exception>
     Task<WorkflowState> MergeUsageAsync(string workflowExecId, UsageSummary usage, CancellationToken cancellationToken = default);
 }

@@ -152,9 +152,7 @@ internal sealed class WorkflowOperations(CompozyDbContext context, IStoreDialect
     {
         ArgumentNullException.ThrowIfNull(usage);
         var workflow = await GetStateForUpdateAsync(workflowExecId, cancellationToken).ConfigureAwait(false);
-        var merged = UsageSummary.FromJson(workflow.Usage);
-        merged.MergeAll(usage);
-        var json = merged.ToJson();
+        var json = StoredUsage.Add(workflow.Usage, usage, What, workflowExecId);
         var now = clock.GetUtcNow().UtcDateTime;
         await context.WorkflowStates.Where(state => state.WorkflowExecId == workflowExecId)
             .ExecuteUpdateAsync(set => set.SetProperty(state => state.Usage, json).SetProperty(state => state.UpdatedAt, now), cancellationToken)
