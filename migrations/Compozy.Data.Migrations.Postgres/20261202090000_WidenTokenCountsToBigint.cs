@@ -55,7 +55,7 @@ public sealed class WidenTokenCountsToBigint : Migration
                     AND CASE WHEN jsonb_typeof("counts"."value") = 'number' THEN ("counts"."value")::numeric > 2147483647 ELSE false END;
 
                 IF wide_rows > 0 OR wide_entries > 0 THEN
-                    RAISE EXCEPTION 'cannot revert 20261202090000_WidenTokenCountsToBigint: % rows of execution_llm_usage and % usage entries of workflow and task states hold token counts above 2147483647, which the previous version keeps in 32 bits; reverting would lose them, so nothing was changed', wide_rows, wide_entries
+                    RAISE EXCEPTION 'cannot revert 20261202090000_WidenTokenCountsToBigint: rows of execution_llm_usage (%) or usage entries of workflow and task states (%) hold token counts above 2147483647, which the previous version keeps in 32 bits; reverting would lose them, so nothing was changed', wide_rows, wide_entries
                         USING ERRCODE = 'numeric_value_out_of_range';
                 END IF;
             END

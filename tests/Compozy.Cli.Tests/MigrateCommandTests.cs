@@ -80,6 +80,25 @@ public sealed class MigrateCommandTests
         status.Stdout.ShouldContain("3 pending; 1 of 4 migrations applied");
     }
 
+    [Theory, DatabaseData]
+    public async Task Reverting_the_64_bit_token_counts_while_a_count_needs_them_exits_1_and_changes_nothing(DatabaseKind database)
+    {
+        await using var cli = await CliDatabase.CreateAsync(database, "cli_wide_counts");
+        (await cli.RunAsync("migrate", "up")).ExitCode.ShouldBe(0);
+        await cli.Database.ExecuteRawAsync("""
+            INSERT INTO "workflow_states" ("workflow_exec_id", "workflow_id", "status") VALUES ('wf-1', 'flow', 'RUNNING');
+            INSERT INTO "execution_llm_usage" ("workflow_exec_id", "component", "provider", "model", "prompt_tokens") VALUES ('wf-1', 'agent', 'openai', 'gpt-4o', 2147483648);
+            """);
+
+        var result = await cli.RunAsync("migrate", "down");
+
+        result.ExitCode.ShouldBe(1, result.ToString());
+        result.Stderr.ShouldContain("migration 20261202090000_WidenTokenCountsToBigint failed and was rolled back");
+        result.Stderr.ShouldContain("hold token counts above 2147483647, which the previous version");
+        result.Stderr.ShouldContain("so nothing was changed");
+        (await cli.RunAsync("migrate", "status")).Stdout.ShouldContain("up to date; 4 of 4 migrations applied");
+    }
+
     [Fact]
     public async Task A_target_that_does_not_exist_exits_2_and_lists_the_known_ones()
     {
