@@ -332,6 +332,41 @@ public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixt
         }
     }
 
+    [Fact]
+    public async Task An_upsert_that_meets_a_concurrent_insert_of_the_same_task_checks_the_tree_after_writing()
+    {
+        // PostgreSQL only: SQLite's single writer never lets two writes interleave like this.
+        var db = await fixture.GetAsync(DatabaseKind.Postgres);
+        var (tasks, workflow) = await WorkflowAsync(DatabaseKind.Postgres);
+        var (_, other) = await WorkflowAsync(DatabaseKind.Postgres);
+        var task = TaskOf(workflow);
+        var inserted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The first transaction inserts the task with a child and holds both uncommitted...
+        var first = Task.Run(() => tasks.WithTransactionAsync(async (transaction, token) =>
+        {
+            await transaction.UpsertStateAsync(task, token);
+            await transaction.UpsertStateAsync(TaskOf(workflow, task.TaskExecId), token);
+            inserted.TrySetResult();
+            await release.Task.WaitAsync(token);
+            return true;
+        }));
+        await inserted.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+        // ...while the second, which saw no such task, moves it to another workflow execution and
+        // waits on the first one's insert.
+        var second = Task.Run(() => tasks.UpsertStateAsync(With(Copy(task), moved => moved.WorkflowExecId = other.WorkflowExecId)));
+        await WaitForALockWaitAsync(db.Location);
+        release.SetResult();
+        await first;
+
+        var refused = await Should.ThrowAsync<CompozyDataException>(() => second);
+        refused.Kind.ShouldBe(DbErrorKind.Conflict);
+        refused.Message.ShouldContain("has child tasks");
+        (await tasks.GetStateAsync(task.TaskExecId)).WorkflowExecId.ShouldBe(workflow.WorkflowExecId);
+    }
+
     [Theory, DatabaseData]
     public async Task A_loop_stored_before_the_checks_existed_neither_hangs_nor_repeats_tasks(DatabaseKind database)
     {
@@ -518,6 +553,20 @@ public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixt
         var outcomes = await Task.WhenAll(Task.Run(() => RunAsync(first)), Task.Run(() => RunAsync(second)));
         outcomes.Count(outcome => outcome is null).ShouldBeLessThanOrEqualTo(1, "both upserts succeeded, which closes a loop");
         outcomes.Where(outcome => outcome is not null).ShouldAllBe(outcome => ((RequestValidationException)outcome!).Errors.ContainsKey("parent_state_id"));
+    }
+
+    /// <summary>Polls PostgreSQL until a session of the database waits for a lock.</summary>
+    private static async Task WaitForALockWaitAsync(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while ((long)(await command.ExecuteScalarAsync(timeout.Token))! == 0)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     private static async Task ShouldReachARootAsync(ITaskStore tasks, string taskExecId)
