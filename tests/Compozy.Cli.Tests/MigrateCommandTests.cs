@@ -16,13 +16,14 @@ public sealed class MigrateCommandTests
         var pending = await cli.RunAsync("migrate", "status");
         pending.ExitCode.ShouldBe(0, pending.ToString());
         pending.Stdout.ShouldContain("20261122090000_InitialCreate");
-        pending.Stdout.ShouldContain("3 pending; 0 of 3 migrations applied");
+        pending.Stdout.ShouldContain("4 pending; 0 of 4 migrations applied");
 
         var up = await cli.RunAsync("migrate", "up");
         up.ExitCode.ShouldBe(0, up.ToString());
         up.Stdout.ShouldContain("applied  20261122090000_InitialCreate");
         up.Stdout.ShouldContain("applied  20261122093000_AddTaskStateQueryIndexes");
         up.Stdout.ShouldContain("applied  20261122120000_AddKnowledge");
+        up.Stdout.ShouldContain("applied  20261202090000_WidenTokenCountsToBigint");
         (await SchemaReader.ReadAsync(cli.Database)).Tables.Order().ShouldBe(AppTables);
 
         var status = await cli.RunAsync("migrate", "status", "--json");
@@ -30,15 +31,16 @@ public sealed class MigrateCommandTests
         using (var json = JsonDocument.Parse(status.Stdout))
         {
             json.RootElement.GetProperty("current").GetBoolean().ShouldBeTrue();
-            json.RootElement.GetProperty("applied").GetInt32().ShouldBe(3);
+            json.RootElement.GetProperty("applied").GetInt32().ShouldBe(4);
             var migrations = json.RootElement.GetProperty("migrations").EnumerateArray().ToList();
-            migrations.Select(migration => migration.GetProperty("status").GetString()).ShouldBe(["applied", "applied", "applied"]);
+            migrations.Select(migration => migration.GetProperty("status").GetString()).ShouldBe(["applied", "applied", "applied", "applied"]);
             migrations.ShouldAllBe(migration => migration.GetProperty("applied_at").GetDateTime() > DateTime.UtcNow.AddHours(-1));
         }
 
         var downOne = await cli.RunAsync("migrate", "down");
         downOne.ExitCode.ShouldBe(0, downOne.ToString());
-        downOne.Stdout.ShouldContain("reverted 20261122120000_AddKnowledge");
+        downOne.Stdout.ShouldContain("reverted 20261202090000_WidenTokenCountsToBigint");
+        downOne.Stdout.ShouldNotContain("AddKnowledge (");
         downOne.Stdout.ShouldNotContain("AddTaskStateQueryIndexes (");
         downOne.Stdout.ShouldNotContain("InitialCreate (");
 
@@ -56,7 +58,7 @@ public sealed class MigrateCommandTests
 
         results.ShouldAllBe(result => result.ExitCode == 0, string.Join("\n", results.Select(result => result.ToString())));
         var applied = results.SelectMany(result => result.Stdout.Split('\n')).Where(line => line.StartsWith("applied  ", StringComparison.Ordinal)).ToList();
-        applied.Count.ShouldBe(3, string.Join("\n", applied));
+        applied.Count.ShouldBe(4, string.Join("\n", applied));
         applied.ShouldContain(line => line.Contains("InitialCreate", StringComparison.Ordinal));
         applied.ShouldContain(line => line.Contains("AddTaskStateQueryIndexes", StringComparison.Ordinal));
         (await cli.Database.Migrations.GetStatusAsync()).IsCurrent.ShouldBeTrue();
@@ -75,7 +77,26 @@ public sealed class MigrateCommandTests
         result.Stderr.ShouldContain("migration 20261122093000_AddTaskStateQueryIndexes failed and was rolled back");
         result.Stderr.ShouldContain("idx_task_states_workflow_exec_id_execution_type");
         var status = await cli.RunAsync("migrate", "status");
-        status.Stdout.ShouldContain("2 pending; 1 of 3 migrations applied");
+        status.Stdout.ShouldContain("3 pending; 1 of 4 migrations applied");
+    }
+
+    [Theory, DatabaseData]
+    public async Task Reverting_the_64_bit_token_counts_while_a_count_needs_them_exits_1_and_changes_nothing(DatabaseKind database)
+    {
+        await using var cli = await CliDatabase.CreateAsync(database, "cli_wide_counts");
+        (await cli.RunAsync("migrate", "up")).ExitCode.ShouldBe(0);
+        await cli.Database.ExecuteRawAsync("""
+            INSERT INTO "workflow_states" ("workflow_exec_id", "workflow_id", "status") VALUES ('wf-1', 'flow', 'RUNNING');
+            INSERT INTO "execution_llm_usage" ("workflow_exec_id", "component", "provider", "model", "prompt_tokens") VALUES ('wf-1', 'agent', 'openai', 'gpt-4o', 2147483648);
+            """);
+
+        var result = await cli.RunAsync("migrate", "down");
+
+        result.ExitCode.ShouldBe(1, result.ToString());
+        result.Stderr.ShouldContain("migration 20261202090000_WidenTokenCountsToBigint failed and was rolled back");
+        result.Stderr.ShouldContain("hold token counts above 2147483647, which the previous version");
+        result.Stderr.ShouldContain("so nothing was changed");
+        (await cli.RunAsync("migrate", "status")).Stdout.ShouldContain("up to date; 4 of 4 migrations applied");
     }
 
     [Fact]

@@ -35,13 +35,13 @@ internal static class UsageEndpoints
             AgentId = body.Id("agent_id"),
             Provider = body.Id("provider", required: true) ?? string.Empty,
             Model = body.Id("model", required: true) ?? string.Empty,
-            PromptTokens = body.WholeNumber("prompt_tokens", min: 0) ?? 0,
-            CompletionTokens = body.WholeNumber("completion_tokens", min: 0) ?? 0,
-            TotalTokens = body.WholeNumber("total_tokens", min: 0) ?? 0,
-            ReasoningTokens = body.WholeNumber("reasoning_tokens", min: 0),
-            CachedPromptTokens = body.WholeNumber("cached_prompt_tokens", min: 0),
-            InputAudioTokens = body.WholeNumber("input_audio_tokens", min: 0),
-            OutputAudioTokens = body.WholeNumber("output_audio_tokens", min: 0),
+            PromptTokens = body.LongNumber("prompt_tokens", min: 0) ?? 0,
+            CompletionTokens = body.LongNumber("completion_tokens", min: 0) ?? 0,
+            TotalTokens = body.LongNumber("total_tokens", min: 0) ?? 0,
+            ReasoningTokens = body.LongNumber("reasoning_tokens", min: 0),
+            CachedPromptTokens = body.LongNumber("cached_prompt_tokens", min: 0),
+            InputAudioTokens = body.LongNumber("input_audio_tokens", min: 0),
+            OutputAudioTokens = body.LongNumber("output_audio_tokens", min: 0),
         };
         if ((row.WorkflowExecId is null) == (row.TaskExecId is null))
         {

@@ -137,6 +137,42 @@ public sealed class JsonRequest
         return number;
     }
 
+    /// <summary>A 64-bit integer field (token counts), from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public long? LongNumber(string name, bool required = false, long min = long.MinValue, long max = long.MaxValue) =>
+        Field(name, required) is { } value ? ReadLong(Problems, name, value, min, max) : null;
+
+    /// <summary>
+    /// Reads <paramref name="value"/> as a 64-bit integer from <paramref name="min"/> to
+    /// <paramref name="max"/>, recording under <paramref name="name"/> why it is not one: another
+    /// JSON type, a fraction or exponent, or a whole number out of the range (even past 64 bits).
+    /// </summary>
+    public static long? ReadLong(RequestProblems problems, string name, JsonElement value, long min = long.MinValue, long max = long.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        var range = string.Create(CultureInfo.InvariantCulture, $"{min} to {max}");
+        if (value.ValueKind != JsonValueKind.Number)
+        {
+            problems.Add(name, $"must be an integer from {range}, not {Describe(value.ValueKind)}");
+            return null;
+        }
+
+        if (!value.TryGetInt64(out var number))
+        {
+            var text = value.GetRawText();
+            var shown = text.Length <= 40 ? text : $"{text[..20]}... ({text.Length} characters)";
+            problems.Add(name, text.AsSpan().IndexOfAny('.', 'e', 'E') < 0 ? $"is {shown}; allowed: {range}" : $"must be an integer from {range}, not {shown}");
+            return null;
+        }
+
+        if (number < min || number > max)
+        {
+            problems.Add(name, string.Create(CultureInfo.InvariantCulture, $"is {number}; allowed: {range}"));
+            return null;
+        }
+
+        return number;
+    }
+
     /// <summary>Any JSON value, kept as is; <see langword="null"/> when absent or JSON null.</summary>
     public JsonElement? Json(string name) => Field(name, required: false);
 

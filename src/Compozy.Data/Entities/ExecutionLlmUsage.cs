@@ -3,7 +3,8 @@ namespace Compozy.Data.Entities;
 /// <summary>
 /// LLM token usage of one component of one execution (<c>execution_llm_usage</c>). Exactly one of
 /// <see cref="WorkflowExecId"/> and <see cref="TaskExecId"/> is set; there is at most one row per
-/// (task, component) and per (workflow, component).
+/// (task, component) and per (workflow, component). Token counts are 64-bit (<c>bigint</c> on
+/// PostgreSQL, INTEGER on SQLite), so no count a provider reports can wrap.
 /// </summary>
 public sealed class ExecutionLlmUsage
 {
@@ -29,25 +30,25 @@ public sealed class ExecutionLlmUsage
     public required string Model { get; set; }
 
     /// <summary>Prompt tokens (≥ 0).</summary>
-    public int PromptTokens { get; set; }
+    public long PromptTokens { get; set; }
 
     /// <summary>Completion tokens (≥ 0).</summary>
-    public int CompletionTokens { get; set; }
+    public long CompletionTokens { get; set; }
 
     /// <summary>Total tokens (≥ 0).</summary>
-    public int TotalTokens { get; set; }
+    public long TotalTokens { get; set; }
 
     /// <summary>Reasoning tokens, when the provider reports them.</summary>
-    public int? ReasoningTokens { get; set; }
+    public long? ReasoningTokens { get; set; }
 
     /// <summary>Prompt tokens served from the provider's cache, when reported.</summary>
-    public int? CachedPromptTokens { get; set; }
+    public long? CachedPromptTokens { get; set; }
 
     /// <summary>Audio input tokens, when reported.</summary>
-    public int? InputAudioTokens { get; set; }
+    public long? InputAudioTokens { get; set; }
 
     /// <summary>Audio output tokens, when reported.</summary>
-    public int? OutputAudioTokens { get; set; }
+    public long? OutputAudioTokens { get; set; }
 
     /// <summary>Creation time, UTC.</summary>
     public DateTime CreatedAt { get; set; }

@@ -36,7 +36,7 @@ internal static class UsageCounter
     }
 
     /// <summary>A read-modify-write, as code that accumulates token usage does it; returns the new total.</summary>
-    public static async Task<int> IncrementAsync(CompozyDbContext context, long id, CancellationToken cancellationToken)
+    public static async Task<long> IncrementAsync(CompozyDbContext context, long id, CancellationToken cancellationToken)
     {
         var usage = await context.ExecutionLlmUsage.SingleAsync(row => row.Id == id, cancellationToken);
         usage.TotalTokens++;
@@ -45,7 +45,7 @@ internal static class UsageCounter
     }
 
     /// <summary>The committed total, read on a read context.</summary>
-    public static async Task<int> ReadAsync(IServiceProvider services, long id)
+    public static async Task<long> ReadAsync(IServiceProvider services, long id)
     {
         await using var context = await services.GetRequiredService<IDbContextFactory<CompozyDbContext>>().CreateDbContextAsync();
         return await context.ExecutionLlmUsage.Where(row => row.Id == id).Select(row => row.TotalTokens).SingleAsync();

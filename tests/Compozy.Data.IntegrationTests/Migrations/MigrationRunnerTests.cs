@@ -10,6 +10,7 @@ public sealed class MigrationRunnerTests
     private const string Initial = "20261122090000_InitialCreate";
     private const string Indexes = "20261122093000_AddTaskStateQueryIndexes";
     private const string Knowledge = "20261122120000_AddKnowledge";
+    private const string WideCounts = "20261202090000_WidenTokenCountsToBigint";
 
     [Theory, DatabaseData]
     public async Task Status_of_an_empty_database_lists_every_migration_as_pending(DatabaseKind database)
@@ -18,7 +19,7 @@ public sealed class MigrationRunnerTests
 
         var status = await db.Migrations.GetStatusAsync();
 
-        status.Migrations.Select(migration => migration.Id).ShouldBe([Initial, Indexes, Knowledge]);
+        status.Migrations.Select(migration => migration.Id).ShouldBe([Initial, Indexes, Knowledge, WideCounts]);
         status.Migrations.ShouldAllBe(migration => !migration.IsApplied && migration.AppliedAt == null);
         status.IsCurrent.ShouldBeFalse();
         if (database == DatabaseKind.Sqlite)
@@ -35,7 +36,7 @@ public sealed class MigrationRunnerTests
 
         var steps = await db.Migrations.UpAsync();
 
-        steps.Select(step => step.Id).ShouldBe([Initial, Indexes, Knowledge]);
+        steps.Select(step => step.Id).ShouldBe([Initial, Indexes, Knowledge, WideCounts]);
         steps.ShouldAllBe(step => step.Direction == MigrationDirection.Up);
         var status = await db.Migrations.GetStatusAsync();
         status.IsCurrent.ShouldBeTrue();
@@ -55,10 +56,10 @@ public sealed class MigrationRunnerTests
         await using var db = await TestDatabase.CreateAsync(database, "up_target");
 
         (await db.Migrations.UpAsync("InitialCreate")).Select(step => step.Id).ShouldBe([Initial]);
-        (await db.Migrations.GetStatusAsync()).Pending.Select(migration => migration.Id).ShouldBe([Indexes, Knowledge]);
+        (await db.Migrations.GetStatusAsync()).Pending.Select(migration => migration.Id).ShouldBe([Indexes, Knowledge, WideCounts]);
         (await SchemaReader.ReadAsync(db)).Facts.ShouldNotContain(fact => fact.Contains("idx_task_states_parent_state_id_with_output", StringComparison.Ordinal));
 
-        (await db.Migrations.UpAsync()).Select(step => step.Id).ShouldBe([Indexes, Knowledge]);
+        (await db.Migrations.UpAsync()).Select(step => step.Id).ShouldBe([Indexes, Knowledge, WideCounts]);
         (await SchemaReader.ReadAsync(db)).Facts.ShouldContain(fact => fact.Contains("idx_task_states_parent_state_id_with_output", StringComparison.Ordinal));
     }
 
@@ -68,12 +69,12 @@ public sealed class MigrationRunnerTests
         await using var db = await TestDatabase.CreateAsync(database, "down");
         await db.MigrateAsync();
 
-        (await db.Migrations.DownAsync()).Select(step => step.Id).ShouldBe([Knowledge]);
-        (await db.Migrations.GetStatusAsync()).Applied.Select(migration => migration.Id).ShouldBe([Initial, Indexes]);
+        (await db.Migrations.DownAsync()).Select(step => step.Id).ShouldBe([WideCounts]);
+        (await db.Migrations.GetStatusAsync()).Applied.Select(migration => migration.Id).ShouldBe([Initial, Indexes, Knowledge]);
 
         await db.MigrateAsync();
         var reverted = await db.Migrations.DownAsync(target: "0");
-        reverted.Select(step => step.Id).ShouldBe([Knowledge, Indexes, Initial]);
+        reverted.Select(step => step.Id).ShouldBe([WideCounts, Knowledge, Indexes, Initial]);
         reverted.ShouldAllBe(step => step.Direction == MigrationDirection.Down);
         (await SchemaReader.ReadAsync(db)).Tables.ShouldBeEmpty();
         (await db.Migrations.DownAsync()).ShouldBeEmpty("nothing is left to revert");
@@ -85,8 +86,8 @@ public sealed class MigrationRunnerTests
         await using var db = await TestDatabase.CreateAsync(database, "down_steps");
         await db.MigrateAsync();
 
-        (await db.Migrations.DownAsync(steps: 2)).Select(step => step.Id).ShouldBe([Knowledge, Indexes]);
-        (await db.Migrations.GetStatusAsync()).Applied.Select(migration => migration.Id).ShouldBe([Initial]);
+        (await db.Migrations.DownAsync(steps: 2)).Select(step => step.Id).ShouldBe([WideCounts, Knowledge]);
+        (await db.Migrations.GetStatusAsync()).Applied.Select(migration => migration.Id).ShouldBe([Initial, Indexes]);
     }
 
     [Theory, DatabaseData]
@@ -140,8 +141,8 @@ public sealed class MigrationRunnerTests
 
         var runs = await Task.WhenAll(Task.Run(() => db.Migrations.UpAsync()), Task.Run(() => otherRunner.UpAsync()));
 
-        runs.SelectMany(steps => steps).Select(step => step.Id).Order(StringComparer.Ordinal).ShouldBe([Initial, Indexes, Knowledge]);
-        (await db.Migrations.GetStatusAsync()).Applied.Count.ShouldBe(3);
+        runs.SelectMany(steps => steps).Select(step => step.Id).Order(StringComparer.Ordinal).ShouldBe([Initial, Indexes, Knowledge, WideCounts]);
+        (await db.Migrations.GetStatusAsync()).Applied.Count.ShouldBe(4);
     }
 
     [Fact]
@@ -155,7 +156,7 @@ public sealed class MigrationRunnerTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var steps = await db.Migrations.UpAsync(cancellationToken: timeout.Token);
 
-        steps.Select(step => step.Id).ShouldBe([Indexes, Knowledge]);
+        steps.Select(step => step.Id).ShouldBe([Indexes, Knowledge, WideCounts]);
         var remaining = await db.Writer.RunExclusiveAsync((context, token) =>
             context.Database.SqlQueryRaw<long>("SELECT COUNT(*) AS \"Value\" FROM \"__EFMigrationsLock\"").SingleAsync(token));
         remaining.ShouldBe(0);

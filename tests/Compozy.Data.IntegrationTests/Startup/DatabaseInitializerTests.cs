@@ -35,7 +35,7 @@ public sealed class DatabaseInitializerTests
         var error = await Should.ThrowAsync<PendingMigrationsException>(
             () => db.Services.GetRequiredService<DatabaseInitializer>().StartAsync(CancellationToken.None));
 
-        error.Pending.Count.ShouldBe(3);
+        error.Pending.Count.ShouldBe(4);
         error.Message.ShouldContain("compozy migrate up");
         error.Message.ShouldContain("20261122090000_InitialCreate");
         (await db.Migrations.GetStatusAsync()).Applied.ShouldBeEmpty("nothing was migrated");

@@ -221,6 +221,172 @@ public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixt
     }
 
     [Theory, DatabaseData]
+    public async Task A_parent_that_is_the_task_or_one_of_its_descendants_is_refused_naming_parent_state_id(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var root = await tasks.UpsertStateAsync(With(TaskOf(workflow), task => task.ExecutionType = ExecutionType.Composite));
+        var child = await tasks.UpsertStateAsync(TaskOf(workflow, root.TaskExecId));
+        var grandchild = await tasks.UpsertStateAsync(TaskOf(workflow, child.TaskExecId));
+
+        async Task<string> RefusedAsync(TaskState state)
+        {
+            var refused = await Should.ThrowAsync<RequestValidationException>(() => tasks.UpsertStateAsync(state));
+            refused.Errors.Keys.ShouldBe(["parent_state_id"]);
+            return refused.Errors["parent_state_id"].Single();
+        }
+
+        (await RefusedAsync(With(TaskOf(workflow), task => task.ParentStateId = task.TaskExecId))).ShouldContain("names the task itself");
+        (await RefusedAsync(With(Copy(root), task => task.ParentStateId = root.TaskExecId))).ShouldContain("names the task itself");
+        (await RefusedAsync(With(Copy(root), task => task.ParentStateId = child.TaskExecId)))
+            .ShouldBe($"task state '{child.TaskExecId}' is a descendant of '{root.TaskExecId}' (1 level below it); making it the parent would close a loop");
+        (await RefusedAsync(With(Copy(root), task => task.ParentStateId = grandchild.TaskExecId))).ShouldContain("(2 levels below it)");
+        (await RefusedAsync(With(Copy(child), task => task.ParentStateId = grandchild.TaskExecId))).ShouldContain("(1 level below it)");
+
+        // Inside one transaction, the tasks it wrote itself count too; the refusal rolls it all back.
+        var first = TaskOf(workflow);
+        var second = TaskOf(workflow, first.TaskExecId);
+        await Should.ThrowAsync<RequestValidationException>(() => tasks.WithTransactionAsync(async (transaction, token) =>
+        {
+            await transaction.UpsertStateAsync(first, token);
+            await transaction.UpsertStateAsync(second, token);
+            return await transaction.UpsertStateAsync(With(Copy(first), task => task.ParentStateId = second.TaskExecId), token);
+        }));
+        (await Should.ThrowAsync<CompozyDataException>(() => tasks.GetStateAsync(first.TaskExecId))).Kind.ShouldBe(DbErrorKind.NotFound);
+
+        (await tasks.GetStateAsync(root.TaskExecId)).ParentStateId.ShouldBeNull();
+        (await tasks.GetTaskTreeAsync(root.TaskExecId)).Select(task => task.TaskExecId).ShouldBe([root.TaskExecId, child.TaskExecId, grandchild.TaskExecId]);
+
+        // Moving a subtree elsewhere in the same tree is fine, and so is keeping the parent.
+        (await tasks.UpsertStateAsync(With(Copy(grandchild), task => task.ParentStateId = root.TaskExecId))).ParentStateId.ShouldBe(root.TaskExecId);
+        (await tasks.UpsertStateAsync(With(Copy(child), task => task.Status = ExecutionStatus.Success))).Status.ShouldBe(ExecutionStatus.Success);
+    }
+
+    [Theory, DatabaseData]
+    public async Task A_parent_in_another_workflow_execution_is_refused_and_a_missing_one_is_a_foreign_key_error(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var (_, other) = await WorkflowAsync(database);
+        var parent = await tasks.UpsertStateAsync(TaskOf(workflow));
+        var stranger = await tasks.UpsertStateAsync(TaskOf(other));
+
+        var refused = await Should.ThrowAsync<RequestValidationException>(() => tasks.UpsertStateAsync(TaskOf(other, parent.TaskExecId)));
+        refused.Errors["parent_state_id"].Single().ShouldBe(
+            $"task state '{parent.TaskExecId}' belongs to workflow execution '{workflow.WorkflowExecId}', not '{other.WorkflowExecId}'; a parent must be in the task's own workflow execution");
+        (await Should.ThrowAsync<RequestValidationException>(() => tasks.UpsertStateAsync(With(Copy(stranger), task => task.ParentStateId = parent.TaskExecId))))
+            .Errors.Keys.ShouldBe(["parent_state_id"]);
+        (await tasks.GetStateAsync(stranger.TaskExecId)).ParentStateId.ShouldBeNull();
+
+        var missing = await Should.ThrowAsync<CompozyDataException>(() => tasks.UpsertStateAsync(TaskOf(workflow, "no-such-parent")));
+        missing.Kind.ShouldBe(DbErrorKind.ForeignKey);
+        missing.Message.ShouldContain("no-such-parent");
+        (await tasks.ListChildrenAsync(parent.TaskExecId)).ShouldBeEmpty();
+    }
+
+    [Theory, DatabaseData]
+    public async Task A_task_with_children_cannot_move_to_another_workflow_execution_but_a_leaf_can(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var (_, other) = await WorkflowAsync(database);
+        var parent = await tasks.UpsertStateAsync(With(TaskOf(workflow), task => task.ExecutionType = ExecutionType.Parallel));
+        var child = await tasks.UpsertStateAsync(TaskOf(workflow, parent.TaskExecId));
+
+        var refused = await Should.ThrowAsync<CompozyDataException>(() => tasks.UpsertStateAsync(With(Copy(parent), task => task.WorkflowExecId = other.WorkflowExecId)));
+        refused.Kind.ShouldBe(DbErrorKind.Conflict);
+        refused.Message.ShouldStartWith($"workflow_exec_id: task state '{parent.TaskExecId}' has child tasks in workflow execution '{workflow.WorkflowExecId}' ('{child.TaskExecId}')");
+        (await tasks.GetStateAsync(parent.TaskExecId)).WorkflowExecId.ShouldBe(workflow.WorkflowExecId);
+
+        // A child keeping its parent cannot follow alone; without a parent it may move.
+        (await Should.ThrowAsync<RequestValidationException>(() => tasks.UpsertStateAsync(With(Copy(child), task => task.WorkflowExecId = other.WorkflowExecId))))
+            .Errors.Keys.ShouldBe(["parent_state_id"]);
+        await tasks.UpsertStateAsync(With(Copy(child), task =>
+        {
+            task.WorkflowExecId = other.WorkflowExecId;
+            task.ParentStateId = null;
+        }));
+
+        // Without children, the former parent moves too.
+        (await tasks.UpsertStateAsync(With(Copy(parent), task => task.WorkflowExecId = other.WorkflowExecId))).WorkflowExecId.ShouldBe(other.WorkflowExecId);
+    }
+
+    [Theory, DatabaseData]
+    public async Task Concurrent_upserts_cannot_close_a_loop_together(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        for (var round = 0; round < 3; round++)
+        {
+            // Two edges that close a loop of two: a under b, and b under a.
+            var a = await tasks.UpsertStateAsync(TaskOf(workflow));
+            var b = await tasks.UpsertStateAsync(TaskOf(workflow));
+            await RaceAsync(database, tasks, With(Copy(a), task => task.ParentStateId = b.TaskExecId), With(Copy(b), task => task.ParentStateId = a.TaskExecId));
+            await ShouldReachARootAsync(tasks, a.TaskExecId);
+
+            // Two edges that close a loop of four with two existing ones (w under x, y under z):
+            // z under w and x under y, each of whose checks alone sees no loop.
+            var w = await tasks.UpsertStateAsync(TaskOf(workflow));
+            var x = await tasks.UpsertStateAsync(TaskOf(workflow));
+            var z = await tasks.UpsertStateAsync(TaskOf(workflow));
+            var y = await tasks.UpsertStateAsync(TaskOf(workflow, z.TaskExecId));
+            await tasks.UpsertStateAsync(With(Copy(w), task => task.ParentStateId = x.TaskExecId));
+            await RaceAsync(database, tasks, With(Copy(z), task => task.ParentStateId = w.TaskExecId), With(Copy(x), task => task.ParentStateId = y.TaskExecId));
+            await ShouldReachARootAsync(tasks, z.TaskExecId);
+        }
+    }
+
+    [Fact]
+    public async Task An_upsert_that_meets_a_concurrent_insert_of_the_same_task_checks_the_tree_after_writing()
+    {
+        // PostgreSQL only: SQLite's single writer never lets two writes interleave like this.
+        var db = await fixture.GetAsync(DatabaseKind.Postgres);
+        var (tasks, workflow) = await WorkflowAsync(DatabaseKind.Postgres);
+        var (_, other) = await WorkflowAsync(DatabaseKind.Postgres);
+        var task = TaskOf(workflow);
+        var inserted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The first transaction inserts the task with a child and holds both uncommitted...
+        var first = Task.Run(() => tasks.WithTransactionAsync(async (transaction, token) =>
+        {
+            await transaction.UpsertStateAsync(task, token);
+            await transaction.UpsertStateAsync(TaskOf(workflow, task.TaskExecId), token);
+            inserted.TrySetResult();
+            await release.Task.WaitAsync(token);
+            return true;
+        }));
+        await inserted.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+        // ...while the second, which saw no such task, moves it to another workflow execution and
+        // waits on the first one's insert.
+        var second = Task.Run(() => tasks.UpsertStateAsync(With(Copy(task), moved => moved.WorkflowExecId = other.WorkflowExecId)));
+        await WaitForALockWaitAsync(db.Location);
+        release.SetResult();
+        await first;
+
+        var refused = await Should.ThrowAsync<CompozyDataException>(() => second);
+        refused.Kind.ShouldBe(DbErrorKind.Conflict);
+        refused.Message.ShouldContain("has child tasks");
+        (await tasks.GetStateAsync(task.TaskExecId)).WorkflowExecId.ShouldBe(workflow.WorkflowExecId);
+    }
+
+    [Theory, DatabaseData]
+    public async Task A_loop_stored_before_the_checks_existed_neither_hangs_nor_repeats_tasks(DatabaseKind database)
+    {
+        var db = await fixture.GetAsync(database);
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var root = await tasks.UpsertStateAsync(TaskOf(workflow));
+        var child = await tasks.UpsertStateAsync(TaskOf(workflow, root.TaskExecId));
+        var grandchild = await tasks.UpsertStateAsync(TaskOf(workflow, child.TaskExecId));
+        await db.ExecuteRawAsync($"UPDATE \"task_states\" SET \"parent_state_id\" = '{grandchild.TaskExecId}' WHERE \"task_exec_id\" = '{root.TaskExecId}'");
+
+        (await tasks.GetTaskTreeAsync(root.TaskExecId)).Select(task => task.TaskExecId).ShouldBe([root.TaskExecId, child.TaskExecId, grandchild.TaskExecId]);
+        (await tasks.GetTaskTreeAsync(child.TaskExecId)).Select(task => task.TaskExecId).ShouldBe([child.TaskExecId, grandchild.TaskExecId, root.TaskExecId]);
+
+        // A walk up that enters the old loop ends there; the task itself is not on it.
+        var outsider = await tasks.UpsertStateAsync(TaskOf(workflow));
+        (await tasks.UpsertStateAsync(With(Copy(outsider), task => task.ParentStateId = child.TaskExecId))).ParentStateId.ShouldBe(child.TaskExecId);
+        await Should.ThrowAsync<RequestValidationException>(() => tasks.UpsertStateAsync(With(Copy(child), task => task.ParentStateId = outsider.TaskExecId)));
+    }
+
+    [Theory, DatabaseData]
     public async Task Progress_counts_children_by_status_and_rates_them(DatabaseKind database)
     {
         var (tasks, workflow) = await WorkflowAsync(database);
@@ -269,6 +435,29 @@ public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixt
         var entries = UsageSummary.FromJson(merged.Usage).Entries;
         entries.Select(entry => (entry.Provider, entry.Model, entry.TotalTokens)).ShouldBe([("anthropic", "claude", 5), ("openai", "gpt-4o", 17)]);
         entries[1].PromptTokens.ShouldBe(17);
+    }
+
+    [Theory, DatabaseData]
+    public async Task Usage_adds_past_the_old_32_bit_limit_and_a_sum_past_64_bits_is_a_conflict_that_writes_nothing(DatabaseKind database)
+    {
+        var (tasks, workflow) = await WorkflowAsync(database);
+        var state = await tasks.UpsertStateAsync(TaskOf(workflow));
+
+        await tasks.MergeUsageAsync(state.TaskExecId, Usage(("openai", "gpt-4o", int.MaxValue)));
+        var wide = await tasks.MergeUsageAsync(state.TaskExecId, Usage(("openai", "gpt-4o", 1)));
+        var entry = UsageSummary.FromJson(wide.Usage).Entries.Single();
+        (entry.PromptTokens, entry.TotalTokens).ShouldBe((int.MaxValue + 1L, int.MaxValue + 1L));
+
+        var full = await tasks.MergeUsageAsync(state.TaskExecId, Usage(("openai", "gpt-4o", long.MaxValue - int.MaxValue - 1)));
+        UsageSummary.FromJson(full.Usage).Entries.Single().PromptTokens.ShouldBe(long.MaxValue);
+
+        var refused = await Should.ThrowAsync<CompozyDataException>(() => tasks.MergeUsageAsync(state.TaskExecId, Usage(("anthropic", "claude", 5), ("openai", "gpt-4o", 1))));
+        refused.Kind.ShouldBe(DbErrorKind.Conflict);
+        refused.Message.ShouldContain("prompt_tokens of openai/gpt-4o");
+        refused.Message.ShouldContain("9223372036854775807 (stored) + 1 (reported)");
+        var after = await tasks.GetStateAsync(state.TaskExecId);
+        after.UpdatedAt.ShouldBe(full.UpdatedAt);
+        JsonElement.DeepEquals(after.Usage!.Value, full.Usage!.Value).ShouldBeTrue("nothing of the refused report is written, not even its other entry");
     }
 
     [Theory, DatabaseData]
@@ -322,7 +511,93 @@ public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixt
         return (db.Services.GetRequiredService<ITaskStore>(), workflow);
     }
 
-    internal static UsageSummary Usage(params (string Provider, string Model, int Tokens)[] entries) =>
+    /// <summary>
+    /// Runs two upserts in two transactions that are both open before either writes (on
+    /// PostgreSQL; SQLite's single writer runs them one after the other); at most one may
+    /// succeed, the other only with a refusal.
+    /// </summary>
+    private static async Task RaceAsync(DatabaseKind database, ITaskStore tasks, TaskState first, TaskState second)
+    {
+        var started = 0;
+        var bothStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task<Exception?> RunAsync(TaskState state)
+        {
+            var firstAttempt = true;
+            try
+            {
+                await tasks.WithTransactionAsync(async (transaction, token) =>
+                {
+                    // Both transactions are open before either writes; a re-run after a deadlock does not wait again.
+                    if (firstAttempt && database == DatabaseKind.Postgres)
+                    {
+                        firstAttempt = false;
+                        if (Interlocked.Increment(ref started) == 2)
+                        {
+                            bothStarted.SetResult();
+                        }
+
+                        await transaction.GetStateAsync(state.TaskExecId, token);
+                        await bothStarted.Task.WaitAsync(TimeSpan.FromMinutes(1), token);
+                    }
+
+                    return await transaction.UpsertStateAsync(state, token);
+                });
+                return null;
+            }
+            catch (RequestValidationException refused)
+            {
+                return refused;
+            }
+        }
+
+        var outcomes = await Task.WhenAll(Task.Run(() => RunAsync(first)), Task.Run(() => RunAsync(second)));
+        outcomes.Count(outcome => outcome is null).ShouldBeLessThanOrEqualTo(1, "both upserts succeeded, which closes a loop");
+        outcomes.Where(outcome => outcome is not null).ShouldAllBe(outcome => ((RequestValidationException)outcome!).Errors.ContainsKey("parent_state_id"));
+    }
+
+    /// <summary>Polls PostgreSQL until a session of the database waits for a lock.</summary>
+    private static async Task WaitForALockWaitAsync(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while ((long)(await command.ExecuteScalarAsync(timeout.Token))! == 0)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+
+    private static async Task ShouldReachARootAsync(ITaskStore tasks, string taskExecId)
+    {
+        var seen = new HashSet<string>();
+        for (string? current = taskExecId; current is not null; current = (await tasks.GetStateAsync(current)).ParentStateId)
+        {
+            seen.Add(current).ShouldBeTrue($"the parents of {taskExecId} loop through {current}");
+        }
+    }
+
+    private static TaskState Copy(TaskState task) => new()
+    {
+        TaskExecId = task.TaskExecId,
+        TaskId = task.TaskId,
+        Component = task.Component,
+        Status = task.Status,
+        WorkflowExecId = task.WorkflowExecId,
+        WorkflowId = task.WorkflowId,
+        ExecutionType = task.ExecutionType,
+        ParentStateId = task.ParentStateId,
+        AgentId = task.AgentId,
+        ActionId = task.ActionId,
+        ToolId = task.ToolId,
+        Input = task.Input,
+        Output = task.Output,
+        Error = task.Error,
+        Usage = task.Usage,
+    };
+
+    internal static UsageSummary Usage(params (string Provider, string Model, long Tokens)[] entries) =>
         new(entries.Select(entry => new UsageEntry { Provider = entry.Provider, Model = entry.Model, PromptTokens = entry.Tokens }));
 
     internal static TaskState With(TaskState task, Action<TaskState> change)

@@ -76,6 +76,41 @@ public sealed class UsageStoreTests(MigratedDatabaseFixture fixture) : IClassFix
         await Should.ThrowAsync<ArgumentException>(() => usage.UpsertAsync(Row(component: "agent", prompt: 1)));
     }
 
+    [Theory, DatabaseData]
+    public async Task Counts_past_the_old_32_bit_limit_are_stored_and_summed_exactly(DatabaseKind database)
+    {
+        var (usage, workflow, task) = await ExecutionAsync(database);
+        const long Wide = int.MaxValue + 1L;
+
+        var row = await usage.UpsertAsync(Row(task: task.TaskExecId, component: "agent", prompt: Wide, completion: long.MaxValue, reasoning: Wide));
+        (row.PromptTokens, row.CompletionTokens, row.ReasoningTokens).ShouldBe((Wide, long.MaxValue, (long?)Wide));
+        var read = await usage.GetByTaskExecIdAsync(task.TaskExecId);
+        (read.PromptTokens, read.CompletionTokens, read.ReasoningTokens).ShouldBe((Wide, long.MaxValue, (long?)Wide));
+
+        await usage.UpsertAsync(Row(task: task.TaskExecId, component: "agent", prompt: Wide, completion: 1, reasoning: Wide));
+        await usage.UpsertAsync(Row(workflow: workflow.WorkflowExecId, component: "router", prompt: int.MaxValue, completion: 0, reasoning: 1));
+        var summary = await usage.SummarizeByWorkflowExecIdAsync(workflow.WorkflowExecId);
+        summary.PromptTokens.ShouldBe(Wide + int.MaxValue);
+        summary.TotalTokens.ShouldBe(Wide + int.MaxValue + 1);
+        summary.ReasoningTokens.ShouldBe(Wide + 1);
+    }
+
+    [Theory, DatabaseData]
+    public async Task A_summary_that_would_pass_64_bits_is_a_conflict_naming_the_count_and_the_rows_stay(DatabaseKind database)
+    {
+        var (usage, workflow, task) = await ExecutionAsync(database);
+        await usage.UpsertAsync(Row(task: task.TaskExecId, component: "agent", prompt: 1, completion: long.MaxValue));
+        await usage.UpsertAsync(Row(workflow: workflow.WorkflowExecId, component: "router", prompt: 1, completion: 1));
+
+        var refused = await Should.ThrowAsync<CompozyDataException>(() => usage.SummarizeByWorkflowExecIdAsync(workflow.WorkflowExecId));
+
+        refused.Kind.ShouldBe(DbErrorKind.Conflict);
+        refused.Message.ShouldContain("completion_tokens");
+        refused.Message.ShouldContain("9223372036854775807");
+        refused.Message.ShouldContain(workflow.WorkflowExecId);
+        (await usage.GetByTaskExecIdAsync(task.TaskExecId)).CompletionTokens.ShouldBe(long.MaxValue);
+    }
+
     private async Task<(IUsageStore Usage, WorkflowState Workflow, TaskState Task)> ExecutionAsync(DatabaseKind database)
     {
         var db = await fixture.GetAsync(database);
@@ -85,7 +120,7 @@ public sealed class UsageStoreTests(MigratedDatabaseFixture fixture) : IClassFix
     }
 
     private static ExecutionLlmUsage Row(
-        string component, int prompt, string? task = null, string? workflow = null, int completion = 0, int? reasoning = null,
+        string component, long prompt, string? task = null, string? workflow = null, long completion = 0, long? reasoning = null,
         string provider = "openai", string model = "gpt-4o") => new()
     {
         TaskExecId = task,

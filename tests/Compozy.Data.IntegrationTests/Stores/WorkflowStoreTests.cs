@@ -191,6 +191,44 @@ public sealed class WorkflowStoreTests(MigratedDatabaseFixture fixture) : IClass
     }
 
     [Theory, DatabaseData]
+    public async Task Completion_follows_Compozy_pending_running_and_waiting_hold_it_back_paused_does_not(DatabaseKind database)
+    {
+        var (workflows, tasks) = await StoresAsync(database);
+
+        async Task<WorkflowState> WithTopLevelTaskAsync(ExecutionStatus status)
+        {
+            var workflow = await workflows.UpsertStateAsync(Workflow());
+            await tasks.UpsertStateAsync(With(TaskOf(workflow), task =>
+            {
+                task.TaskId = "done";
+                task.Status = ExecutionStatus.Success;
+            }));
+            await tasks.UpsertStateAsync(With(TaskOf(workflow), task =>
+            {
+                task.TaskId = "step";
+                task.Status = status;
+            }));
+            return (await workflows.GetStateAsync(workflow.WorkflowExecId)).State;
+        }
+
+        foreach (var status in new[] { ExecutionStatus.Pending, ExecutionStatus.Running, ExecutionStatus.Waiting })
+        {
+            var workflow = await WithTopLevelTaskAsync(status);
+            var refused = await Should.ThrowAsync<CompozyDataException>(() => workflows.CompleteWorkflowAsync(workflow.WorkflowExecId));
+            refused.Kind.ShouldBe(DbErrorKind.Conflict);
+            refused.Message.ShouldContain($"step ({Compozy.Data.Persistence.Conventions.StoredNames.Of(status)}) not finished");
+            var unchanged = (await workflows.GetStateAsync(workflow.WorkflowExecId)).State;
+            (unchanged.Status, unchanged.Output, unchanged.UpdatedAt).ShouldBe((ExecutionStatus.Running, null, workflow.UpdatedAt), $"refused with a {status} task, it writes nothing");
+        }
+
+        (await workflows.CompleteWorkflowAsync((await WithTopLevelTaskAsync(ExecutionStatus.Paused)).WorkflowExecId)).State.Status.ShouldBe(ExecutionStatus.Success);
+        foreach (var status in new[] { ExecutionStatus.Failed, ExecutionStatus.TimedOut, ExecutionStatus.Canceled })
+        {
+            (await workflows.CompleteWorkflowAsync((await WithTopLevelTaskAsync(status)).WorkflowExecId)).State.Status.ShouldBe(ExecutionStatus.Failed, $"a {status} top-level task");
+        }
+    }
+
+    [Theory, DatabaseData]
     public async Task Workflow_usage_merges_like_task_usage(DatabaseKind database)
     {
         var (workflows, _) = await StoresAsync(database);
@@ -202,6 +240,24 @@ public sealed class WorkflowStoreTests(MigratedDatabaseFixture fixture) : IClass
         var entries = Compozy.Data.Stores.Usage.UsageSummary.FromJson(merged.Usage).Entries;
         entries.Select(entry => (entry.Model, entry.TotalTokens)).ShouldBe([("gpt-4o", 12 + 7), ("gpt-4o-mini", 1)]);
         (await Should.ThrowAsync<CompozyDataException>(() => workflows.MergeUsageAsync("no-such-workflow", Usage(("a", "b", 1))))).Kind.ShouldBe(DbErrorKind.NotFound);
+    }
+
+    [Theory, DatabaseData]
+    public async Task Workflow_usage_adds_past_the_old_32_bit_limit_and_refuses_a_sum_past_64_bits(DatabaseKind database)
+    {
+        var (workflows, _) = await StoresAsync(database);
+        var workflow = await workflows.UpsertStateAsync(Workflow());
+
+        await workflows.MergeUsageAsync(workflow.WorkflowExecId, Usage(("openai", "gpt-4o", int.MaxValue)));
+        var wide = await workflows.MergeUsageAsync(workflow.WorkflowExecId, Usage(("openai", "gpt-4o", 1)));
+        Compozy.Data.Stores.Usage.UsageSummary.FromJson(wide.Usage).Entries.Single().PromptTokens.ShouldBe(int.MaxValue + 1L);
+
+        var refused = await Should.ThrowAsync<CompozyDataException>(() => workflows.MergeUsageAsync(workflow.WorkflowExecId, Usage(("openai", "gpt-4o", long.MaxValue))));
+        refused.Kind.ShouldBe(DbErrorKind.Conflict);
+        refused.Message.ShouldContain("nothing was written");
+        var after = (await workflows.GetStateAsync(workflow.WorkflowExecId)).State;
+        after.UpdatedAt.ShouldBe(wide.UpdatedAt);
+        JsonElement.DeepEquals(after.Usage!.Value, wide.Usage!.Value).ShouldBeTrue();
     }
 
     private async Task<(IWorkflowStore Workflows, ITaskStore Tasks)> StoresAsync(DatabaseKind database)

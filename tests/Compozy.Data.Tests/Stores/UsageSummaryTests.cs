@@ -55,4 +55,42 @@ public sealed class UsageSummaryTests
 
         problems.ShouldBe(["usage[1].provider: is required", "usage[1].prompt_tokens: must not be negative", "usage[1].cached_prompt_tokens: must not be negative"]);
     }
+
+    [Fact]
+    public void Counts_add_past_the_old_32_bit_limit_and_a_sum_past_64_bits_leaves_the_summary_unchanged()
+    {
+        var summary = new UsageSummary([new UsageEntry { Provider = "p", Model = "m", PromptTokens = int.MaxValue }]);
+        summary.MergeAll(new UsageSummary([new UsageEntry { Provider = "p", Model = "m", PromptTokens = 1 }]));
+        summary.Entries.Single().PromptTokens.ShouldBe(2_147_483_648L);
+        summary.Entries.Single().TotalTokens.ShouldBe(2_147_483_648L);
+
+        var before = summary.ToJson().GetRawText();
+        var overflow = Should.Throw<UsageCountOverflowException>(() => summary.MergeAll(new UsageSummary(
+        [
+            new UsageEntry { Provider = "a", Model = "first", PromptTokens = 1 },
+            new UsageEntry { Provider = "p", Model = "m", ReasoningTokens = 1, PromptTokens = long.MaxValue },
+        ])));
+
+        overflow.Field.ShouldBe("prompt_tokens");
+        (overflow.Provider, overflow.Model, overflow.Current, overflow.Added).ShouldBe(("p", "m", 2_147_483_648L, long.MaxValue));
+        summary.ToJson().GetRawText().ShouldBe(before, "a merge that fails adds nothing, not even the entries before the failing one");
+    }
+
+    [Fact]
+    public void Validation_names_a_count_that_passes_64_bits_within_the_request()
+    {
+        var problems = UsageSummary.Validate(
+        [
+            new UsageEntry { Provider = "p", Model = "m", CompletionTokens = long.MaxValue, TotalTokens = 1 },
+            new UsageEntry { Provider = "p", Model = "m", CompletionTokens = 1, TotalTokens = 1 },
+            new UsageEntry { Provider = "q", Model = "m", PromptTokens = long.MaxValue, CompletionTokens = 1 },
+            new UsageEntry { Provider = "r", Model = "m", PromptTokens = long.MaxValue, CompletionTokens = 1, TotalTokens = long.MaxValue },
+        ]);
+
+        problems.ShouldBe(
+        [
+            "usage[1].completion_tokens: with the entries of p/m before it, 9223372036854775807 + 1 is more than 9223372036854775807, the largest token count",
+            "usage[2].total_tokens: absent or 0, it stands for prompt_tokens + completion_tokens = 9223372036854775807 + 1, which is more than 9223372036854775807, the largest token count; send total_tokens",
+        ]);
+    }
 }

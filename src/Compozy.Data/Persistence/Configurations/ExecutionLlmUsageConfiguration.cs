@@ -32,9 +32,9 @@ internal sealed class ExecutionLlmUsageConfiguration : IEntityTypeConfiguration<
         builder.Property(usage => usage.AgentId).HasColumnName("agent_id");
         builder.Property(usage => usage.Provider).HasColumnName("provider");
         builder.Property(usage => usage.Model).HasColumnName("model");
-        builder.Property(usage => usage.PromptTokens).HasColumnName("prompt_tokens").HasStoreDefault(0);
-        builder.Property(usage => usage.CompletionTokens).HasColumnName("completion_tokens").HasStoreDefault(0);
-        builder.Property(usage => usage.TotalTokens).HasColumnName("total_tokens").HasStoreDefault(0);
+        builder.Property(usage => usage.PromptTokens).HasColumnName("prompt_tokens").HasStoreDefault(0L);
+        builder.Property(usage => usage.CompletionTokens).HasColumnName("completion_tokens").HasStoreDefault(0L);
+        builder.Property(usage => usage.TotalTokens).HasColumnName("total_tokens").HasStoreDefault(0L);
         builder.Property(usage => usage.ReasoningTokens).HasColumnName("reasoning_tokens");
         builder.Property(usage => usage.CachedPromptTokens).HasColumnName("cached_prompt_tokens");
         builder.Property(usage => usage.InputAudioTokens).HasColumnName("input_audio_tokens");

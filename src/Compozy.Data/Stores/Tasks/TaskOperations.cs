@@ -100,6 +100,10 @@ internal sealed class TaskOperations(CompozyDbContext context, IStoreDialect dia
     public async Task<IReadOnlyList<TaskState>> GetTaskTreeAsync(string rootStateId, CancellationToken cancellationToken = default)
     {
         var maxDepth = options.TaskTreeMaxDepth;
+
+        // Each task has one parent, so the only loop a walk down from the root can enter (one
+        // stored before upserts checked for loops) runs through the root: never descending into
+        // the root again ends it, and every task is listed once.
         var rows = await context.TaskStates
             .FromSql($"""
                 WITH RECURSIVE "task_tree" AS (
@@ -107,7 +111,7 @@ internal sealed class TaskOperations(CompozyDbContext context, IStoreDialect dia
                     UNION ALL
                     SELECT "child".*, "parent"."tree_depth" + 1 FROM "task_states" AS "child"
                     JOIN "task_tree" AS "parent" ON "child"."parent_state_id" = "parent"."task_exec_id"
-                    WHERE "parent"."tree_depth" < {maxDepth}
+                    WHERE "parent"."tree_depth" < {maxDepth} AND "child"."task_exec_id" <> {rootStateId}
                 )
                 SELECT * FROM "task_tree" ORDER BY "tree_depth", "created_at", "task_exec_id"
                 """)
@@ -146,20 +150,22 @@ internal sealed class TaskOperations(CompozyDbContext context, IStoreDialect dia
         return TaskProgress.From(counts);
     }
 
-    public Task<TaskState> UpsertStateAsync(TaskState state, CancellationToken cancellationToken = default)
+    public async Task<TaskState> UpsertStateAsync(TaskState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
+        var tree = new TaskTreeGuard(context, dialect);
+        var previous = await tree.BeforeUpsertAsync(state, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow().UtcDateTime;
-        return ModelUpsert.UpsertAsync(context, state, Shape, UpsertTimestamps.At(now), cancellationToken);
+        var stored = await ModelUpsert.UpsertAsync(context, state, Shape, UpsertTimestamps.At(now), cancellationToken).ConfigureAwait(false);
+        await tree.AfterUpsertAsync(state, previous, stored, cancellationToken).ConfigureAwait(false);
+        return stored;
     }
 
     public async Task<TaskState> MergeUsageAsync(string taskExecId, UsageSummary usage, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(usage);
         var state = await GetStateForUpdateAsync(taskExecId, cancellationToken).ConfigureAwait(false);
-        var merged = UsageSummary.FromJson(state.Usage);
-        merged.MergeAll(usage);
-        var json = merged.ToJson();
+        var json = StoredUsage.Add(state.Usage, usage, What, taskExecId);
         var now = clock.GetUtcNow().UtcDateTime;
         await context.TaskStates.Where(task => task.TaskExecId == taskExecId)
             .ExecuteUpdateAsync(set => set.SetProperty(task => task.Usage, json).SetProperty(task => task.UpdatedAt, now), cancellationToken)

@@ -11,7 +11,8 @@ public interface IUsageStore
 {
     /// <summary>
     /// Inserts the row, or replaces the counts of the row for the same execution and component,
-    /// in one statement. Returns the row as stored.
+    /// in one statement. Returns the row as stored. Each count may be any value from 0 to
+    /// <see cref="long.MaxValue"/>.
     /// </summary>
     /// <exception cref="ArgumentException">A required field is missing, or not exactly one of the execution ids is set.</exception>
     /// <exception cref="Errors.CompozyDataException"><see cref="Errors.DbErrorKind.ForeignKey"/> for an unknown execution.</exception>
@@ -24,5 +25,9 @@ public interface IUsageStore
     Task<ExecutionLlmUsage> GetByWorkflowExecIdAsync(string workflowExecId, CancellationToken cancellationToken = default);
 
     /// <summary>Sums the usage rows of a workflow execution and of its tasks, except the workflow-level row.</summary>
+    /// <exception cref="Errors.CompozyDataException">
+    /// <see cref="Errors.DbErrorKind.NotFound"/> without rows; <see cref="Errors.DbErrorKind.Conflict"/> when a sum
+    /// would pass <see cref="long.MaxValue"/> (each row fits, their sum does not).
+    /// </exception>
     Task<UsageTotals> SummarizeByWorkflowExecIdAsync(string workflowExecId, CancellationToken cancellationToken = default);
 }

@@ -18,35 +18,35 @@ public sealed record UsageEntry
 
     /// <summary>Tokens of the prompts.</summary>
     [JsonPropertyName("prompt_tokens")]
-    public int PromptTokens { get; init; }
+    public long PromptTokens { get; init; }
 
     /// <summary>Tokens of the completions.</summary>
     [JsonPropertyName("completion_tokens")]
-    public int CompletionTokens { get; init; }
+    public long CompletionTokens { get; init; }
 
     /// <summary>When 0, prompt plus completion tokens.</summary>
     [JsonPropertyName("total_tokens")]
-    public int TotalTokens { get; init; }
+    public long TotalTokens { get; init; }
 
     /// <summary>Reasoning tokens, when the provider reports them.</summary>
     [JsonPropertyName("reasoning_tokens")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? ReasoningTokens { get; init; }
+    public long? ReasoningTokens { get; init; }
 
     /// <summary>Prompt tokens served from the provider's cache, when reported.</summary>
     [JsonPropertyName("cached_prompt_tokens")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? CachedPromptTokens { get; init; }
+    public long? CachedPromptTokens { get; init; }
 
     /// <summary>Audio input tokens, when reported.</summary>
     [JsonPropertyName("input_audio_tokens")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? InputAudioTokens { get; init; }
+    public long? InputAudioTokens { get; init; }
 
     /// <summary>Audio output tokens, when reported.</summary>
     [JsonPropertyName("output_audio_tokens")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? OutputAudioTokens { get; init; }
+    public long? OutputAudioTokens { get; init; }
 
     /// <summary>The agents whose calls this entry counts, sorted, without duplicates.</summary>
     [JsonPropertyName("agent_ids")]

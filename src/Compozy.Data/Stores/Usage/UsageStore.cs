@@ -1,3 +1,4 @@
+using System.Globalization;
 using Compozy.Data.Entities;
 using Compozy.Data.Errors;
 using Compozy.Data.Persistence;
@@ -71,27 +72,53 @@ internal sealed class UsageStore(
 
     private static UsageTotals Summarize(string workflowExecId, List<ExecutionLlmUsage> rows)
     {
-        static int? Sum(IEnumerable<int?> values)
+        // Added in C#, with overflow checks, rather than by SQL SUM: PostgreSQL's SUM of bigint is
+        // numeric and SQLite's fails with a generic error, while here a sum past 64 bits becomes
+        // one clear refusal on both databases.
+        long Sum(string field, Func<ExecutionLlmUsage, long> count)
         {
-            var present = values.Where(value => value is not null).ToList();
-            return present.Count == 0 ? null : present.Sum();
+            var sum = 0L;
+            foreach (var row in rows)
+            {
+                sum = Add(sum, count(row), field);
+            }
+
+            return sum;
+        }
+
+        long? SumPresent(string field, Func<ExecutionLlmUsage, long?> count) =>
+            rows.Any(row => count(row) is not null) ? Sum(field, row => count(row) ?? 0) : null;
+
+        long Add(long left, long right, string field)
+        {
+            try
+            {
+                return checked(left + right);
+            }
+            catch (OverflowException exception)
+            {
+                throw new CompozyDataException(
+                    DbErrorKind.Conflict,
+                    string.Create(CultureInfo.InvariantCulture, $"usage of workflow state '{workflowExecId}' cannot be summarized: {field} of its {rows.Count} usage rows adds up to more than {long.MaxValue}, the largest token count; the rows themselves are intact"),
+                    exception);
+            }
         }
 
         var pairs = rows.Select(row => (row.Provider, row.Model)).Distinct().ToList();
-        var prompt = rows.Sum(row => row.PromptTokens);
-        var completion = rows.Sum(row => row.CompletionTokens);
-        var total = rows.Sum(row => row.TotalTokens);
+        var prompt = Sum("prompt_tokens", row => row.PromptTokens);
+        var completion = Sum("completion_tokens", row => row.CompletionTokens);
+        var total = Sum("total_tokens", row => row.TotalTokens);
         return new UsageTotals(
             workflowExecId,
             pairs.Count == 1 ? pairs[0].Provider : UsageTotals.Mixed,
             pairs.Count == 1 ? pairs[0].Model : UsageTotals.Mixed,
             prompt,
             completion,
-            total == 0 ? prompt + completion : total,
-            Sum(rows.Select(row => row.ReasoningTokens)),
-            Sum(rows.Select(row => row.CachedPromptTokens)),
-            Sum(rows.Select(row => row.InputAudioTokens)),
-            Sum(rows.Select(row => row.OutputAudioTokens)),
+            total == 0 ? Add(prompt, completion, "total_tokens") : total,
+            SumPresent("reasoning_tokens", row => row.ReasoningTokens),
+            SumPresent("cached_prompt_tokens", row => row.CachedPromptTokens),
+            SumPresent("input_audio_tokens", row => row.InputAudioTokens),
+            SumPresent("output_audio_tokens", row => row.OutputAudioTokens),
             rows.Count,
             rows.Min(row => row.CreatedAt),
             rows.Max(row => row.UpdatedAt));

@@ -3,19 +3,19 @@ namespace Compozy.Data.Stores.Usage;
 /// <summary>
 /// The LLM usage of a workflow execution summed over its components and tasks (Compozy's
 /// <c>SummarizeByWorkflowExecID</c>). Provider and model are <c>mixed</c> when the rows name
-/// more than one provider and model pair.
+/// more than one provider and model pair. The sums are 64-bit, like the counts they add.
 /// </summary>
 public sealed record UsageTotals(
     string WorkflowExecId,
     string Provider,
     string Model,
-    int PromptTokens,
-    int CompletionTokens,
-    int TotalTokens,
-    int? ReasoningTokens,
-    int? CachedPromptTokens,
-    int? InputAudioTokens,
-    int? OutputAudioTokens,
+    long PromptTokens,
+    long CompletionTokens,
+    long TotalTokens,
+    long? ReasoningTokens,
+    long? CachedPromptTokens,
+    long? InputAudioTokens,
+    long? OutputAudioTokens,
     int Rows,
     DateTime CreatedAt,
     DateTime UpdatedAt)

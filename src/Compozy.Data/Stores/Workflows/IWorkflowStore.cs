@@ -37,16 +37,23 @@ public interface IWorkflowStore
     Task<WorkflowSnapshot> GetStateByToolIdAsync(string workflowId, string toolId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Completes a workflow execution under a row lock: FAILED if a top-level task failed,
-    /// SUCCESS otherwise, with the output of <paramref name="transformer"/> or, without one, a map
-    /// of each task's output. A workflow already SUCCESS or FAILED is returned unchanged, so a
-    /// repeated call is harmless.
+    /// Completes a workflow execution under a row lock, as Compozy does: FAILED if a top-level
+    /// task (the latest execution of each task id without a parent) is FAILED, TIMED_OUT or
+    /// CANCELED, SUCCESS otherwise, with the output of <paramref name="transformer"/> or, without
+    /// one, a map of each task's output. A workflow already SUCCESS or FAILED is returned
+    /// unchanged, so a repeated call is harmless. Child tasks and PAUSED top-level tasks do not
+    /// hold completion back.
     /// </summary>
     /// <exception cref="Errors.CompozyDataException">
-    /// <see cref="Errors.DbErrorKind.Conflict"/> while a top-level task is still PENDING or RUNNING.
+    /// <see cref="Errors.DbErrorKind.Conflict"/>, with nothing written, while a top-level task is
+    /// still PENDING, RUNNING or WAITING; call again once it has finished.
     /// </exception>
     Task<WorkflowSnapshot> CompleteWorkflowAsync(string workflowExecId, WorkflowOutputTransformer? transformer = null, CancellationToken cancellationToken = default);
 
     /// <summary>Adds <paramref name="usage"/> to the workflow's usage under a row lock.</summary>
+    /// <exception cref="Errors.CompozyDataException">
+    /// <see cref="Errors.DbErrorKind.NotFound"/> for an unknown workflow; <see cref="Errors.DbErrorKind.Conflict"/>,
+    /// with nothing written, when a count would pass <see cref="long.MaxValue"/>.
+    /// </exception>
     Task<WorkflowState> MergeUsageAsync(string workflowExecId, UsageSummary usage, CancellationToken cancellationToken = default);
 }

@@ -103,10 +103,11 @@ internal sealed class WorkflowOperations(CompozyDbContext context, IStoreDialect
             return new WorkflowSnapshot(workflow, tasks);
         }
 
-        // Compozy waits for PENDING and RUNNING top-level tasks; WAITING and PAUSED ones have not
-        // finished either, so they hold completion back too.
+        // Compozy's rule: its repositories refuse to complete while a top-level task is PENDING or
+        // RUNNING, and its SQLite repository also while one is WAITING; a PAUSED one holds nothing
+        // back. Its caller retries later, so the refusal writes nothing.
         var unfinished = tasks.Values
-            .Where(task => task.ParentStateId is null && task.Status is ExecutionStatus.Pending or ExecutionStatus.Running or ExecutionStatus.Waiting or ExecutionStatus.Paused)
+            .Where(task => task.ParentStateId is null && task.Status is ExecutionStatus.Pending or ExecutionStatus.Running or ExecutionStatus.Waiting)
             .Select(task => $"{task.TaskId} ({StoredNames.Of(task.Status)})")
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -116,7 +117,9 @@ internal sealed class WorkflowOperations(CompozyDbContext context, IStoreDialect
                 $"workflow state '{workflowExecId}' cannot complete yet: {string.Join(", ", unfinished)} not finished");
         }
 
-        var status = tasks.Values.Any(task => task.ParentStateId is null && task.Status == ExecutionStatus.Failed)
+        // As Compozy's SQLite repository: a top-level task that failed, timed out or was canceled
+        // fails the workflow (its PostgreSQL repository counts only FAILED).
+        var status = tasks.Values.Any(task => task.ParentStateId is null && task.Status is ExecutionStatus.Failed or ExecutionStatus.TimedOut or ExecutionStatus.Canceled)
             ? ExecutionStatus.Failed
             : ExecutionStatus.Success;
         JsonElement output;
@@ -152,9 +155,7 @@ internal sealed class WorkflowOperations(CompozyDbContext context, IStoreDialect
     {
         ArgumentNullException.ThrowIfNull(usage);
         var workflow = await GetStateForUpdateAsync(workflowExecId, cancellationToken).ConfigureAwait(false);
-        var merged = UsageSummary.FromJson(workflow.Usage);
-        merged.MergeAll(usage);
-        var json = merged.ToJson();
+        var json = StoredUsage.Add(workflow.Usage, usage, What, workflowExecId);
         var now = clock.GetUtcNow().UtcDateTime;
         await context.WorkflowStates.Where(state => state.WorkflowExecId == workflowExecId)
             .ExecuteUpdateAsync(set => set.SetProperty(state => state.Usage, json).SetProperty(state => state.UpdatedAt, now), cancellationToken)
