@@ -38,7 +38,7 @@ internal static class AuthCommand
         {
             email,
         };
-        bootstrap.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, async (services, loaded, token) =>
+        bootstrap.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Write, async (services, loaded, token) =>
         {
             var migrations = services.GetRequiredService<MigrationRunner>();
             if (services.GetRequiredService<IOptions<Compozy.Data.Configuration.CompozyDataOptions>>().Value.Database.AutoMigrate)
