@@ -22,7 +22,9 @@ internal sealed class BoundedYamlParser(IParser inner) : IParser
     // Expanded size of every completed anchored node of the current document.
     private readonly Dictionary<AnchorName, long> _anchored = [];
 
-    private long _documentNodes;
+    // Counted over the whole stream, not per document: only the first document is read, and a
+    // file of a hundred thousand tiny documents costs as much to load as one large one.
+    private long _streamNodes;
 
     public ParsingEvent? Current => inner.Current;
 
@@ -37,7 +39,6 @@ internal sealed class BoundedYamlParser(IParser inner) : IParser
         {
             case DocumentStart:
                 _anchored.Clear();
-                _documentNodes = 0;
                 break;
             case AnchorAlias alias:
                 Add(SizeOf(alias), alias);
@@ -88,8 +89,8 @@ internal sealed class BoundedYamlParser(IParser inner) : IParser
             : $"alias *{alias.Value} refers to no anchor defined before it; allowed: an alias to an anchor (&{alias.Value}) earlier in the document");
     }
 
-    // Counts `nodes` into the enclosing collection, or the document when there is none. Every
-    // count stays at most twice the limit, so nothing overflows.
+    // Counts `nodes` into the enclosing collection, or the stream when there is none. Every count
+    // stays at most twice the limit, so nothing overflows.
     private void Add(long nodes, ParsingEvent at)
     {
         long total;
@@ -100,7 +101,7 @@ internal sealed class BoundedYamlParser(IParser inner) : IParser
         }
         else
         {
-            total = _documentNodes += nodes;
+            total = _streamNodes += nodes;
         }
 
         if (total > ConfigurationFileLimits.MaxNodes)

@@ -270,6 +270,13 @@ internal static class InvalidConfigurationCases
         },
         new()
         {
+            Name = "sixty thousand documents after the first",
+            Yaml = Sqlite + string.Concat(Enumerable.Repeat("---\na: b\n", 60_000)),
+            Key = "(file)",
+            Mentions = ["the YAML expands to more than 100000 keys, values and collections here"],
+        },
+        new()
+        {
             Name = "alias inside the node it names",
             Yaml = """
                 database: &x [*x]
