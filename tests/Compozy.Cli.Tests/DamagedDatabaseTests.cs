@@ -104,6 +104,38 @@ public sealed class DamagedDatabaseTests
         SqliteTestFiles.Hash(cli.Database.Location + "-wal").ShouldBe(wal);
     }
 
+    [Theory, DatabaseData]
+    public async Task Writing_commands_run_the_providers_startup_checks_first_and_reading_commands_do_not(DatabaseKind database)
+    {
+        await using var cli = await CliDatabase.CreateAsync(database, "cli_checks_seam");
+        (await cli.RunAsync("migrate", "up")).ExitCode.ShouldBe(0);
+
+        string[][] writing = [["migrate", "down"], ["migrate", "up"], ["auth", "bootstrap", "--email", "admin@example.com"], ["db", "maintenance"]];
+        string[][] reading = [["migrate", "status"], ["db", "status"]];
+        foreach (var command in writing)
+        {
+            var result = await cli.RunAsync(command);
+            result.ExitCode.ShouldBe(0, result.ToString());
+
+            // SQLite's check logs its result; PostgreSQL registers no startup check, so nothing runs.
+            if (database == DatabaseKind.Sqlite)
+            {
+                result.Stderr.ShouldContain("startup quick_check passed", customMessage: result.ToString());
+            }
+            else
+            {
+                result.Stderr.ShouldNotContain("startup", customMessage: result.ToString());
+            }
+        }
+
+        foreach (var command in reading)
+        {
+            var result = await cli.RunAsync(command);
+            result.ExitCode.ShouldBe(0, result.ToString());
+            result.Stderr.ShouldNotContain("quick_check", customMessage: result.ToString());
+        }
+    }
+
     // A migrated database with 3,000 workflows, committed users left in its WAL (as after a
     // crash), and one leaf page of `table` overwritten. Returns the page and both files' hashes.
     private static async Task<(long Page, string Database, string Wal)> DamageAsync(CliDatabase cli, string table, bool wholePage = false)
