@@ -18,7 +18,10 @@ internal static class CompozyCli
         root.Subcommands.Add(DbCommand.Create(console, dataFlags));
         root.Subcommands.Add(AuthCommand.Create(console, dataFlags));
 
-        var parseResult = root.Parse(args);
+        // System.CommandLine reads an argument starting with '@' as a file of more arguments; here
+        // every argument is taken as written, so `--email @example.com` is refused as an email and
+        // `--db-path @data.db` names that file, never another file's contents.
+        var parseResult = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parseResult.Errors.Count > 0)
         {
             foreach (var error in parseResult.Errors)

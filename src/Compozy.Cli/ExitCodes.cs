@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>The database schema is not current and the command may not change it (<c>start</c> with <c>auto_migrate: false</c>).</summary>
     public const int SchemaNotCurrent = 3;
 
-    /// <summary>The database failed its integrity check; it was left untouched.</summary>
+    /// <summary>
+    /// The database is damaged: it failed the startup integrity check of a command that writes
+    /// (left untouched), or a read or write met damage the provider reports as such.
+    /// </summary>
     public const int DatabaseDamaged = 4;
 }

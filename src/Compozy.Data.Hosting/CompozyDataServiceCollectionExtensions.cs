@@ -63,6 +63,7 @@ public static class CompozyDataServiceCollectionExtensions
             (serviceProvider, builder) => serviceProvider.GetRequiredService<IDbContextOptionsConfigurer>().ConfigureReadContext(builder));
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<Compozy.Data.Errors.DbErrorTranslator>();
+        services.AddSingleton<DatabaseStartupChecks>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService(serviceProvider => serviceProvider.GetRequiredService<DatabaseInitializer>());
         services.AddHealthChecks().AddCheck<DatabaseReadinessHealthCheck>(

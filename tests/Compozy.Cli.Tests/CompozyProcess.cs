@@ -18,12 +18,16 @@ internal static partial class CompozyProcess
             ? published
             : Path.Combine(AppContext.BaseDirectory, "compozy");
 
-    public static async Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    public static Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
+        RunWithinAsync(CommandTimeout, workingDirectory, environment, args);
+
+    /// <summary>Runs a command that must exit on its own within <paramref name="limit"/>; one that has to be killed fails the test.</summary>
+    public static async Task<CliResult> RunWithinAsync(TimeSpan limit, string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         using var process = Start(workingDirectory, environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(CommandTimeout);
+        using var timeout = new CancellationTokenSource(limit);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -31,7 +35,7 @@ internal static partial class CompozyProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"compozy {string.Join(' ', args)} did not finish within {CommandTimeout}");
+            throw new TimeoutException($"compozy {string.Join(' ', args)} did not finish within {limit} and was killed");
         }
 
         return new CliResult(process.ExitCode, await stdout, await stderr);

@@ -100,6 +100,35 @@ public sealed class MigrateCommandTests
     }
 
     [Fact]
+    public async Task Migrate_up_creates_a_missing_postgres_database_without_logging_an_error()
+    {
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer.AdminConnectionString)
+        {
+            Database = $"t_cli_missing_{Guid.NewGuid():N}",
+        }.ConnectionString;
+        var workingDirectory = Path.Combine(Path.GetTempPath(), $"compozy-cli-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(workingDirectory);
+        var environment = new Dictionary<string, string?> { ["DB_DRIVER"] = "postgres", ["DB_CONN_STRING"] = connectionString };
+        try
+        {
+            var status = await CompozyProcess.RunAsync(workingDirectory, environment, "migrate", "status");
+            var up = await CompozyProcess.RunAsync(workingDirectory, environment, "migrate", "up");
+
+            status.ExitCode.ShouldBe(0, status.ToString());
+            status.Stdout.ShouldContain("3 pending; 0 of 3 migrations applied");
+            status.Stderr.ShouldNotContain("fail:");
+            up.ExitCode.ShouldBe(0, up.ToString());
+            up.Stdout.ShouldContain("applied 3; 3 of 3 migrations applied");
+            up.Stderr.ShouldNotContain("fail:");
+        }
+        finally
+        {
+            await PostgresServer.DropDatabaseAsync(connectionString);
+            Directory.Delete(workingDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_target_that_does_not_exist_exits_2_and_lists_the_known_ones()
     {
         await using var cli = await CliDatabase.CreateAsync(DatabaseKind.Sqlite, "cli_target");

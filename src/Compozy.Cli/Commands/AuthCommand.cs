@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Compozy.Cli.Configuration;
 using Compozy.Data.Errors;
 using Compozy.Data.Migrations;
@@ -20,14 +21,24 @@ internal static class AuthCommand
 
     private static Command CreateBootstrap(CliConsole console, ConfigurationFlags flags)
     {
-        var email = new Option<string>("--email") { Description = "Email of the first admin.", Required = true };
+        var email = new Option<string>("--email") { Description = $"Email of the first admin ({EmailAddress.Rule}).", Required = true };
+
+        // Checked while parsing, so a bad address is refused before any file or connection exists.
+        email.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (value is not null && !EmailAddress.TryNormalize(value, out _))
+            {
+                result.AddError($"--email: {JsonSerializer.Serialize(value, CliJson.Options)} is not an email address; allowed: {EmailAddress.Rule}");
+            }
+        });
         var bootstrap = new Command(
             "bootstrap",
             "Create the first admin and an API key for it, printed once as the last line of standard output. Refused once an admin exists.")
         {
             email,
         };
-        bootstrap.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, async (services, loaded, token) =>
+        bootstrap.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Write, async (services, loaded, token) =>
         {
             var migrations = services.GetRequiredService<MigrationRunner>();
             if (services.GetRequiredService<IOptions<Compozy.Data.Configuration.CompozyDataOptions>>().Value.Database.AutoMigrate)
@@ -46,11 +57,6 @@ internal static class AuthCommand
             {
                 issued = await services.GetRequiredService<IAuthStore>().CreateInitialAdminIfNoneAsync(parseResult.GetValue(email)!, token).ConfigureAwait(false);
             }
-            catch (ArgumentException exception)
-            {
-                await console.Error.WriteLineAsync($"compozy: --email: {TrimParameter(exception)}").ConfigureAwait(false);
-                return ExitCodes.InvalidConfiguration;
-            }
             catch (CompozyDataException exception) when (exception.Kind == DbErrorKind.Conflict)
             {
                 await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
@@ -63,11 +69,5 @@ internal static class AuthCommand
             return ExitCodes.Success;
         }, cancellationToken));
         return bootstrap;
-    }
-
-    private static string TrimParameter(ArgumentException exception)
-    {
-        var suffix = $" (Parameter '{exception.ParamName}')";
-        return exception.Message.EndsWith(suffix, StringComparison.Ordinal) ? exception.Message[..^suffix.Length] : exception.Message;
     }
 }

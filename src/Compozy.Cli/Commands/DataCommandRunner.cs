@@ -13,7 +13,8 @@ namespace Compozy.Cli.Commands;
 
 /// <summary>
 /// Runs a command that needs the data services but no host: loads configuration, builds the
-/// services, runs, and turns failures into messages and exit codes.
+/// services, opens the database for writing when the command writes (the provider's startup
+/// checks, as <c>start</c> runs them), runs, and turns failures into messages and exit codes.
 /// </summary>
 internal static class DataCommandRunner
 {
@@ -21,6 +22,7 @@ internal static class DataCommandRunner
         ParseResult parseResult,
         CliConsole console,
         ConfigurationFlags flags,
+        DatabaseAccess access,
         Func<IServiceProvider, LoadedConfiguration, CancellationToken, Task<int>> action,
         CancellationToken cancellationToken)
     {
@@ -40,7 +42,20 @@ internal static class DataCommandRunner
 
             try
             {
+                if (access == DatabaseAccess.Write)
+                {
+                    await provider.GetRequiredService<DatabaseStartupChecks>().EnsurePassedAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return await action(provider, loaded, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (DamageFound(provider, exception) is { } damage)
+            {
+                await console.Error.WriteLineAsync(
+                    $"compozy: the database is damaged ({damage.Code}): {exception.Message.TrimEnd('.')}; on {loaded.Provider.Description}." +
+                    (access == DatabaseAccess.Read ? " This command only reads; nothing was written." : string.Empty) +
+                    " See the problems with `compozy db status --check full`, then restore the database from a backup.").ConfigureAwait(false);
+                return ExitCodes.DatabaseDamaged;
             }
             catch (MigrationTargetException exception)
             {
@@ -69,5 +84,16 @@ internal static class DataCommandRunner
                 return ExitCodes.Failure;
             }
         }
+    }
+
+    // A read or write that met damage the startup checks did not cover (a read-only command runs
+    // none; a quick check does not compare indexes with their tables) is reported as damage, by
+    // the provider's error code.
+    private static DbErrorClassification? DamageFound(IServiceProvider services, Exception exception)
+    {
+        var classification = services.GetRequiredService<IDbErrorClassifier>().Classify(exception);
+        return classification is { Kind: DbErrorKind.Corrupt } ? classification
+            : exception is CompozyDataException { Kind: DbErrorKind.Corrupt } ? new DbErrorClassification(DbErrorKind.Corrupt, "corrupt")
+            : null;
     }
 }

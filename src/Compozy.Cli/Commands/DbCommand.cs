@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Compozy.Cli.Configuration;
 using Compozy.Data.Configuration;
+using Compozy.Data.Errors;
 using Compozy.Data.Migrations;
 using Compozy.Data.Operations;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ internal static class DbCommand
         var check = new Option<string?>("--check") { Description = "Also check integrity: quick (quick_check) or full (integrity_check). Exit code 4 when it finds damage.", HelpName = "quick|full" };
         check.AcceptOnlyFromAmong("quick", "full");
         var status = new Command("status", "Report the database's state and migrations. Reads only; safe next to a running host.") { json, check };
-        status.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, async (services, loaded, token) =>
+        status.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
         {
             var report = await services.GetRequiredService<IDatabaseStatusReader>().ReadAsync(parseResult.GetValue(check), token).ConfigureAwait(false);
             var damaged = report["integrity_ok"] is false;
@@ -37,9 +38,12 @@ internal static class DbCommand
             {
                 migrations = await services.GetRequiredService<MigrationRunner>().GetStatusAsync(token).ConfigureAwait(false);
             }
-            catch (System.Data.Common.DbException exception) when (damaged)
+            catch (System.Data.Common.DbException exception)
+                when (damaged || services.GetRequiredService<IDbErrorClassifier>().Classify(exception) is { Kind: DbErrorKind.Corrupt })
             {
-                // A damaged file is reported above; its history may be unreadable too.
+                // The report above stays useful when the history cannot be read: the damage is
+                // reported with it, as unreadable migrations and exit code 4.
+                damaged = true;
                 migrationsError = exception.Message;
             }
 
@@ -104,7 +108,7 @@ internal static class DbCommand
                 limit = parsed;
             }
 
-            return await DataCommandRunner.RunAsync(parseResult, console, flags, async (services, loaded, token) =>
+            return await DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Write, async (services, loaded, token) =>
             {
                 using var deadline = limit is { } span ? new CancellationTokenSource(span) : new CancellationTokenSource();
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, deadline.Token);

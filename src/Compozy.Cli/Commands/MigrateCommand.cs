@@ -24,7 +24,7 @@ internal static class MigrateCommand
     {
         var target = new Option<string?>("--target") { Description = "Apply up to and including this migration (id or name); never reverts.", HelpName = "NAME" };
         var up = new Command("up", "Apply pending migrations, each in its own transaction.") { target };
-        up.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, async (services, loaded, token) =>
+        up.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Write, async (services, loaded, token) =>
         {
             var runner = services.GetRequiredService<MigrationRunner>();
             var steps = await runner.UpAsync(parseResult.GetValue(target), token).ConfigureAwait(false);
@@ -45,7 +45,7 @@ internal static class MigrateCommand
         var steps = new Option<int?>("--steps") { Description = "Revert this many of the latest applied migrations (default 1).", HelpName = "N" };
         var target = new Option<string?>("--target") { Description = "Revert every migration after this one (id or name); 0 reverts all.", HelpName = "NAME|0" };
         var down = new Command("down", "Revert applied migrations, latest first, each in its own transaction.") { steps, target };
-        down.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, async (services, loaded, token) =>
+        down.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Write, async (services, loaded, token) =>
         {
             var runner = services.GetRequiredService<MigrationRunner>();
             var reverted = await runner.DownAsync(parseResult.GetValue(steps), parseResult.GetValue(target), token).ConfigureAwait(false);
@@ -65,7 +65,7 @@ internal static class MigrateCommand
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
         var status = new Command("status", "List every migration as applied (with when) or pending. Reads only.") { json };
-        status.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, async (services, loaded, token) =>
+        status.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
         {
             var report = await services.GetRequiredService<MigrationRunner>().GetStatusAsync(token).ConfigureAwait(false);
             if (parseResult.GetValue(json))

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Migrations.Internal;
 
 namespace Compozy.Data.Postgres.Migrations;
@@ -47,6 +48,68 @@ internal sealed class PostgresMigrationHistoryRepository(HistoryRepositoryDepend
             .HasDefaultValueSql("now()");
     }
 
+    /// <summary>
+    /// The applied migrations; none when the database does not exist yet (SQLSTATE 3D000), which
+    /// is how every first <c>migrate up</c> and <c>start</c> begins, before EF creates it.
+    /// </summary>
+    /// <remarks>
+    /// Npgsql's repository learns that the database is missing by opening a connection and
+    /// catching the failure, and EF logs a failed open at error level unless the caller declares
+    /// errors expected. So the connection is opened here with errors expected (a failure is
+    /// logged at debug level), and only 3D000 is taken as the answer; any other failure is thrown
+    /// to the caller, which reports it.
+    /// </remarks>
+    public override IReadOnlyList<HistoryRow> GetAppliedMigrations()
+    {
+        bool opened;
+        try
+        {
+            opened = Dependencies.Connection.Open(errorsExpected: true);
+        }
+        catch (NpgsqlException exception) when (IsMissingDatabase(exception))
+        {
+            return [];
+        }
+
+        try
+        {
+            return base.GetAppliedMigrations();
+        }
+        finally
+        {
+            if (opened)
+            {
+                Dependencies.Connection.Close();
+            }
+        }
+    }
+
+    /// <inheritdoc cref="GetAppliedMigrations"/>
+    public override async Task<IReadOnlyList<HistoryRow>> GetAppliedMigrationsAsync(CancellationToken cancellationToken = default)
+    {
+        bool opened;
+        try
+        {
+            opened = await Dependencies.Connection.OpenAsync(cancellationToken, errorsExpected: true).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception) when (IsMissingDatabase(exception))
+        {
+            return [];
+        }
+
+        try
+        {
+            return await base.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (opened)
+            {
+                await Dependencies.Connection.CloseAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
     public override IMigrationsDatabaseLock AcquireDatabaseLock()
     {
         Execute(LockSql);
@@ -58,6 +121,14 @@ internal sealed class PostgresMigrationHistoryRepository(HistoryRepositoryDepend
         await ExecuteAsync(LockSql, cancellationToken).ConfigureAwait(false);
         return new AdvisoryLock(this);
     }
+
+    // A multi-host connection string reports the failure of each host inside an AggregateException.
+    private static bool IsMissingDatabase(NpgsqlException exception) => exception switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } => true,
+        { InnerException: AggregateException hosts } => hosts.InnerExceptions.Any(inner => inner is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName }),
+        _ => false,
+    };
 
     private void Execute(string sql) =>
         Dependencies.RawSqlCommandBuilder.Build(sql).ExecuteScalar(Parameters());

@@ -39,10 +39,12 @@ internal static class SqliteInspectionConnection
     /// <summary>
     /// Runs <c>quick_check</c> or <c>integrity_check</c> and returns its messages (just <c>ok</c>
     /// when the database is sound). A file SQLite cannot read as a database is reported as a
-    /// problem, not thrown.
+    /// problem, not thrown; so is a page so damaged that the check itself stops, after the
+    /// problems it found before it.
     /// </summary>
     public static IReadOnlyList<string> CheckIntegrity(string path, TimeSpan busyTimeout, bool full, int maxProblems = 20)
     {
+        var messages = new List<string>();
         try
         {
             using var connection = Open(path, busyTimeout);
@@ -50,7 +52,6 @@ internal static class SqliteInspectionConnection
             command.CommandText = $"PRAGMA {(full ? "integrity_check" : "quick_check")}({maxProblems});";
             command.CommandTimeout = 0;
             using var reader = command.ExecuteReader();
-            var messages = new List<string>();
             while (reader.Read())
             {
                 messages.Add(reader.GetString(0));
@@ -60,7 +61,10 @@ internal static class SqliteInspectionConnection
         }
         catch (SqliteException exception) when (exception.SqliteErrorCode is SqliteErrorCodes.Corrupt or SqliteErrorCodes.NotADatabase)
         {
-            return [$"SQLite cannot read the file as a database ({exception.SqliteErrorCode}: {exception.Message})"];
+            messages.Add(messages.Count == 0
+                ? $"SQLite cannot read the file as a database ({exception.SqliteErrorCode}: {exception.Message})"
+                : $"the check stopped here ({exception.SqliteErrorCode}: {exception.Message})");
+            return messages;
         }
     }
 }

@@ -55,7 +55,7 @@ internal sealed partial class SqliteStartupCheck(
             if (messages is not ["ok"])
             {
                 throw new DatabaseIntegrityException(
-                    $"startup {check} failed for {options.Path}; the file was not modified. First problems:\n  {string.Join("\n  ", messages)}\n" +
+                    $"startup {check} failed for {options.Path}; the file was not modified. First problems:\n  {string.Join("\n  ", messages.SelectMany(message => message.Split('\n')))}\n" +
                     "Restore the database from a backup, or salvage what is readable with the sqlite3 shell's .recover command, then start again.",
                     messages);
             }

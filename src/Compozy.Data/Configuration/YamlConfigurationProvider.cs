@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -8,6 +9,8 @@ namespace Compozy.Data.Configuration;
 /// <summary>Loads a <see cref="YamlConfigurationSource"/>; see there.</summary>
 public sealed class YamlConfigurationProvider : ConfigurationProvider, IConfigurationValueOrigin
 {
+    private const string AllowedFile = "a regular YAML file of at most 1 MiB";
+
     private readonly YamlConfigurationSource _source;
     private readonly Dictionary<string, string> _origins = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ConfigurationProblem> _problems = [];
@@ -34,28 +37,38 @@ public sealed class YamlConfigurationProvider : ConfigurationProvider, IConfigur
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         Data = data;
 
-        string text;
-        try
+        if (!TryReadFile(out var text))
         {
-            text = File.ReadAllText(_source.FilePath);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            _problems.Add(new ConfigurationProblem("--config", $"cannot read configuration file {_source.FilePath}: {exception.Message}"));
             return;
         }
 
+        // The one place the file is parsed: every failure of the parser becomes a problem with
+        // the line and column where it stopped, never an exception out of the host.
+        var scanner = new Scanner(new StringReader(text));
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(new BoundedYamlParser(new Parser(scanner)));
+        }
+        catch (YamlLimitException exception)
+        {
+            _problems.Add(new ConfigurationProblem("(file)", exception.Message, Origin(exception.Start)));
+            return;
         }
         catch (YamlException exception)
         {
+            _problems.Add(new ConfigurationProblem("(file)", $"malformed YAML: {InnermostMessage(exception)}", Origin(exception.Start)));
+            return;
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or NotSupportedException)
+        {
+            // YamlDotNet's scanner fails on some malformed input without a YamlException (an
+            // unterminated [ or { followed by a mapping line throws InvalidOperationException), so
+            // the position is where the scanner stopped.
             _problems.Add(new ConfigurationProblem(
                 "(file)",
-                $"malformed YAML: {InnermostMessage(exception)}",
-                $"{_source.FilePath}:{exception.Start.Line}:{exception.Start.Column}"));
+                "malformed YAML: the parser cannot go on from here (a [ or { that is not closed is the usual cause)",
+                Origin(scanner.CurrentPosition)));
             return;
         }
 
@@ -77,6 +90,41 @@ public sealed class YamlConfigurationProvider : ConfigurationProvider, IConfigur
         }
 
         Flatten(mapping, prefix: null, data);
+    }
+
+    // Reads the whole file, refusing anything that is not a regular file before opening it (a
+    // FIFO would block the open, a device would never end) and reading at most one byte past the
+    // size limit.
+    private bool TryReadFile(out string text)
+    {
+        text = string.Empty;
+        var path = _source.FilePath;
+        if (FileKind.DescribeIfNotRegular(path) is { } kind)
+        {
+            _problems.Add(new ConfigurationProblem("(file)", $"\"{path}\" is {kind}, not a regular file; allowed: {AllowedFile}"));
+            return false;
+        }
+
+        try
+        {
+            using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite, BufferSize = 0 });
+            var buffer = new byte[ConfigurationFileLimits.MaxBytes + 1];
+            var length = file.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (length > ConfigurationFileLimits.MaxBytes)
+            {
+                _problems.Add(new ConfigurationProblem("(file)", $"\"{path}\" is larger than 1 MiB; allowed: {AllowedFile}"));
+                return false;
+            }
+
+            using var reader = new StreamReader(new MemoryStream(buffer, 0, length), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            text = reader.ReadToEnd();
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _problems.Add(new ConfigurationProblem("--config", $"cannot read configuration file {path}: {exception.Message}"));
+            return false;
+        }
     }
 
     private static string InnermostMessage(Exception exception)
@@ -133,8 +181,10 @@ public sealed class YamlConfigurationProvider : ConfigurationProvider, IConfigur
     private static bool IsNull(YamlScalarNode scalar) =>
         scalar.Style == ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
 
-    private string Origin(YamlNode node) =>
-        string.Create(CultureInfo.InvariantCulture, $"{_source.FilePath}:{node.Start.Line}:{node.Start.Column}");
+    private string Origin(YamlNode node) => Origin(node.Start);
+
+    private string Origin(Mark mark) =>
+        string.Create(CultureInfo.InvariantCulture, $"{_source.FilePath}:{mark.Line}:{mark.Column}");
 
     /// <summary><c>knowledge:vector_dbs:0:id</c> becomes <c>knowledge.vector_dbs[0].id</c>.</summary>
     internal static string ToDottedPath(string configurationPath)

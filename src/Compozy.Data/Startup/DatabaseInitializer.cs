@@ -9,7 +9,7 @@ namespace Compozy.Data.Startup;
 
 /// <summary>
 /// Brings the database to a state the host can serve from, before it serves: runs the provider's
-/// startup checks, then applies pending migrations (<c>auto_migrate</c>) or refuses to start when
+/// startup checks (<see cref="DatabaseStartupChecks"/>), then applies pending migrations (<c>auto_migrate</c>) or refuses to start when
 /// any are pending, then runs the checks that need the current schema
 /// (<see cref="ISchemaStartupCheck"/>), then logs one <c>store initialized</c> line.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed partial class DatabaseInitializer(
     MigrationRunner migrations,
     IConfiguredDatabaseProvider provider,
     IOptions<CompozyDataOptions> options,
-    IEnumerable<IDatabaseStartupCheck> startupChecks,
+    DatabaseStartupChecks startupChecks,
     IEnumerable<ISchemaStartupCheck> schemaChecks,
     ConfigurationWarnings configurationWarnings,
     ILogger<DatabaseInitializer> logger) : IHostedService
@@ -31,10 +31,7 @@ public sealed partial class DatabaseInitializer(
     {
         logger.LogConfigurationWarnings(configurationWarnings.Warnings);
 
-        foreach (var check in startupChecks)
-        {
-            await check.RunAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await startupChecks.EnsurePassedAsync(cancellationToken).ConfigureAwait(false);
 
         MigrationStatus status;
         if (options.Value.Database.AutoMigrate)

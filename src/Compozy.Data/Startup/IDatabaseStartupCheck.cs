@@ -1,9 +1,11 @@
 namespace Compozy.Data.Startup;
 
 /// <summary>
-/// A provider's check or recovery step that must finish before the host serves anything
-/// (filesystem probe, crash recovery, integrity check). Runs before migrations, in registration
-/// order; an exception stops the start.
+/// A provider's check or recovery step that must finish before anything writes to the database
+/// (filesystem probe, integrity check, crash recovery). <see cref="DatabaseStartupChecks"/> runs
+/// the checks in registration order, once per process: the host before migrations, every CLI
+/// command that writes before it writes. An exception stops the start or the command; a check
+/// that finds damage must throw before it changes anything.
 /// </summary>
 public interface IDatabaseStartupCheck
 {

@@ -10,6 +10,7 @@ public sealed class EnvironmentInterpolationTests
         ["APP_DB_PORT"] = "6543",
         ["EMPTY"] = string.Empty,
         ["_UNDER_1"] = "underscored",
+        ["HOLDS_A_REFERENCE"] = "${APP_DB_HOST}",
     };
 
     private static string? Lookup(string name) => Variables.GetValueOrDefault(name);
@@ -33,6 +34,46 @@ public sealed class EnvironmentInterpolationTests
 
         expanded.ShouldBe(expected);
         error.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("${UNSET:-${APP_DB_HOST}}", "db.example")]
+    [InlineData("${UNSET:-${OTHER_UNSET:-deep}}", "deep")]
+    [InlineData("${UNSET:-${APP_DB_HOST}:${APP_DB_PORT}}", "db.example:6543")]
+    [InlineData("${UNSET:-a${APP_DB_PORT}b}/c", "a6543b/c")]
+    [InlineData("${APP_DB_HOST:-${UNSET}}", "db.example")]
+    [InlineData("${UNSET:-$${APP_DB_HOST}}", "${APP_DB_HOST}")]
+    [InlineData("${HOLDS_A_REFERENCE}", "${APP_DB_HOST}")]
+    [InlineData("${A1:-${A2:-${A3:-${A4:-${A5:-${A6:-${A7:-${A8:-eight}}}}}}}}", "eight")]
+    public void A_reference_in_a_default_is_expanded_when_the_default_is_used(string text, string expected)
+    {
+        EnvironmentInterpolation.TryExpand(text, Lookup, out var expanded, out var error).ShouldBeTrue(error);
+
+        expanded.ShouldBe(expected);
+    }
+
+    [Fact]
+    public void A_default_that_is_not_used_is_not_looked_up()
+    {
+        var looked = new List<string>();
+
+        EnvironmentInterpolation.TryExpand("${SET:-${SECRET}}", name => { looked.Add(name); return name == "SET" ? "value" : null; }, out var expanded, out _).ShouldBeTrue();
+
+        expanded.ShouldBe("value");
+        looked.ShouldBe(["SET"]);
+    }
+
+    [Theory]
+    [InlineData("${UNSET:-${OTHER_UNSET}}", "refers to environment variable OTHER_UNSET, which is not set; set it or write ${OTHER_UNSET:-default}")]
+    [InlineData("${APP_DB_HOST:-${1BAD}}", "has a ${...} whose name is not an environment variable name (letters, digits and _, not starting with a digit)")]
+    [InlineData("${UNSET:-${APP_DB_HOST}", "has an unterminated ${...} at character 1")]
+    [InlineData("${UNSET:-${APP_DB_HOST", "has an unterminated ${...} at character 10")]
+    [InlineData("${A1:-${A2:-${A3:-${A4:-${A5:-${A6:-${A7:-${A8:-${A9:-nine}}}}}}}}}", "nests ${...} in defaults more than 8 deep at character 49; allowed: at most 8 levels, as in ${A:-${B}}")]
+    public void A_nested_reference_is_refused_with_the_same_rules_as_any_other(string text, string message)
+    {
+        EnvironmentInterpolation.TryExpand(text, Lookup, out _, out var error).ShouldBeFalse();
+
+        error.ShouldBe(message);
     }
 
     [Fact]

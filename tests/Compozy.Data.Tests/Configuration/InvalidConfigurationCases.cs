@@ -229,6 +229,159 @@ internal static class InvalidConfigurationCases
         },
         new()
         {
+            Name = "unterminated flow sequence followed by a mapping line",
+            Yaml = """
+                database:
+                  driver: [sqlite
+                  path: '{db}'
+                """,
+            Key = "(file)",
+            Source = "{config}:3:3",
+            Mentions = ["malformed YAML", "a [ or { that is not closed"],
+        },
+        new()
+        {
+            Name = "unterminated flow mapping followed by a mapping line",
+            Yaml = """
+                database: {driver: sqlite
+                path: '{db}'
+                """,
+            Key = "(file)",
+            Source = "{config}:2:1",
+            Mentions = ["malformed YAML"],
+        },
+        new()
+        {
+            Name = "duplicate section",
+            Yaml = Sqlite + """
+                database:
+                  auto_migrate: false
+                """,
+            Key = "(file)",
+            Source = "{config}:4:1",
+            Mentions = ["malformed YAML: Duplicate key database"],
+        },
+        new()
+        {
+            Name = "alias bomb",
+            Yaml = Sqlite + SpecialFiles.AliasBomb("bomb"),
+            Key = "(file)",
+            Mentions = ["the YAML expands to more than 100000 keys, values and collections here", "allowed: at most 100000", "(from {config}:9:"],
+        },
+        new()
+        {
+            Name = "sixty thousand documents after the first",
+            Yaml = Sqlite + string.Concat(Enumerable.Repeat("---\na: b\n", 60_000)),
+            Key = "(file)",
+            Mentions = ["the YAML expands to more than 100000 keys, values and collections here"],
+        },
+        new()
+        {
+            Name = "alias inside the node it names",
+            Yaml = """
+                database: &x [*x]
+                """,
+            Key = "(file)",
+            Source = "{config}:1:15",
+            Mentions = ["alias *x is inside the node &x it refers to"],
+        },
+        new()
+        {
+            Name = "alias before its anchor",
+            Yaml = """
+                database:
+                  driver: *d
+                  path: &d '{db}'
+                """,
+            Key = "(file)",
+            Source = "{config}:2:11",
+            Mentions = ["alias *d refers to no anchor defined before it"],
+        },
+        new()
+        {
+            Name = "nesting deeper than 32 levels",
+            Yaml = Sqlite + "deep: " + new string('[', 40) + new string(']', 40) + "\n",
+            Key = "(file)",
+            Source = "{config}:4:38",
+            Mentions = ["the YAML nests deeper than 32 levels here; allowed: at most 32 levels of mappings and lists"],
+        },
+        new()
+        {
+            Name = "file larger than 1 MiB",
+            Yaml = Sqlite + string.Concat(Enumerable.Repeat("# " + new string('-', 98) + "\n", 10_500)),
+            Key = "(file)",
+            Value = "{config}",
+            Allowed = "allowed: a regular YAML file of at most 1 MiB",
+            Mentions = ["is larger than 1 MiB"],
+        },
+        new()
+        {
+            Name = "configuration file that is a named pipe",
+            Yaml = null,
+            Arrange = temp => SpecialFiles.CreateFifo(temp.Combine("compozy.yaml")),
+            Arguments = ["--db-path", "{db}"],
+            Key = "(file)",
+            Value = "{config}",
+            Allowed = "allowed: a regular YAML file of at most 1 MiB",
+            Mentions = ["is a named pipe (FIFO), not a regular file"],
+        },
+        new()
+        {
+            Name = "configuration file that is a socket",
+            Yaml = null,
+            Arrange = temp => SpecialFiles.CreateSocket(temp.Combine("compozy.yaml")),
+            Arguments = ["--db-path", "{db}"],
+            Key = "(file)",
+            Value = "{config}",
+            Mentions = ["is a socket, not a regular file"],
+        },
+        new()
+        {
+            Name = "configuration file that is a link to a character device",
+            Yaml = null,
+            Arrange = temp => File.CreateSymbolicLink(temp.Combine("compozy.yaml"), "/dev/zero"),
+            Arguments = ["--db-path", "{db}"],
+            Key = "(file)",
+            Value = "{config}",
+            Mentions = ["is a character device, not a regular file"],
+        },
+        new()
+        {
+            Name = "--config naming a directory",
+            Yaml = null,
+            Arrange = temp => Directory.CreateDirectory(temp.Combine("compozy.yaml")),
+            Arguments = ["--db-path", "{db}"],
+            Key = "--config",
+            Value = "{config}",
+            Allowed = "allowed: a YAML file",
+            Mentions = ["is a directory"],
+        },
+        new()
+        {
+            Name = "nested default whose variable is unset too",
+            Yaml = """
+                database:
+                  driver: sqlite
+                  path: '${COMPOZY_TEST_UNSET_A:-${COMPOZY_TEST_UNSET_B}}/compozy.db'
+                """,
+            Key = "database.path",
+            Source = "{config}:3:9",
+            Mentions = ["environment variable COMPOZY_TEST_UNSET_B, which is not set"],
+        },
+        new()
+        {
+            Name = "defaults nested more than 8 deep",
+            Yaml = """
+                database:
+                  driver: sqlite
+                  path: '${A:-${B:-${C:-${D:-${E:-${F:-${G:-${H:-${I:-x}}}}}}}}}'
+                """,
+            Key = "database.path",
+            Source = "{config}:3:9",
+            Mentions = ["nests ${...} in defaults more than 8 deep at character 41; allowed: at most 8 levels"],
+        },
+        new()
+        {
             Name = "--config naming a missing file",
             Yaml = null,
             Arguments = ["--db-path", "{db}"],

@@ -15,8 +15,6 @@ internal sealed class AuthStore(
     TimeProvider clock,
     StoreErrors errors) : IAuthStore
 {
-    private const int MaxEmailLength = 320;
-
     public Task<User> CreateUserAsync(string email, UserRole role, CancellationToken cancellationToken = default)
     {
         var normalized = ValidEmail(email);
@@ -186,15 +184,9 @@ internal sealed class AuthStore(
     private static string ValidEmail(string email)
     {
         ArgumentNullException.ThrowIfNull(email);
-        var trimmed = email.Trim();
-        var at = trimmed.IndexOf('@', StringComparison.Ordinal);
-        if (trimmed.Length > MaxEmailLength || at <= 0 || at == trimmed.Length - 1 || trimmed.IndexOf('@', at + 1) >= 0
-            || trimmed.Any(character => char.IsWhiteSpace(character) || char.IsControl(character)))
-        {
-            throw new ArgumentException($"\"{email}\" is not an email address (local@domain, at most {MaxEmailLength} characters, no spaces)", nameof(email));
-        }
-
-        return trimmed;
+        return EmailAddress.TryNormalize(email, out var normalized)
+            ? normalized
+            : throw new ArgumentException($"\"{email}\" is not an email address ({EmailAddress.Rule})", nameof(email));
     }
 
     private User AddUser(CompozyDbContext context, string email, UserRole role)
