@@ -54,7 +54,7 @@ public static class StoredJson
     {
         ArgumentNullException.ThrowIfNull(problems);
         ArgumentNullException.ThrowIfNull(field);
-        new Walker(problems, field).Value(field, value, 1);
+        new Walker(problems, field).Value(field, null, -1, value, 1);
     }
 
     /// <summary>
@@ -65,7 +65,7 @@ public static class StoredJson
     {
         ArgumentNullException.ThrowIfNull(problems);
         ArgumentNullException.ThrowIfNull(bodyField);
-        new Walker(problems, bodyField).Value(string.Empty, body, 1);
+        new Walker(problems, bodyField).Value(string.Empty, null, -1, body, 1);
     }
 
     /// <summary>The problem of a text value (an id, a chunk's text), or <see langword="null"/> when it can be stored.</summary>
@@ -99,12 +99,35 @@ public static class StoredJson
 
     private const string NotUtf8Problem = "holds bytes that are not UTF-8; send the body as UTF-8";
 
-    private static string? EncodedTextProblem(ReadOnlySpan<byte> raw, Func<string> decode)
+    private static string? StringProblem(JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (raw.IndexOf((byte)'\\') < 0)
+        {
+            // No escape: JSON allows no raw control character, so only the bytes can be wrong.
+            return Utf8.IsValid(raw) ? null : NotUtf8Problem;
+        }
+
+        return DecodedTextProblem(raw, value.GetString);
+    }
+
+    private static string? KeyProblem(JsonProperty property)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (raw.IndexOf((byte)'\\') < 0)
+        {
+            return Utf8.IsValid(raw) ? null : NotUtf8Problem;
+        }
+
+        return DecodedTextProblem(raw, () => property.Name);
+    }
+
+    private static string? DecodedTextProblem(ReadOnlySpan<byte> raw, Func<string?> decode)
     {
         string text;
         try
         {
-            text = decode();
+            text = decode()!;
         }
         catch (InvalidOperationException)
         {
@@ -119,7 +142,7 @@ public static class StoredJson
     private static string? NumberProblem(JsonElement number)
     {
         var raw = JsonMarshal.GetRawUtf8Value(number);
-        if (!number.TryGetDouble(out var value) || !double.IsFinite(value) || !FitsDecimalRange(raw))
+        if (!FitsRange(raw, out var mayOverflow) || (mayOverflow && !(number.TryGetDouble(out var value) && double.IsFinite(value))))
         {
             var shown = raw.Length <= 40 ? Encoding.ASCII.GetString(raw) : $"{Encoding.ASCII.GetString(raw[..37])}...";
             return $"is {shown}; {NumberAllowed}";
@@ -128,13 +151,20 @@ public static class StoredJson
         return null;
     }
 
-    /// <summary>Reads the parts of a number the JSON grammar allows: <c>-?digits(.digits)?([eE][+-]?digits)?</c>.</summary>
-    private static bool FitsDecimalRange(ReadOnlySpan<byte> raw)
+    /// <summary>
+    /// Reads the parts of a number the JSON grammar allows, <c>-?digits(.digits)?([eE][+-]?digits)?</c>,
+    /// and checks its exponent and the digits after the point. <paramref name="mayOverflow"/> says
+    /// whether it may exceed a float64, which only parsing it tells: a value below 10^308 cannot,
+    /// and most numbers are decided without being parsed.
+    /// </summary>
+    private static bool FitsRange(ReadOnlySpan<byte> raw, out bool mayOverflow)
     {
         var index = raw.Length > 0 && raw[0] == (byte)'-' ? 1 : 0;
+        var integerDigits = 0;
         while (index < raw.Length && char.IsAsciiDigit((char)raw[index]))
         {
             index++;
+            integerDigits++;
         }
 
         var fractionDigits = 0;
@@ -163,6 +193,7 @@ public static class StoredJson
                 exponent = (exponent * 10) + (raw[index] - '0');
                 if (exponent > MaxExponent)
                 {
+                    mayOverflow = false;
                     return false;
                 }
             }
@@ -170,15 +201,21 @@ public static class StoredJson
             exponent = negative ? -exponent : exponent;
         }
 
+        mayOverflow = integerDigits + exponent > 308;
         return fractionDigits - exponent <= MaxFractionDigits;
     }
 
-    /// <summary>One check: walks a value depth-first, naming each problem by its path, up to <see cref="MaxProblems"/>.</summary>
+    /// <summary>
+    /// One check: walks a value depth-first, naming each problem by its path, up to
+    /// <see cref="MaxProblems"/>. A path is built only for containers and for problems, not for
+    /// every value (an embedding has thousands).
+    /// </summary>
     private sealed class Walker(RequestProblems problems, string rootField)
     {
         private int _count;
 
-        public void Value(string path, JsonElement value, int depth)
+        /// <summary>Checks <paramref name="value"/>, found under <paramref name="key"/> (or at <paramref name="index"/>) of <paramref name="parent"/>; neither for the value the check starts at.</summary>
+        public void Value(string parent, string? key, int index, JsonElement value, int depth)
         {
             if (_count >= MaxProblems)
             {
@@ -187,25 +224,26 @@ public static class StoredJson
 
             switch (value.ValueKind)
             {
-                case JsonValueKind.String:
-                    Add(path, EncodedTextProblem(JsonMarshal.GetRawUtf8Value(value), () => value.GetString()!));
+                case JsonValueKind.String when StringProblem(value) is { } problem:
+                    Add(Path(parent, key, index), problem);
                     break;
-                case JsonValueKind.Number:
-                    Add(path, NumberProblem(value));
+                case JsonValueKind.Number when NumberProblem(value) is { } problem:
+                    Add(Path(parent, key, index), problem);
                     break;
                 case JsonValueKind.Array or JsonValueKind.Object when depth > MaxDepth:
-                    Add(path, string.Create(CultureInfo.InvariantCulture, $"nests more than {MaxDepth} levels deep; allowed: at most {MaxDepth}"));
+                    Add(Path(parent, key, index), string.Create(CultureInfo.InvariantCulture, $"nests more than {MaxDepth} levels deep; allowed: at most {MaxDepth}"));
                     break;
                 case JsonValueKind.Array:
-                    var index = 0;
+                    var path = Path(parent, key, index);
+                    var position = 0;
                     foreach (var item in value.EnumerateArray())
                     {
-                        Value(string.Create(CultureInfo.InvariantCulture, $"{Name(path)}[{index++}]"), item, depth + 1);
+                        Value(path, null, position++, item, depth + 1);
                     }
 
                     break;
                 case JsonValueKind.Object:
-                    Members(path, value, depth);
+                    Members(Path(parent, key, index), value, depth);
                     break;
                 default:
                     break;
@@ -217,27 +255,25 @@ public static class StoredJson
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in value.EnumerateObject())
             {
-                var keyProblem = EncodedTextProblem(JsonMarshal.GetRawUtf8PropertyName(property), () => property.Name);
-                if (keyProblem is not null)
+                if (KeyProblem(property) is { } keyProblem)
                 {
                     Add(path, $"has a key that {keyProblem}");
                     continue;
                 }
 
-                var child = Child(path, property.Name);
                 if (!seen.Add(property.Name))
                 {
-                    Add(child, "appears more than once in the same object; each key may appear once");
+                    Add(Child(path, property.Name), "appears more than once in the same object; each key may appear once");
                     continue;
                 }
 
-                Value(child, property.Value, depth + 1);
+                Value(path, property.Name, -1, property.Value, depth + 1);
             }
         }
 
-        private void Add(string path, string? problem)
+        private void Add(string path, string problem)
         {
-            if (problem is null || _count >= MaxProblems)
+            if (_count >= MaxProblems)
             {
                 return;
             }
@@ -247,6 +283,11 @@ public static class StoredJson
         }
 
         private string Name(string path) => path.Length == 0 ? rootField : path;
+
+        private string Path(string parent, string? key, int index) =>
+            key is not null ? Child(parent, key)
+            : index >= 0 ? string.Create(CultureInfo.InvariantCulture, $"{Name(parent)}[{index}]")
+            : parent;
 
         private static string Child(string path, string key)
         {

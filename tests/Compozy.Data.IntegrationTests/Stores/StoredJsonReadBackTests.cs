@@ -70,6 +70,32 @@ public sealed class StoredJsonReadBackTests(MigratedDatabaseFixture fixture) : I
         JsonElement.DeepEquals(read.Tasks["summarize"].Output!.Value, deepest).ShouldBeTrue();
     }
 
+    [Theory, DatabaseData]
+    public async Task Numbers_at_the_edges_of_what_may_be_stored_are_stored_by_both_databases_and_read_back_equal(DatabaseKind database)
+    {
+        var (workflows, _, _) = await StoresAsync(database);
+        string[] edges = ["1.7976931348623157e308", "-1.7976931348623157e308", "4.9e-324", "1e-1000", "0e1000", "-0", "123456789012345678901234567890.5", new string('9', 308), $"0.{new string('1', 1000)}"];
+        var json = $"[{string.Join(',', edges)}]";
+        using (var document = JsonDocument.Parse(json))
+        {
+            var problems = new Compozy.Data.Errors.RequestProblems();
+            StoredJson.Check(problems, "input", document.RootElement);
+            problems.IsEmpty.ShouldBeTrue("every edge is within the rule");
+        }
+
+        var workflow = Workflow();
+        workflow.Input = JsonDocument.Parse(json).RootElement.Clone();
+        await workflows.UpsertStateAsync(workflow);
+
+        // PostgreSQL's numeric writes them out in full; the values are the same.
+        var read = (await workflows.GetStateAsync(workflow.WorkflowExecId)).State.Input!.Value.EnumerateArray().ToList();
+        read.Count.ShouldBe(edges.Length);
+        for (var index = 0; index < edges.Length; index++)
+        {
+            read[index].GetDouble().ShouldBe(double.Parse(edges[index], System.Globalization.CultureInfo.InvariantCulture), edges[index]);
+        }
+    }
+
     private static string Nested(int levels)
     {
         var text = new StringBuilder();
