@@ -2,6 +2,7 @@ using Compozy.Api.Auth;
 using Compozy.Api.Endpoints;
 using Compozy.Api.Errors;
 using Compozy.Api.Json;
+using Compozy.Api.Requests;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -34,14 +35,29 @@ public static class ApiEndpoints
     }
 
     /// <summary>
+    /// Adds the middleware the API needs, first in the pipeline: exceptions and statuses set
+    /// without a body (routing's 404 and 405 included, on any path) answered as problem details,
+    /// then authentication and authorization.
+    /// </summary>
+    public static IApplicationBuilder UseCompozyApi(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(context => ApiProblem.ForStatus(context.HttpContext).ExecuteAsync(context.HttpContext));
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>
     /// Maps the API: every endpoint needs <c>Authorization: Bearer &lt;api key&gt;</c>; users, keys
-    /// and usage need an admin's key. Call after <c>UseExceptionHandler</c>,
-    /// <c>UseAuthentication</c> and <c>UseAuthorization</c>.
+    /// and usage need an admin's key. Call after <see cref="UseCompozyApi"/>.
     /// </summary>
     public static IEndpointRouteBuilder MapCompozyApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var api = endpoints.MapGroup(Prefix).RequireAuthorization();
+        api.AddEndpointFilterFactory(RequestTargetFilter.Create);
         WorkflowEndpoints.Map(api);
         TaskEndpoints.Map(api);
         KnowledgeEndpoints.Map(api);
@@ -50,9 +66,6 @@ public static class ApiEndpoints
         var admin = api.MapGroup(string.Empty).RequireAuthorization(ApiClaims.AdminPolicy);
         UserEndpoints.MapForAdmins(admin);
         UsageEndpoints.Map(admin);
-
-        // Unknown paths under the prefix answer a problem body, not an empty 404.
-        api.MapFallback(() => ApiProblem.Of(StatusCodes.Status404NotFound, "no_such_endpoint", "no endpoint has this path and method; see docs/api.md"));
         return endpoints;
     }
 }

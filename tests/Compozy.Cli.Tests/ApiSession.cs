@@ -69,7 +69,8 @@ internal sealed class ApiSession : IAsyncDisposable
 
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
-        var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        // Answers may nest deeper than a request (ApiJson.MaxDepth): read them as deep.
+        var body = text.Length == 0 ? default : JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = Compozy.Api.Json.ApiJson.MaxDepth }).RootElement.Clone();
         ((int)response.StatusCode).ShouldBeLessThan(500, $"{method} {path} answered {(int)response.StatusCode}: {text}");
         return (response.StatusCode, body);
     }

@@ -100,7 +100,8 @@ internal static class KnowledgeEndpoints
     {
         var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
         var embedding = body.Floats("embedding", required: true);
-        var topK = body.WholeNumber("top_k") ?? 10;
+        // The vector database's own limit is checked, and named, by the knowledge store.
+        var topK = body.WholeNumber("top_k", allowed: "an integer from 1 to the vector database's options.max_top_k (default 100)") ?? 10;
         var filter = body.Mapping("filter");
         body.Complete();
         var filters = filter?.EnumerateObject().ToDictionary(property => property.Name, property => property.Value.Clone(), StringComparer.Ordinal)

@@ -25,7 +25,7 @@ internal static class TaskEndpoints
         tasks.MapGet("/{task_exec_id}/children/outputs", ChildrenOutputsAsync);
         tasks.MapGet("/{task_exec_id}/progress", ProgressAsync);
         tasks.MapPost("/{task_exec_id}/usage", MergeUsageAsync);
-        tasks.MapGet("/", ListAsync);
+        tasks.MapGet("/", ListAsync).WithMetadata(TakesQueryParameters.Instance);
     }
 
     private static async Task<IResult> PutAsync(string task_exec_id, HttpRequest request, ITaskStore tasks, IWorkflowStore workflows, CancellationToken cancellationToken)

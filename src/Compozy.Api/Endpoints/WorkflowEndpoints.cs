@@ -18,7 +18,7 @@ internal static class WorkflowEndpoints
         var workflows = api.MapGroup("/workflows");
         workflows.MapPut("/{workflow_exec_id}", PutAsync);
         workflows.MapGet("/{workflow_exec_id}", GetAsync);
-        workflows.MapGet("/", ListAsync);
+        workflows.MapGet("/", ListAsync).WithMetadata(TakesQueryParameters.Instance);
         workflows.MapGet("/{workflow_exec_id}/progress", ProgressAsync);
         workflows.MapPost("/{workflow_exec_id}/complete", CompleteAsync);
         workflows.MapPut("/{workflow_exec_id}/status", StatusAsync);
@@ -86,8 +86,7 @@ internal static class WorkflowEndpoints
         var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
         var status = body.Enum<ExecutionStatus>("status", required: true);
         body.Complete();
-        await workflows.UpdateStatusAsync(id, status!.Value, cancellationToken).ConfigureAwait(false);
-        return Results.Ok(WorkflowResponse.From(await workflows.GetStateAsync(id, cancellationToken).ConfigureAwait(false)));
+        return Results.Ok(WorkflowResponse.From(await workflows.UpdateStatusAsync(id, status!.Value, cancellationToken).ConfigureAwait(false)));
     }
 
     private static async Task<IResult> MergeUsageAsync(string workflow_exec_id, HttpRequest request, IWorkflowStore workflows, CancellationToken cancellationToken)

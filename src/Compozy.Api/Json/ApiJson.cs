@@ -1,12 +1,21 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Compozy.Data.Persistence;
 
 namespace Compozy.Api.Json;
 
 /// <summary>The JSON of the API: snake_case names, enums by Compozy's spelling (<c>RUNNING</c>, <c>basic</c>), nulls written.</summary>
 public static class ApiJson
 {
+    /// <summary>
+    /// The deepest an answer may nest: any stored value (<see cref="StoredJson.MaxDepth"/>, which
+    /// holds the <see cref="Requests.JsonRequest.MaxDepth"/> a body may have and the two levels a
+    /// completed workflow's output adds) inside the deepest envelope an answer puts around it
+    /// (<c>{"items": [{"output": ...}]}</c>), with room to spare.
+    /// </summary>
+    public const int MaxDepth = StoredJson.MaxDepth + 8;
+
     /// <summary>Options for every response body.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
 
@@ -17,6 +26,7 @@ public static class ApiJson
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DictionaryKeyPolicy = null;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.MaxDepth = MaxDepth;
 
         // Bodies go to API clients, not into HTML pages.
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Compozy.Data.Errors;
+using Compozy.Data.Persistence;
 using Compozy.Data.Persistence.Conventions;
 using Microsoft.AspNetCore.Http;
 
@@ -12,12 +14,21 @@ namespace Compozy.Api.Requests;
 /// problems too: a misspelt field must not be silently ignored.
 /// </summary>
 /// <remarks>
-/// Hand-written because System.Text.Json's binder stops at the first error and reports JSON
-/// paths rather than API field names.
+/// <para>Hand-written because System.Text.Json's binder stops at the first error and reports JSON
+/// paths rather than API field names.</para>
+/// <para>Before any field is read, the whole body passes <see cref="StoredJson"/>: every string
+/// and key well-formed Unicode without <c>\u0000</c>, no key twice in an object, every number
+/// storable, and at most <see cref="MaxDepth"/> levels of nesting. So whatever an endpoint accepts,
+/// both databases store faithfully and the API can answer again.</para>
 /// </remarks>
 public sealed class JsonRequest
 {
-    private const int MaxDepth = 64;
+    /// <summary>
+    /// The deepest a body may nest, the body object itself being level 1 (so a field's value nests
+    /// at most one level less). Answers wrap values in a few levels more; the response serializer
+    /// allows for them (<see cref="Json.ApiJson.MaxDepth"/>).
+    /// </summary>
+    public const int MaxDepth = 64;
 
     private readonly JsonElement _root;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
@@ -31,33 +42,95 @@ public sealed class JsonRequest
     /// <summary>The problems found so far.</summary>
     public RequestProblems Problems { get; }
 
-    /// <summary>Parses the body, which must be one JSON object.</summary>
-    /// <exception cref="RequestValidationException">The body is empty, not JSON, or not an object.</exception>
+    /// <summary>Parses the body, which must be one JSON object that can be stored as sent.</summary>
+    /// <exception cref="RequestValidationException">
+    /// The body is empty, not JSON, not an object, nests deeper than <see cref="MaxDepth"/>, or
+    /// holds a string, key or number that cannot be stored (see <see cref="StoredJson"/>).
+    /// </exception>
     public static async Task<JsonRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var body = new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+        if (body.Span.StartsWith(Encoding.UTF8.Preamble))
+        {
+            body = body[Encoding.UTF8.Preamble.Length..];
+        }
+
+        CheckSyntaxAndDepth(body.Span);
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = MaxDepth }, cancellationToken).ConfigureAwait(false);
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException exception)
         {
-            var where = exception.LineNumber is { } line
-                ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1}")
-                : string.Empty;
-            throw new RequestValidationException("body", $"is not valid JSON{where}");
+            throw NotJson(exception);
         }
 
-        using (document)
+        using var parsed = document;
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new RequestValidationException("body", $"must be a JSON object, not {Describe(document.RootElement.ValueKind)}");
-            }
-
-            return new JsonRequest(document.RootElement.Clone(), new RequestProblems());
+            throw new RequestValidationException("body", $"must be a JSON object, not {Describe(document.RootElement.ValueKind)}");
         }
+
+        var problems = new RequestProblems();
+        StoredJson.CheckBody(problems, document.RootElement);
+        problems.ThrowIfAny();
+        return new JsonRequest(document.RootElement.Clone(), new RequestProblems());
+    }
+
+    /// <summary>
+    /// Reads the body token by token before it is parsed, so that a body nesting too deep is
+    /// answered with the limit and the field, which the parser's own error does not say.
+    /// </summary>
+    private static void CheckSyntaxAndDepth(ReadOnlySpan<byte> body)
+    {
+        // The reader's own limit is never reached: the walk stops one level past ours.
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = MaxDepth + 1 });
+        var field = "body";
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+                {
+                    field = TopLevelName(ref reader);
+                }
+                else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth + 1 > MaxDepth)
+                {
+                    throw new RequestValidationException(
+                        field,
+                        string.Create(CultureInfo.InvariantCulture, $"nests more than {MaxDepth} levels deep, counting the body as level 1; allowed: at most {MaxDepth} levels"));
+                }
+            }
+        }
+        catch (JsonException exception)
+        {
+            throw NotJson(exception);
+        }
+    }
+
+    private static string TopLevelName(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // A key that is not text; the full check names it once the body is parsed.
+            return "body";
+        }
+    }
+
+    private static RequestValidationException NotJson(JsonException exception)
+    {
+        var where = exception.LineNumber is { } line
+            ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1}")
+            : string.Empty;
+        return new RequestValidationException("body", $"is not valid JSON{where}");
     }
 
     /// <summary>A string field; <see langword="null"/> when absent or JSON null.</summary>
@@ -114,23 +187,31 @@ public sealed class JsonRequest
         return null;
     }
 
-    /// <summary>An integer field.</summary>
-    public int? WholeNumber(string name, bool required = false, int min = int.MinValue, int max = int.MaxValue)
+    /// <summary>
+    /// An integer field from <paramref name="min"/> to <paramref name="max"/>. Every problem says
+    /// the range: <paramref name="allowed"/> when the caller knows a narrower one than the type's
+    /// (checked later, for example against the configuration), else the two bounds.
+    /// </summary>
+    public int? WholeNumber(string name, bool required = false, int min = int.MinValue, int max = int.MaxValue, string? allowed = null)
     {
         if (Field(name, required) is not { } value)
         {
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
+        allowed ??= string.Create(CultureInfo.InvariantCulture, $"an integer from {min} to {max}");
+        if (value.ValueKind != JsonValueKind.Number)
         {
-            Problems.Add(name, $"must be an integer, not {Describe(value.ValueKind)}");
+            Problems.Add(name, $"must be an integer, not {Describe(value.ValueKind)}; allowed: {allowed}");
             return null;
         }
 
-        if (number < min || number > max)
+        if (!value.TryGetInt32(out var number) || number < min || number > max)
         {
-            Problems.Add(name, string.Create(CultureInfo.InvariantCulture, $"is {number}; allowed: {min} to {max}"));
+            var text = value.GetRawText();
+            var shown = text.Length <= 40 ? text : $"{text[..37]}...";
+            var integral = value.TryGetDouble(out var approximate) && double.IsFinite(approximate) && Math.Floor(approximate) == approximate;
+            Problems.Add(name, $"is {shown}{(integral ? string.Empty : ", not an integer")}; allowed: {allowed}");
             return null;
         }
 

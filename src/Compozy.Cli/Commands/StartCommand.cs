@@ -73,9 +73,7 @@ internal static class StartCommand
         builder.Services.AddCompozyApi();
 
         var app = builder.Build();
-        app.UseExceptionHandler();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseCompozyApi();
         app.MapCompozyApi();
         app.MapHealthChecks("/healthz", new HealthCheckOptions
         {

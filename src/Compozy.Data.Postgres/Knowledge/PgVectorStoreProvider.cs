@@ -51,6 +51,10 @@ public sealed class PgVectorStoreProvider : IVectorStoreProvider
     public IReadOnlyList<string> OptionNames { get; } = [HnswM, HnswEfConstruction, EfSearch, ExactSearchMaxRows];
 
     /// <inheritdoc />
+    /// <remarks>Every knowledge base gets an HNSW index, so the index's limit is the provider's.</remarks>
+    public int MaxDimension => MaxIndexedDimension;
+
+    /// <inheritdoc />
     public bool IsDefaultFor(string driver) => driver == PostgresDatabaseProvider.DriverName;
 
     /// <inheritdoc />
@@ -70,11 +74,11 @@ public sealed class PgVectorStoreProvider : IVectorStoreProvider
             return;
         }
 
-        if (entry.Dimension > MaxIndexedDimension)
+        if (entry.Dimension > MaxDimension)
         {
             reader.AddProblem(
                 entry.PathOf("dimension"),
-                string.Create(CultureInfo.InvariantCulture, $"{entry.Dimension} is more than pgvector's HNSW index takes; allowed: an integer from 1 to {MaxIndexedDimension} with the pgvector provider"));
+                string.Create(CultureInfo.InvariantCulture, $"{entry.Dimension} is more than pgvector's HNSW index takes; allowed: an integer from 1 to {MaxDimension} with the pgvector provider"));
         }
 
         var m = reader.Read<int?>(entry.PathOf($"options:{HnswM}"), ConfigurationValueType.WholeNumber(2, 100));

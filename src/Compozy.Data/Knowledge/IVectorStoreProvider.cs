@@ -19,6 +19,13 @@ public interface IVectorStoreProvider
     /// <summary>The keys its entries accept under <c>options</c>, besides the common ones.</summary>
     IReadOnlyList<string> OptionNames { get; }
 
+    /// <summary>
+    /// The largest embedding dimension its knowledge bases may have, at most
+    /// <see cref="KnowledgeLimits.MaxDimension"/>: a knowledge base asking for more is refused
+    /// before the store is asked. Providers without a lower limit of their own keep the default.
+    /// </summary>
+    int MaxDimension => KnowledgeLimits.MaxDimension;
+
     /// <summary>Whether knowledge bases use this provider when <c>knowledge.vector_dbs</c> is empty, for <paramref name="driver"/>.</summary>
     bool IsDefaultFor(string driver);
 

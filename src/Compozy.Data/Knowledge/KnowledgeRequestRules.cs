@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Compozy.Data.Errors;
+using Compozy.Data.Persistence;
 
 namespace Compozy.Data.Knowledge;
 
@@ -29,6 +30,14 @@ internal static class KnowledgeRequestRules
         {
             problems.Add(field, "contains control characters");
         }
+        else if (StoredJson.TextProblem(id) is { } problem)
+        {
+            problems.Add(field, problem);
+        }
+        else if (id is "." or "..")
+        {
+            problems.Add(field, "cannot be written in a URL path ('.' and '..' are path steps); use another id");
+        }
     }
 
     public static void CheckEmbedding(RequestProblems problems, string field, ReadOnlySpan<float> embedding, int dimension)
@@ -55,6 +64,10 @@ internal static class KnowledgeRequestRules
         {
             problems.Add(field, "must be a JSON object");
         }
+        else if (metadata is { ValueKind: JsonValueKind.Object } stored)
+        {
+            StoredJson.Check(problems, field, stored);
+        }
     }
 
     public static void CheckFilter(RequestProblems problems, IReadOnlyDictionary<string, JsonElement> filter)
@@ -65,9 +78,18 @@ internal static class KnowledgeRequestRules
             {
                 problems.Add("filter", "keys must not be empty");
             }
+            else if (StoredJson.TextProblem(key) is { } keyProblem)
+            {
+                problems.Add("filter", $"has a key that {keyProblem}");
+            }
             else if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
             {
                 problems.Add($"filter.{key}", "must be a string, number or boolean to compare metadata with");
+            }
+            else
+            {
+                // The value is compared in the database, which refuses what it cannot store.
+                StoredJson.Check(problems, $"filter.{key}", value);
             }
         }
     }

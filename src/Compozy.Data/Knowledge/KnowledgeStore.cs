@@ -24,9 +24,11 @@ internal sealed class KnowledgeStore(
         KnowledgeRequestRules.CheckName(problems, "name", request.Name);
         var entry = request.VectorDbId is null ? stores.DefaultEntry("vector_db") : stores.Entry(request.VectorDbId, "vector_db");
         var metric = request.Metric ?? entry.Metric;
-        if (request.Dimension < 1 || request.Dimension > KnowledgeLimits.MaxDimension)
+        var maxDimension = stores.MaxDimension(entry);
+        if (request.Dimension < 1 || request.Dimension > maxDimension)
         {
-            problems.Add("dimension", $"is {request.Dimension}; allowed: an integer from 1 to {KnowledgeLimits.MaxDimension}");
+            var whose = maxDimension < KnowledgeLimits.MaxDimension ? $" with the {entry.Provider} vector database \"{entry.Id}\" ({entry.DisplayPath})" : string.Empty;
+            problems.Add("dimension", $"is {request.Dimension}; allowed: an integer from 1 to {maxDimension}{whose}");
         }
         else if (entry.Dimension > 0 && entry.Dimension != request.Dimension)
         {
@@ -125,6 +127,10 @@ internal sealed class KnowledgeStore(
             if (chunk.Text is null)
             {
                 problems.Add($"{field}.text", "is required");
+            }
+            else if (StoredJson.TextProblem(chunk.Text) is { } textProblem)
+            {
+                problems.Add($"{field}.text", textProblem);
             }
 
             KnowledgeRequestRules.CheckEmbedding(problems, $"{field}.embedding", chunk.Embedding.Span, stored.Dimension);

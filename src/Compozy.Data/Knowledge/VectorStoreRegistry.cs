@@ -45,6 +45,13 @@ public sealed class VectorStoreRegistry(
         return _stores.GetOrAdd(entry.Id, _ => new Lazy<IVectorStore>(() => Provider(entry).Create(entry, services))).Value;
     }
 
+    /// <summary>The largest embedding dimension the entry's provider takes (see <see cref="IVectorStoreProvider.MaxDimension"/>).</summary>
+    public int MaxDimension(VectorDatabaseOptions entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return Math.Min(Provider(entry).MaxDimension, KnowledgeLimits.MaxDimension);
+    }
+
     private IVectorStoreProvider Provider(VectorDatabaseOptions entry) =>
         providers.FirstOrDefault(provider => provider.Name == entry.Provider)
         ?? throw new InvalidOperationException($"{entry.DisplayPath}: no provider named \"{entry.Provider}\" is registered");

@@ -36,6 +36,12 @@ public sealed class KnowledgeValidationTests
         ["empty"] = ([], "chunks", "allowed: 1 to 1000"),
         ["duplicate id"] = ([Good("n1"), Good("n1")], "chunks[1].id", "more than once"),
         ["too many"] = (Enumerable.Range(0, KnowledgeLimits.MaxChunksPerWrite + 1).Select(index => Good($"m{index}")).ToArray(), "chunks", "allowed: 1 to 1000"),
+        ["text with a lone surrogate"] = ([Good("n1"), Good("n2") with { Text = "half \ud800 a pair" }], "chunks[1].text", "lone UTF-16 surrogate"),
+        ["text with NUL"] = ([Good("n1") with { Text = "a\0b" }], "chunks[0].text", "\\u0000"),
+        ["metadata with NUL"] = ([Good("n1") with { Metadata = Json("""{"lang":"e\u0000n"}""") }], "chunks[0].metadata.lang", "\\u0000"),
+        ["metadata with a key twice"] = ([Good("n1") with { Metadata = Json("""{"lang":"en","lang":"fr"}""") }], "chunks[0].metadata.lang", "more than once"),
+        ["metadata with an unstorable number"] = ([Good("n1") with { Metadata = Json("""{"size":1e-20000}""") }], "chunks[0].metadata.size", "exponent from -1000 to 1000"),
+        ["id that a path cannot carry"] = ([Good("..")], "chunks[0].id", "URL path"),
     };
 
     [Theory, MemberData(nameof(BadWrites))]
@@ -96,6 +102,27 @@ public sealed class KnowledgeValidationTests
             (await context.KnowledgeBases.SingleAsync(knowledgeBase => knowledgeBase.Name == Name)).Revision,
             string.Join(",", ids));
     }
+
+    [Theory, DatabaseData]
+    public async Task A_dimension_beyond_the_vector_databases_limit_is_refused_before_the_store_is_asked(DatabaseKind database)
+    {
+        await using var db = await TestDatabase.CreateAsync(database, "kb_dimension");
+        await db.MigrateAsync();
+        var knowledge = db.Services.GetRequiredService<IKnowledgeStore>();
+        var registry = db.Services.GetRequiredService<VectorStoreRegistry>();
+
+        // The default store's provider declares it: pgvector's HNSW index takes 2,000; the embedded store all 16,000.
+        var limit = registry.MaxDimension(registry.DefaultEntry("vector_db"));
+        limit.ShouldBe(database == DatabaseKind.Postgres ? 2000 : KnowledgeLimits.MaxDimension);
+        var error = await Should.ThrowAsync<RequestValidationException>(() => knowledge.PutKnowledgeBaseAsync(new KnowledgeBaseRequest("wide", limit + 1)));
+
+        error.Errors.Keys.ShouldBe(["dimension"]);
+        error.Errors["dimension"].ShouldContain(problem => problem.Contains($"is {limit + 1}; allowed: an integer from 1 to {limit}", StringComparison.Ordinal));
+        (await knowledge.ListKnowledgeBasesAsync()).ShouldBeEmpty();
+        (await knowledge.PutKnowledgeBaseAsync(new KnowledgeBaseRequest("wide", limit))).Created.ShouldBeTrue();
+    }
+
+    private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
 
     private static VectorChunk Good(string id) => Chunk(id, [0.5f, 0.25f, 0, 1]);
 

@@ -6,6 +6,7 @@ namespace Compozy.Data.Persistence.Conventions;
 /// <summary>
 /// Stores a <see cref="JsonElement"/> as its JSON text. The text is what the caller supplied
 /// (SQLite keeps it verbatim; PostgreSQL's <c>jsonb</c> normalises whitespace and key order).
+/// Reads accept values as deep as <see cref="StoredJson.MaxDepth"/>, the depth writes may store.
 /// </summary>
 public sealed class JsonElementConverter : ValueConverter<JsonElement, string>
 {
@@ -17,7 +18,7 @@ public sealed class JsonElementConverter : ValueConverter<JsonElement, string>
 
     private static JsonElement Parse(string text)
     {
-        using var document = JsonDocument.Parse(text);
+        using var document = JsonDocument.Parse(text, StoredJson.ReadOptions);
         return document.RootElement.Clone();
     }
 }

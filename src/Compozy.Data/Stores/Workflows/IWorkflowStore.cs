@@ -18,8 +18,8 @@ public interface IWorkflowStore
     /// <summary>Inserts the workflow state or replaces every field but its creation time. Returns the row as stored.</summary>
     Task<WorkflowState> UpsertStateAsync(WorkflowState state, CancellationToken cancellationToken = default);
 
-    /// <summary>Sets the status of a workflow execution.</summary>
-    Task UpdateStatusAsync(string workflowExecId, ExecutionStatus status, CancellationToken cancellationToken = default);
+    /// <summary>Sets the status of a workflow execution. Returns it with its tasks, read in the same transaction.</summary>
+    Task<WorkflowSnapshot> UpdateStatusAsync(string workflowExecId, ExecutionStatus status, CancellationToken cancellationToken = default);
 
     /// <summary>A workflow execution with its tasks.</summary>
     Task<WorkflowSnapshot> GetStateAsync(string workflowExecId, CancellationToken cancellationToken = default);

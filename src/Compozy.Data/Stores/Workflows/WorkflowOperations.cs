@@ -62,7 +62,7 @@ internal sealed class WorkflowOperations(CompozyDbContext context, IStoreDialect
         return ModelUpsert.UpsertAsync(context, state, Shape, UpsertTimestamps.At(clock.GetUtcNow().UtcDateTime), cancellationToken);
     }
 
-    public async Task UpdateStatusAsync(string workflowExecId, ExecutionStatus status, CancellationToken cancellationToken)
+    public async Task<WorkflowSnapshot> UpdateStatusAsync(string workflowExecId, ExecutionStatus status, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var updated = await context.WorkflowStates.Where(workflow => workflow.WorkflowExecId == workflowExecId)
@@ -72,6 +72,10 @@ internal sealed class WorkflowOperations(CompozyDbContext context, IStoreDialect
         {
             throw CompozyDataException.NotFound(What, workflowExecId);
         }
+
+        // Read back in the same transaction: a read that fails rolls the update back, so a
+        // failure is never reported for a change that was committed.
+        return await GetStateAsync(workflowExecId, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<WorkflowSnapshot> GetStateAsync(string workflowExecId, CancellationToken cancellationToken) =>
@@ -216,7 +220,8 @@ internal sealed class WorkflowOperations(CompozyDbContext context, IStoreDialect
             map[taskId] = entry;
         }
 
-        return JsonSerializer.SerializeToElement(map);
+        // The map nests each output two levels deeper than stored: allow what reads accept.
+        return JsonSerializer.SerializeToElement(map, StoredJson.WriteOptions);
     }
 
     // The lock clause is a constant of the provider, never input; the id stays a parameter.

@@ -22,15 +22,8 @@ internal sealed class WorkflowStore(
     public Task<WorkflowState> UpsertStateAsync(WorkflowState state, CancellationToken cancellationToken = default) =>
         WriteAsync("upsert workflow state", (workflows, token) => workflows.UpsertStateAsync(state, token), cancellationToken);
 
-    public Task UpdateStatusAsync(string workflowExecId, ExecutionStatus status, CancellationToken cancellationToken = default) =>
-        WriteAsync(
-            "update workflow status",
-            async (workflows, token) =>
-            {
-                await workflows.UpdateStatusAsync(workflowExecId, status, token).ConfigureAwait(false);
-                return true;
-            },
-            cancellationToken);
+    public Task<WorkflowSnapshot> UpdateStatusAsync(string workflowExecId, ExecutionStatus status, CancellationToken cancellationToken = default) =>
+        WriteAsync("update workflow status", (workflows, token) => workflows.UpdateStatusAsync(workflowExecId, status, token), cancellationToken);
 
     public Task<WorkflowSnapshot> GetStateAsync(string workflowExecId, CancellationToken cancellationToken = default) =>
         ReadAsync("get workflow state", consistent: true, (workflows, token) => workflows.GetStateAsync(workflowExecId, token), cancellationToken);
