@@ -64,6 +64,7 @@ public static class CompozyDataServiceCollectionExtensions
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<Compozy.Data.Errors.DbErrorTranslator>();
         services.AddSingleton<DatabaseInitializer>();
+        services.AddSingleton<DatabaseFault>();
         services.AddHostedService(serviceProvider => serviceProvider.GetRequiredService<DatabaseInitializer>());
         services.AddHealthChecks().AddCheck<DatabaseReadinessHealthCheck>(
             DatabaseReadinessHealthCheck.Name, tags: [DatabaseReadinessHealthCheck.ReadyTag]);
