@@ -35,6 +35,11 @@ public sealed partial class SqliteConnectionFactory
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _files = _options.IsInMemory ? null : new SqliteDatabaseFiles(_options.Path);
+        if (_options.ConfiguredPath != _options.Path)
+        {
+            LogResolvedPath(logger, _options.ConfiguredPath, _options.Path);
+        }
+
         _mode = new Lazy<SqliteStorageMode>(() => DecideMode(probe, logger));
         _connectionStrings = new Lazy<(string, string)>(BuildConnectionStrings);
     }
@@ -120,8 +125,9 @@ public sealed partial class SqliteConnectionFactory
             return;
         }
 
+        // Reads need no storage mode: a read-only command (db status) must work where the writer would be refused.
         SqliteFileAccess.EnsureReadable(_files);
-        SqliteCompanionFiles.Protect(_files, walMode: Mode.JournalMode == SqliteJournalMode.Wal);
+        SqliteCompanionFiles.Protect(_files, walMode: SqliteFileAccess.IsInWalMode(_files.Database));
     }
 
     /// <summary>Path of the lock file that serialises migration runs across processes.</summary>
@@ -161,11 +167,6 @@ public sealed partial class SqliteConnectionFactory
         if (_options.IsInMemory)
         {
             return new SqliteStorageMode(new FileSystemType("memory", 0, IsNetwork: false), SqliteJournalMode.Delete, ExclusiveLocking: false);
-        }
-
-        if (_options.ConfiguredPath != _options.Path)
-        {
-            LogResolvedPath(logger, _options.ConfiguredPath, _options.Path);
         }
 
         var directory = _files!.Directory;

@@ -104,7 +104,8 @@ internal static class SqliteFileAccess
         return nearest;
     }
 
-    private static bool IsInWalMode(string databasePath)
+    /// <summary>Whether the database's header says WAL mode; false when it cannot be read.</summary>
+    public static bool IsInWalMode(string databasePath)
     {
         // Bytes 18 and 19 of the header (file format write and read versions) are 2 in WAL mode.
         Span<byte> header = stackalloc byte[20];
