@@ -24,15 +24,17 @@ say() { echo "test.sh: $*" >&2; }
 
 command -v dotnet >/dev/null || { say "the .NET 10 SDK is required (dotnet not found on PATH)"; exit 1; }
 
-# The documented curl walk-through (docs/api.md) is run by a test with bash, curl and jq.
-missing_tools=$(for tool in curl jq; do command -v "$tool" >/dev/null || echo "$tool"; done)
+# The documented curl walk-through (docs/api.md) is run by a test with bash, curl and jq. The
+# SQLite FUSE tests mount a real FUSE filesystem with bindfs (the package of the same name), as
+# root, on /dev/fuse.
+missing_tools=$(for tool in curl jq bindfs; do command -v "$tool" >/dev/null || echo "$tool"; done)
 if [ -n "$missing_tools" ]; then
   if [ "$(id -u)" -eq 0 ]; then
     say "installing $(echo $missing_tools) from Debian"
     apt-get update -qq
     apt-get install -y -qq $missing_tools >/dev/null
   else
-    say "$(echo $missing_tools) missing: the docs/api.md walk-through test needs them (apt-get install $(echo $missing_tools))"
+    say "$(echo $missing_tools) missing: the docs/api.md walk-through and the SQLite FUSE tests need them (apt-get install $(echo $missing_tools))"
     exit 1
   fi
 fi

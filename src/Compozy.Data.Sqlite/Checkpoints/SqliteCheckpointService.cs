@@ -44,7 +44,7 @@ internal sealed partial class SqliteCheckpointService(
         var elapsed = Stopwatch.StartNew();
         try
         {
-            if (writer.IsOpen && !guard.Verify())
+            if (writer.IsOpen && !guard.Verify(includeWal: true))
             {
                 LogShutdownOverLostFile(guard.LostReason!);
             }
@@ -94,7 +94,7 @@ internal sealed partial class SqliteCheckpointService(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (!writer.IsOpen || !guard.Verify())
+                if (!writer.IsOpen || !guard.Verify(includeWal: true))
                 {
                     continue;
                 }

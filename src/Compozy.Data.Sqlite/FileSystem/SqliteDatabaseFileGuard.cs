@@ -15,6 +15,10 @@ namespace Compozy.Data.Sqlite.FileSystem;
 /// <para>Microsoft.Data.Sqlite does not expose the descriptor SQLite opened, so the identity is
 /// that of the path taken just before and just after the open; the open is refused when the two
 /// differ, which leaves no moment in which another file could have been opened unnoticed.</para>
+/// <para>Each commit costs two <c>statx</c> calls of the database path, before and after it.
+/// The <c>-wal</c> (deleted by hand, its committed transactions would live only as long as the
+/// writer keeps it open) is checked by every readiness probe, every periodic checkpoint and at
+/// shutdown.</para>
 /// <para>Once lost, the database stays lost for this process: writes and reads are refused with
 /// <see cref="DbErrorKind.ConnectionFailed"/> (HTTP 503), readiness is down through
 /// <see cref="DatabaseFault"/>, and the writer saves what it still has open when it closes.</para>
@@ -72,10 +76,12 @@ public sealed partial class SqliteDatabaseFileGuard
     }
 
     /// <summary>
-    /// Checks that the paths still name the files the writer opened. Cheap: one or two
-    /// <c>statx</c> calls. Returns <see langword="false"/> once the database is lost.
+    /// Checks that the database path still names the file the writer opened, and with
+    /// <paramref name="includeWal"/> its <c>-wal</c> too: one <c>statx</c> per file. The writer
+    /// checks the database file around each commit; readiness probes, the periodic checkpoint
+    /// and shutdown check the WAL as well. Returns <see langword="false"/> once the database is lost.
     /// </summary>
-    public bool Verify()
+    public bool Verify(bool includeWal = false)
     {
         if (IsLost)
         {
@@ -89,7 +95,7 @@ public sealed partial class SqliteDatabaseFileGuard
         }
 
         var problem = Check(_files.Database, opened.Database, "database file")
-            ?? (opened.Wal is { } wal ? Check(_files.Wal, wal, "write-ahead log") : null);
+            ?? (includeWal && opened.Wal is { } wal ? Check(_files.Wal, wal, "write-ahead log") : null);
         if (problem is null)
         {
             return true;

@@ -13,7 +13,7 @@ internal sealed class SqliteDatabaseFileHealthCheck(SqliteDatabaseFileGuard guar
     public const string Name = "sqlite_file";
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(guard.Verify()
+        Task.FromResult(guard.Verify(includeWal: true)
             ? HealthCheckResult.Healthy(guard.IsWatching ? "the database path names the file the writer opened" : "the writer has not opened the database yet")
             : HealthCheckResult.Unhealthy(guard.LostReason));
 }

@@ -177,7 +177,7 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
                 SqliteConnection.ClearPool(readers);
             }
 
-            if (!_guard.Verify())
+            if (!_guard.Verify(includeWal: true))
             {
                 SaveLostDatabase(_connection);
             }

@@ -67,6 +67,29 @@ public sealed class SqliteLostFileTests : IDisposable
     }
 
     [Fact]
+    public async Task A_deleted_wal_is_noticed_by_readiness_and_its_transactions_reach_the_database_file_at_stop()
+    {
+        await using var host = await StartAsync();
+        var writer = host.Services.GetRequiredService<IDatabaseWriter>();
+        for (var index = 0; index < 10; index++)
+        {
+            await writer.WriteAsync(Add($"in-wal-{index}"));
+        }
+
+        File.Delete(DatabasePath + "-wal");
+
+        var readiness = await ReadinessAsync(host);
+        readiness.Status.ShouldBe(HealthStatus.Unhealthy);
+        readiness.Entries["sqlite_file"].Description.ShouldNotBeNull().ShouldContain($"write-ahead log {DatabasePath}-wal was ", Case.Sensitive, "deleted, or replaced by the WAL a reader opened since");
+        (await Should.ThrowAsync<CompozyDataException>(() => writer.WriteAsync(Add("after")))).Kind.ShouldBe(DbErrorKind.ConnectionFailed);
+
+        await host.Host.StopAsync();
+
+        SqliteTestFiles.Count(DatabasePath, "SELECT count(*) FROM workflow_states WHERE workflow_exec_id LIKE 'in-wal-%'").ShouldBe(10, "closing the writer checkpoints the WAL it still has open into the database file");
+        SqliteTestFiles.Count(DatabasePath, "SELECT count(*) FROM workflow_states WHERE workflow_exec_id = 'after'").ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_batch_whose_file_vanishes_before_its_commit_is_rolled_back_and_the_copy_saved_at_stop_has_everything_acknowledged()
     {
         await using var host = await StartAsync();
