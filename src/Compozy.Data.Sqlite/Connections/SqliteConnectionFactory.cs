@@ -127,7 +127,15 @@ public sealed partial class SqliteConnectionFactory
 
         // Reads need no storage mode: a read-only command (db status) must work where the writer would be refused.
         SqliteFileAccess.EnsureReadable(_files);
-        SqliteCompanionFiles.Protect(_files, walMode: SqliteFileAccess.IsInWalMode(_files.Database));
+        try
+        {
+            SqliteCompanionFiles.Protect(_files, walMode: SqliteFileAccess.IsInWalMode(_files.Database));
+        }
+        catch (SqliteAccessDeniedException)
+        {
+            // A reader that may not narrow another user's files can still read; the writer, which
+            // must, refuses to open instead.
+        }
     }
 
     /// <summary>Path of the lock file that serialises migration runs across processes.</summary>

@@ -538,6 +538,10 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
     {
         var files = _connections.Files!;
         var copy = files.LostCopy(DateTimeOffset.UtcNow);
+
+        // Written under a hidden name and renamed when complete: a copy cut short (the process
+        // killed while it is written) is never mistaken for a good one.
+        var partial = Path.Combine(files.Directory, $".{Path.GetFileName(copy)}.partial");
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
@@ -546,15 +550,19 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             }
 
-            using (new FileStream(copy, options))
+            using (new FileStream(partial, options))
             {
             }
 
-            using var command = connection.CreateCommand();
-            command.CommandText = "VACUUM INTO $copy;";
-            command.Parameters.AddWithValue("$copy", copy);
-            command.CommandTimeout = 0;
-            command.ExecuteNonQuery();
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "VACUUM INTO $copy;";
+                command.Parameters.AddWithValue("$copy", partial);
+                command.CommandTimeout = 0;
+                command.ExecuteNonQuery();
+            }
+
+            File.Move(partial, copy);
             LogLostDatabaseSaved(files.Database, copy);
         }
         catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException)
