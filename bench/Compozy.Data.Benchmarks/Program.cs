@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Compozy.Data.Benchmarks;
 
 /// <summary>
-/// <c>sqlite-durability</c>, <c>startup-checks</c>, <c>stores</c>, <c>knowledge-search</c> and <c>all</c>. Every benchmark measures its own
+/// <c>sqlite-durability</c>, <c>startup-checks</c>, <c>stores</c>, <c>knowledge-search</c>, <c>file-guard</c> and <c>all</c>. Every benchmark measures its own
 /// baselines in the same run and reports ratios against them; nothing passes or fails.
 /// </summary>
 internal static class Program
@@ -96,6 +96,9 @@ internal static class Program
         stores.SetAction((parseResult, cancellationToken) =>
             StoresBenchmark.RunAsync(parseResult.GetValue(storesSeconds), parseResult.GetValue(quick), paths, parseResult.GetValue(storesOut)!, cancellationToken));
 
+        var fileGuard = new Command("file-guard", "What the check that the database path still names the writer's file costs per commit, against a durable commit.");
+        fileGuard.SetAction((_, cancellationToken) => FileGuardBenchmark.RunAsync(cancellationToken));
+
         var all = new Command("all", "sqlite-durability, startup-checks, then stores, with the default result files.") { seconds, size };
         all.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -110,7 +113,7 @@ internal static class Program
 
         var root = new RootCommand("Compozy.Data benchmarks: SQLite durability costs, the stores' cost and concurrency, and knowledge search, measured against same-run baselines.")
         {
-            durability, startup, stores, knowledge, all,
+            durability, startup, stores, knowledge, fileGuard, all,
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }

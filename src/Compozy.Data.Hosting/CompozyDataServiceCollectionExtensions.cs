@@ -65,6 +65,7 @@ public static class CompozyDataServiceCollectionExtensions
         services.AddSingleton<Compozy.Data.Errors.DbErrorTranslator>();
         services.AddSingleton<DatabaseStartupChecks>();
         services.AddSingleton<DatabaseInitializer>();
+        services.AddSingleton<DatabaseFault>();
         services.AddHostedService(serviceProvider => serviceProvider.GetRequiredService<DatabaseInitializer>());
         services.AddHealthChecks().AddCheck<DatabaseReadinessHealthCheck>(
             DatabaseReadinessHealthCheck.Name, tags: [DatabaseReadinessHealthCheck.ReadyTag]);

@@ -1,4 +1,5 @@
 using Compozy.Data.Errors;
+using Compozy.Data.Health;
 using Compozy.Data.Operations;
 using Compozy.Data.Providers;
 using Compozy.Data.Sqlite.Stores;
@@ -16,6 +17,7 @@ using Compozy.Data.Startup;
 using Compozy.Data.Writes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Compozy.Data.Sqlite;
 
@@ -38,6 +40,10 @@ internal sealed class ConfiguredSqliteProvider(SqliteOptions options) : IConfigu
         services.AddSingleton<SqliteBusyCounter>();
         services.AddSingleton<IDbErrorClassifier, SqliteErrorClassifier>();
         services.AddSingleton<SqliteConnectionFactory>();
+        services.AddSingleton(provider => new SqliteDatabaseFileGuard(
+            provider.GetRequiredService<SqliteConnectionFactory>().Files,
+            provider.GetRequiredService<DatabaseFault>(),
+            provider.GetRequiredService<ILogger<SqliteDatabaseFileGuard>>()));
         services.AddSingleton<SqliteConnectionSetup>();
         services.AddSingleton<SqliteDbContextOptionsConfigurer>();
         services.AddSingleton<IDbContextOptionsConfigurer>(provider => provider.GetRequiredService<SqliteDbContextOptionsConfigurer>());
@@ -52,6 +58,8 @@ internal sealed class ConfiguredSqliteProvider(SqliteOptions options) : IConfigu
         if (!options.IsInMemory)
         {
             services.AddHostedService<SqliteCheckpointService>();
+            services.AddHealthChecks().AddCheck<SqliteDatabaseFileHealthCheck>(
+                SqliteDatabaseFileHealthCheck.Name, tags: [DatabaseReadinessHealthCheck.ReadyTag]);
         }
     }
 }

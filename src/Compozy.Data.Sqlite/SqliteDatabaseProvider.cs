@@ -1,6 +1,7 @@
 using Compozy.Data.Configuration;
 using Compozy.Data.Providers;
 using Compozy.Data.Sqlite.Configuration;
+using Compozy.Data.Sqlite.FileSystem;
 
 namespace Compozy.Data.Sqlite;
 
@@ -25,7 +26,7 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(options);
 
-        var path = ReadPath(reader);
+        var (path, configuredPath) = ReadPath(reader);
 
         var synchronous = Enum.Parse<SqliteSynchronousMode>(reader.Read<string>(SqliteConfigurationKeys.Synchronous) ?? "FULL", ignoreCase: true);
         if (synchronous == SqliteSynchronousMode.Off && !reader.Read<bool>(SqliteConfigurationKeys.AllowUnsafeSynchronous))
@@ -57,9 +58,21 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         }
 
         var journalMode = Enum.Parse<SqliteJournalMode>(reader.Read<string>(SqliteConfigurationKeys.JournalMode) ?? "WAL", ignoreCase: true);
+        var fileSystem = Enum.Parse<SqliteFileSystemKind>(reader.Read<string>(SqliteConfigurationKeys.FileSystem) ?? "auto", ignoreCase: true);
+        var allowNetworkFilesystem = reader.Read<bool>(SqliteConfigurationKeys.AllowNetworkFilesystem);
+        if (fileSystem == SqliteFileSystemKind.Local && allowNetworkFilesystem)
+        {
+            reader.AddProblem(
+                SqliteConfigurationKeys.FileSystem.Path,
+                "\"local\" declares the database's filesystem local, so SQLite keeps WAL, while database.sqlite.allow_network_filesystem: true " +
+                "asks for the fallback of a network filesystem; allowed: one of them (local for a FUSE filesystem on a local disk, " +
+                "allow_network_filesystem for a filesystem really shared over a network)");
+        }
+
         return new ConfiguredSqliteProvider(new SqliteOptions
         {
             Path = path ?? string.Empty,
+            ConfiguredPath = configuredPath ?? path ?? string.Empty,
             JournalMode = journalMode,
             Synchronous = synchronous,
             BusyTimeout = reader.Read<TimeSpan>(SqliteConfigurationKeys.BusyTimeout),
@@ -75,24 +88,31 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
             GroupCommit = reader.Read<bool>(SqliteConfigurationKeys.GroupCommit),
             GroupCommitMaxBatch = reader.Read<int>(SqliteConfigurationKeys.GroupCommitMaxBatch),
             WriterQueueCapacity = reader.Read<int>(SqliteConfigurationKeys.WriterQueueCapacity),
-            AllowNetworkFilesystem = reader.Read<bool>(SqliteConfigurationKeys.AllowNetworkFilesystem),
+            AllowNetworkFilesystem = allowNetworkFilesystem,
+            FileSystem = fileSystem,
         });
     }
 
-    private static string? ReadPath(ConfigurationReader reader)
+    /// <summary>Reads database.path: the real path (links resolved) and the configured one made absolute.</summary>
+    private static (string? Path, string? ConfiguredPath) ReadPath(ConfigurationReader reader)
     {
+        var key = SqliteConfigurationKeys.Path.Path;
         var raw = reader.Read<string>(SqliteConfigurationKeys.Path);
         if (string.IsNullOrWhiteSpace(raw))
         {
-            reader.AddProblem(
-                SqliteConfigurationKeys.Path.Path,
-                "sqlite driver requires path; allowed: a file path such as .compozy/compozy.db, or :memory:");
-            return null;
+            reader.AddProblem(key, "sqlite driver requires path; allowed: a file path such as .compozy/compozy.db, or :memory:");
+            return (null, null);
         }
 
         if (raw == SqliteConfigurationKeys.InMemoryPath)
         {
-            return raw;
+            return (raw, raw);
+        }
+
+        if (DescribeMistake(raw) is { } mistake)
+        {
+            reader.AddProblem(key, mistake);
+            return (null, null);
         }
 
         string fullPath;
@@ -102,26 +122,29 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         }
         catch (Exception exception) when (exception is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            reader.AddProblem(SqliteConfigurationKeys.Path.Path, $"\"{raw}\" is not a valid file path: {exception.Message}");
-            return null;
+            reader.AddProblem(key, $"\"{raw}\" is not a valid file path: {exception.Message}");
+            return (null, null);
         }
 
-        if (Directory.Exists(fullPath))
+        var realPath = RealPathResolver.Resolve(fullPath, out var error);
+        if (realPath is null)
         {
-            reader.AddProblem(
-                SqliteConfigurationKeys.Path.Path,
-                $"\"{raw}\" is a directory; allowed: the path of a database file, for example {Path.Combine(raw, "compozy.db")}");
-            return null;
+            reader.AddProblem(key, $"\"{raw}\" cannot be resolved: {UnixFiles.Describe(error)} (a loop of symbolic links); allowed: a path whose links end at a file or directory");
+            return (null, null);
         }
 
-        for (var parent = Path.GetDirectoryName(fullPath); !string.IsNullOrEmpty(parent); parent = Path.GetDirectoryName(parent))
+        if (Directory.Exists(realPath))
+        {
+            reader.AddProblem(key, $"\"{raw}\" is a directory; allowed: the path of a database file, for example {Path.Combine(raw, "compozy.db")}");
+            return (null, null);
+        }
+
+        for (var parent = Path.GetDirectoryName(realPath); !string.IsNullOrEmpty(parent); parent = Path.GetDirectoryName(parent))
         {
             if (File.Exists(parent))
             {
-                reader.AddProblem(
-                    SqliteConfigurationKeys.Path.Path,
-                    $"\"{raw}\" cannot be created because {parent} is a file, not a directory");
-                return null;
+                reader.AddProblem(key, $"\"{raw}\" cannot be created because {parent} is a file, not a directory");
+                return (null, null);
             }
 
             if (Directory.Exists(parent))
@@ -130,6 +153,58 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
             }
         }
 
-        return fullPath;
+        return (realPath, fullPath);
     }
+
+    /// <summary>
+    /// What is wrong with a path that would otherwise be created, silently, as a file nobody
+    /// meant: a spelling of <c>:memory:</c> SQLite reads as a file name, a URI filename (which this
+    /// layer does not pass to SQLite as a URI), characters that cannot be seen or typed, spaces
+    /// at either end, a trailing slash.
+    /// </summary>
+    private static string? DescribeMistake(string raw)
+    {
+        var shown = Escape(raw);
+        if (string.Equals(raw.Trim(), SqliteConfigurationKeys.InMemoryPath, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"\"{shown}\" is not :memory: (SQLite would create a file of that name in the working directory); " +
+                "allowed: exactly :memory: (lower case, no spaces) for an in-memory database, or a file path";
+        }
+
+        if (raw.TrimStart().StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            var memory = raw.Contains(":memory:", StringComparison.OrdinalIgnoreCase) || raw.Contains("mode=memory", StringComparison.OrdinalIgnoreCase)
+                ? " For an in-memory database write :memory:."
+                : string.Empty;
+            return $"\"{shown}\" is a SQLite URI filename, which database.path does not take (its parameters would be part of a file name); " +
+                $"allowed: a plain file path such as .compozy/compozy.db, or :memory:.{memory}";
+        }
+
+        var invisible = raw.Select((character, index) => (Character: character, Index: index))
+            .FirstOrDefault(entry => char.IsControl(entry.Character) || char.GetUnicodeCategory(entry.Character) == System.Globalization.UnicodeCategory.Format);
+        if (invisible != default)
+        {
+            return $"\"{shown}\" contains the control character U+{(int)invisible.Character:X4} at position {invisible.Index + 1}; " +
+                "allowed: a path of printable characters";
+        }
+
+        if (raw != raw.Trim())
+        {
+            return $"\"{shown}\" begins or ends with a space, which is almost always a quoting mistake; allowed: the path without them";
+        }
+
+        if (raw.EndsWith('/') || raw.EndsWith(Path.DirectorySeparatorChar))
+        {
+            return $"\"{shown}\" ends with a directory separator; allowed: the path of a database file, for example {Path.Join(raw, "compozy.db")}";
+        }
+
+        return null;
+    }
+
+    /// <summary>The value with control and invisible characters written as <c>\uXXXX</c>, so that a problem line stays one readable line.</summary>
+    private static string Escape(string raw) =>
+        string.Concat(raw.Select(character =>
+            char.IsControl(character) || char.GetUnicodeCategory(character) == System.Globalization.UnicodeCategory.Format
+                ? $"\\u{(int)character:X4}"
+                : character.ToString()));
 }

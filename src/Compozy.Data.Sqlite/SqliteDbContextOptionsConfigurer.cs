@@ -4,6 +4,7 @@ using Compozy.Data.Persistence;
 using Compozy.Data.Providers;
 using Compozy.Data.Sqlite.Connections;
 using Compozy.Data.Sqlite.Diagnostics;
+using Compozy.Data.Sqlite.FileSystem;
 using Compozy.Data.Sqlite.Migrations;
 using Compozy.Data.Sqlite.Model;
 using Compozy.Data.Sqlite.Writes;
@@ -17,10 +18,12 @@ using Microsoft.Extensions.Logging;
 namespace Compozy.Data.Sqlite;
 
 /// <summary>Builds EF Core options for SQLite read contexts and for the writer's contexts.</summary>
-internal sealed class SqliteDbContextOptionsConfigurer(SqliteConnectionFactory connections, SqliteConnectionSetup setup, SqliteBusyCounter busyCounter)
+internal sealed class SqliteDbContextOptionsConfigurer(
+    SqliteConnectionFactory connections, SqliteConnectionSetup setup, SqliteBusyCounter busyCounter, SqliteDatabaseFileGuard guard)
     : IDbContextOptionsConfigurer
 {
     private readonly SqlitePragmaInterceptor _readerInterceptor = new(setup, SqliteConnectionRole.Reader);
+    private readonly SqliteDatabaseFileInterceptor _fileInterceptor = new(guard);
     private readonly SqliteCancellationInterceptor _cancellation = new();
 
     public void ConfigureReadContext(DbContextOptionsBuilder builder)
@@ -28,7 +31,7 @@ internal sealed class SqliteDbContextOptionsConfigurer(SqliteConnectionFactory c
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseSqlite(connections.ReaderConnectionString, ConfigureSqlite);
         ConfigureCommon(builder);
-        builder.AddInterceptors(_readerInterceptor, _cancellation, busyCounter, ReadOnlyContextGuard.Instance);
+        builder.AddInterceptors(_fileInterceptor, _readerInterceptor, _cancellation, busyCounter, ReadOnlyContextGuard.Instance);
         builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
     }
 

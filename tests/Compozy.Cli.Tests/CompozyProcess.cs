@@ -19,12 +19,24 @@ internal static partial class CompozyProcess
             : Path.Combine(AppContext.BaseDirectory, "compozy");
 
     public static Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
-        RunWithinAsync(CommandTimeout, workingDirectory, environment, args);
+        RunWrappedAsync(workingDirectory, environment, [], args);
 
     /// <summary>Runs a command that must exit on its own within <paramref name="limit"/>; one that has to be killed fails the test.</summary>
-    public static async Task<CliResult> RunWithinAsync(TimeSpan limit, string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    public static Task<CliResult> RunWithinAsync(TimeSpan limit, string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
+        RunWrappedWithinAsync(limit, workingDirectory, environment, [], args);
+
+    /// <summary>
+    /// Runs compozy through <paramref name="wrapper"/>, a command that ends by executing the
+    /// program it is given (for example <c>setpriv --reuid=65534 ...</c> to run as another user).
+    /// </summary>
+    public static Task<CliResult> RunWrappedAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string?>? environment, IReadOnlyList<string> wrapper, params string[] args) =>
+        RunWrappedWithinAsync(CommandTimeout, workingDirectory, environment, wrapper, args);
+
+    private static async Task<CliResult> RunWrappedWithinAsync(
+        TimeSpan limit, string workingDirectory, IReadOnlyDictionary<string, string?>? environment, IReadOnlyList<string> wrapper, string[] args)
     {
-        using var process = Start(workingDirectory, environment, args);
+        using var process = Start(workingDirectory, environment, wrapper, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(limit);
@@ -41,24 +53,30 @@ internal static partial class CompozyProcess
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
-    public static async Task<RunningHost> StartHostAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    public static Task<RunningHost> StartHostAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
+        StartHostWrappedAsync(workingDirectory, environment, [], args);
+
+    /// <summary>Starts <c>compozy start</c> through <paramref name="wrapper"/> (see <see cref="RunWrappedAsync"/>).</summary>
+    public static async Task<RunningHost> StartHostWrappedAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string?>? environment, IReadOnlyList<string> wrapper, params string[] args)
     {
-        var process = Start(workingDirectory, environment, ["start", "--port", "0", .. args]);
+        var process = Start(workingDirectory, environment, wrapper, ["start", "--port", "0", .. args]);
         var host = new RunningHost(process);
         await host.WaitUntilListeningAsync();
         return host;
     }
 
-    private static Process Start(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, IEnumerable<string> args)
+    private static Process Start(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, IReadOnlyList<string> wrapper, IEnumerable<string> args)
     {
-        var info = new ProcessStartInfo(Executable)
+        var info = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : Executable)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in args)
+        IEnumerable<string> arguments = wrapper.Count > 0 ? [.. wrapper.Skip(1), Executable, .. args] : args;
+        foreach (var arg in arguments)
         {
             info.ArgumentList.Add(arg);
         }

@@ -86,9 +86,18 @@ internal static class StartCommand
             ResponseWriter = WriteHealthAsync,
         });
 
+        // Resolved before the run: RunAsync disposes the services when it returns.
+        var fault = app.Services.GetRequiredService<DatabaseFault>();
         try
         {
             await app.RunAsync().ConfigureAwait(false);
+            if (fault.Reason is { } reason)
+            {
+                // A stop after the database became unusable is not a clean shutdown.
+                await console.Error.WriteLineAsync($"compozy: the host stopped after losing its database: {reason}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
             return ExitCodes.Success;
         }
         catch (PendingMigrationsException exception)

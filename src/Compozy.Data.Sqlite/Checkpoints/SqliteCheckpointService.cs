@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
+using Compozy.Data.Sqlite.FileSystem;
 using Compozy.Data.Sqlite.Operations;
 using Compozy.Data.Sqlite.Writes;
 using Microsoft.Data.Sqlite;
@@ -17,13 +18,16 @@ namespace Compozy.Data.Sqlite.Checkpoints;
 /// as a warning. Once an hour it refreshes planner statistics (<c>PRAGMA optimize</c>). On
 /// shutdown it runs maintenance (if <c>maintenance_on_shutdown</c>) and a final TRUNCATE
 /// checkpoint, all within <c>shutdown_timeout</c> and the host's own shutdown deadline, and
-/// then closes the writer whatever happened.
+/// then closes the writer whatever happened. When the database file was deleted or replaced under
+/// the host, it does neither maintenance nor checkpoint on a file that is gone, and says so: the
+/// writer saves a copy as it closes, and the stop is not a clean one.
 /// </summary>
 internal sealed partial class SqliteCheckpointService(
     SqliteCheckpointer checkpointer,
     SqliteMaintenance maintenance,
     SqliteDatabaseWriter writer,
     SqliteConnectionFactory connections,
+    SqliteDatabaseFileGuard guard,
     ILogger<SqliteCheckpointService> logger) : BackgroundService
 {
     private static readonly TimeSpan OptimizeInterval = TimeSpan.FromHours(1);
@@ -40,7 +44,11 @@ internal sealed partial class SqliteCheckpointService(
         var elapsed = Stopwatch.StartNew();
         try
         {
-            if (writer.IsOpen)
+            if (writer.IsOpen && !guard.Verify(includeWal: true))
+            {
+                LogShutdownOverLostFile(guard.LostReason!);
+            }
+            else if (writer.IsOpen)
             {
                 if (Options.MaintenanceOnShutdown)
                 {
@@ -86,7 +94,7 @@ internal sealed partial class SqliteCheckpointService(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (!writer.IsOpen)
+                if (!writer.IsOpen || !guard.Verify(includeWal: true))
                 {
                     continue;
                 }
@@ -173,6 +181,9 @@ internal sealed partial class SqliteCheckpointService(
 
     [LoggerMessage(EventId = 3026, Level = LogLevel.Warning, Message = "shutdown checkpoint incomplete: {Checkpointed} of {Frames} WAL frames are in the database file because readers still use older ones; WAL stays at {WalBytes} bytes and the next start recovers it")]
     private partial void LogShutdownCheckpointIncomplete(int checkpointed, int frames, long walBytes);
+
+    [LoggerMessage(EventId = 3028, Level = LogLevel.Error, Message = "shutdown is not clean: {Reason}. No maintenance and no checkpoint run on a file that is gone; the writer saves what it still has open as it closes, and the host exits with an error")]
+    private partial void LogShutdownOverLostFile(string reason);
 
     [LoggerMessage(EventId = 3027, Level = LogLevel.Information, Message = "periodic optimize completed in {ElapsedMilliseconds:F0} ms")]
     private partial void LogOptimized(double elapsedMilliseconds);

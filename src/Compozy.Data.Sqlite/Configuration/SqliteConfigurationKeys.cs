@@ -18,7 +18,7 @@ public static class SqliteConfigurationKeys
         Flag = "--db-path",
         Type = ConfigurationValueType.Text(allowEmpty: true),
         Default = ".compozy/compozy.db",
-        Description = "SQLite database file, relative to the working directory, or :memory: for a database that lives as long as the process.",
+        Description = "SQLite database file, relative to the working directory, or :memory: for a database that lives as long as the process. Symbolic links are resolved once, at start; a lookalike of :memory:, a file: URI, control characters and surrounding spaces are refused.",
     };
 
     /// <summary><c>database.sqlite.journal_mode</c>.</summary>
@@ -174,6 +174,16 @@ public static class SqliteConfigurationKeys
         Description = "Opt-in for a database on a network filesystem (NFS, SMB, FUSE...): runs in journal_mode DELETE with locking_mode EXCLUSIVE, one connection for everything, instead of refusing to start.",
     };
 
+    /// <summary><c>database.sqlite.filesystem</c>.</summary>
+    public static ConfigurationKey FileSystem { get; } = new()
+    {
+        Path = "database.sqlite.filesystem",
+        EnvironmentVariable = "DB_SQLITE_FILESYSTEM",
+        Type = ConfigurationValueType.Choice("auto", "local"),
+        Default = "auto",
+        Description = "auto: the filesystem probe decides, and a network filesystem (NFS, SMB, FUSE...) is refused or needs allow_network_filesystem. local: the operator declares the database's filesystem local (a FUSE filesystem on a local disk, such as gocryptfs), and SQLite keeps WAL whatever the probe says; a warning names the filesystem.",
+    };
+
     /// <summary><c>database.sqlite.group_commit</c>.</summary>
     public static ConfigurationKey GroupCommit { get; } = new()
     {
@@ -210,6 +220,6 @@ public static class SqliteConfigurationKeys
         Path, JournalMode, Synchronous, BusyTimeout, JournalSizeLimit, CacheSize, MmapSize, ForeignKeys,
         WalCheckpointInterval, WalCheckpointTruncateThreshold, IntegrityCheckOnStartup, MaintenanceOnShutdown,
         ShutdownTimeout, GroupCommit, GroupCommitMaxBatch, WriterQueueCapacity,
-        AllowUnsafeSynchronous, AllowUnsafeForeignKeys, AllowNetworkFilesystem,
+        AllowUnsafeSynchronous, AllowUnsafeForeignKeys, AllowNetworkFilesystem, FileSystem,
     ];
 }

@@ -3,8 +3,21 @@ namespace Compozy.Data.Sqlite.Configuration;
 /// <summary>Validated SQLite settings (<c>database.path</c> and <c>database.sqlite.*</c>).</summary>
 public sealed class SqliteOptions
 {
-    /// <summary>Absolute path of the database file, or <c>:memory:</c>.</summary>
+    private readonly string? _configuredPath;
+
+    /// <summary>
+    /// Real, absolute path of the database file (every symbolic link resolved), or
+    /// <c>:memory:</c>. Everything beside the database (<c>-wal</c>, <c>-shm</c>, lock files) and
+    /// the filesystem probe start from it.
+    /// </summary>
     public required string Path { get; init; }
+
+    /// <summary>The path as configured, made absolute but with its links unresolved; <see cref="Path"/> when not set.</summary>
+    public string ConfiguredPath
+    {
+        get => _configuredPath ?? Path;
+        init => _configuredPath = value;
+    }
 
     /// <summary>Whether the database lives in memory for the life of the host.</summary>
     public bool IsInMemory => Path == SqliteConfigurationKeys.InMemoryPath;
@@ -56,4 +69,7 @@ public sealed class SqliteOptions
 
     /// <summary>Whether a network filesystem is accepted (in DELETE + EXCLUSIVE mode).</summary>
     public bool AllowNetworkFilesystem { get; init; }
+
+    /// <summary>Whether the filesystem probe decides (<see cref="SqliteFileSystemKind.Auto"/>) or the operator declared the filesystem local.</summary>
+    public SqliteFileSystemKind FileSystem { get; init; } = SqliteFileSystemKind.Auto;
 }

@@ -9,7 +9,8 @@ public sealed class NetworkFilesystemRefusedException : InvalidOperationExceptio
             $"the SQLite database directory {directory} is on {fileSystem}, a network filesystem: WAL needs shared memory " +
             "and reliable locks on one host, and can corrupt the database there. Fix: put database.path on a local disk, " +
             "or use database.driver: postgres, or set database.sqlite.allow_network_filesystem: true to run in " +
-            "journal_mode DELETE with locking_mode EXCLUSIVE (one process, slower, no concurrent readers)")
+            "journal_mode DELETE with locking_mode EXCLUSIVE (one process, slower, no concurrent readers). " +
+            "If this filesystem runs on this host (a local FUSE filesystem such as gocryptfs), set database.sqlite.filesystem: local to keep WAL")
     {
         Directory = directory;
         FileSystem = fileSystem;

@@ -24,6 +24,7 @@ public sealed partial class SqliteConnectionFactory
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly SqliteOptions _options;
+    private readonly SqliteDatabaseFiles? _files;
     private readonly Lazy<SqliteStorageMode> _mode;
     private readonly Lazy<(string Writer, string Reader)> _connectionStrings;
     private readonly string _memoryName = $"file:/compozy-{Guid.NewGuid():N}?vfs=memdb";
@@ -33,6 +34,12 @@ public sealed partial class SqliteConnectionFactory
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
+        _files = _options.IsInMemory ? null : new SqliteDatabaseFiles(_options.Path);
+        if (_options.ConfiguredPath != _options.Path)
+        {
+            LogResolvedPath(logger, _options.ConfiguredPath, _options.Path);
+        }
+
         _mode = new Lazy<SqliteStorageMode>(() => DecideMode(probe, logger));
         _connectionStrings = new Lazy<(string, string)>(BuildConnectionStrings);
     }
@@ -50,27 +57,44 @@ public sealed partial class SqliteConnectionFactory
     /// <summary>Connection string of read connections (pooled).</summary>
     public string ReaderConnectionString => _connectionStrings.Value.Reader;
 
+    /// <summary>The files of a file database, named from its real path; <see langword="null"/> in memory.</summary>
+    public SqliteDatabaseFiles? Files => _files;
+
     /// <summary>The <c>-wal</c> file of a file database, or <see langword="null"/> in memory.</summary>
-    public string? WalPath => _options.IsInMemory ? null : _options.Path + "-wal";
+    public string? WalPath => _files?.Wal;
 
     /// <summary>Size of the <c>-wal</c> file in bytes (0 when absent).</summary>
     public long WalSize => WalPath is { } path && File.Exists(path) ? new FileInfo(path).Length : 0;
 
     /// <summary>
-    /// Creates the missing parent directories (mode 0700) and an empty database file (mode 0600)
-    /// when they do not exist, so SQLite never creates them with the process umask. SQLite gives its
-    /// <c>-wal</c> and <c>-shm</c> files the database file's mode. Existing directories and files
-    /// keep their permissions.
+    /// Prepares the database file for the writer, the one place where this layer creates a
+    /// database: refuses a missing database that leftovers show existed
+    /// (<see cref="SqliteMissingDatabase"/>), checks that this process may read and write
+    /// everything it needs (<see cref="SqliteFileAccess"/>), creates the missing parent
+    /// directories (mode 0700) and an empty database file (mode 0600) so SQLite never creates them
+    /// with the process umask, and keeps the <c>-wal</c> and <c>-shm</c> files no more readable
+    /// than the database (<see cref="SqliteCompanionFiles"/>). Existing directories and files keep
+    /// their permissions.
     /// </summary>
+    /// <exception cref="Compozy.Data.Operations.DatabaseIntegrityException">The database is missing but was expected.</exception>
+    /// <exception cref="SqliteAccessDeniedException">This process may not use a file or directory the database needs.</exception>
     public void EnsureDatabaseFile()
     {
-        if (_options.IsInMemory || File.Exists(_options.Path))
+        if (_files is null)
         {
             return;
         }
 
         _ = Mode;
-        CreateMissingDirectories(Path.GetDirectoryName(_options.Path)!);
+        SqliteFileAccess.EnsureWritable(_files);
+        if (File.Exists(_files.Database))
+        {
+            SqliteCompanionFiles.Protect(_files, walMode: Mode.JournalMode == SqliteJournalMode.Wal);
+            return;
+        }
+
+        SqliteMissingDatabase.ThrowIfExpected(_files);
+        CreateMissingDirectories(_files.Directory);
 
         var streamOptions = new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -80,11 +104,37 @@ public sealed partial class SqliteConnectionFactory
 
         try
         {
-            using var _ = new FileStream(_options.Path, streamOptions);
+            using var _ = new FileStream(_files.Database, streamOptions);
         }
-        catch (IOException) when (File.Exists(_options.Path))
+        catch (IOException) when (File.Exists(_files.Database))
         {
             // Another process created it between the check and the create; its mode stands.
+        }
+    }
+
+    /// <summary>
+    /// Before a connection that only reads opens the database: checks that this process may read
+    /// what it needs (<see cref="SqliteFileAccess"/>), and keeps the <c>-wal</c> and <c>-shm</c>
+    /// SQLite is about to create no more readable than the database.
+    /// </summary>
+    /// <exception cref="SqliteAccessDeniedException">This process may not read a file or directory the database needs.</exception>
+    public void EnsureReadable()
+    {
+        if (_files is null)
+        {
+            return;
+        }
+
+        // Reads need no storage mode: a read-only command (db status) must work where the writer would be refused.
+        SqliteFileAccess.EnsureReadable(_files);
+        try
+        {
+            SqliteCompanionFiles.Protect(_files, walMode: SqliteFileAccess.IsInWalMode(_files.Database));
+        }
+        catch (SqliteAccessDeniedException)
+        {
+            // A reader that may not narrow another user's files can still read; the writer, which
+            // must, refuses to open instead.
         }
     }
 
@@ -127,11 +177,17 @@ public sealed partial class SqliteConnectionFactory
             return new SqliteStorageMode(new FileSystemType("memory", 0, IsNetwork: false), SqliteJournalMode.Delete, ExclusiveLocking: false);
         }
 
-        var directory = Path.GetDirectoryName(_options.Path)!;
+        var directory = _files!.Directory;
         var fileSystem = probe.Probe(directory);
         LogProbe(logger, directory, fileSystem);
         if (!fileSystem.IsNetwork)
         {
+            return new SqliteStorageMode(fileSystem, _options.JournalMode, ExclusiveLocking: false);
+        }
+
+        if (_options.FileSystem == SqliteFileSystemKind.Local)
+        {
+            LogDeclaredLocal(logger, directory, fileSystem.Name);
             return new SqliteStorageMode(fileSystem, _options.JournalMode, ExclusiveLocking: false);
         }
 
@@ -152,10 +208,12 @@ public sealed partial class SqliteConnectionFactory
         // Under EXCLUSIVE locking no other connection can read the file; sharing the writer's
         // cache lets readers in (they then wait on table locks instead of file locks).
         var cache = Mode.ExclusiveLocking ? SqliteCacheMode.Shared : SqliteCacheMode.Private;
+        // The writer does not create the file either: EnsureDatabaseFile does, after its checks, and
+        // a file that vanished between the two must fail the open rather than come back empty.
         var writer = new SqliteConnectionStringBuilder
         {
             DataSource = dataSource,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = _options.IsInMemory ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Cache = cache,
             Pooling = false,
             DefaultTimeout = commandTimeoutSeconds,
@@ -177,6 +235,12 @@ public sealed partial class SqliteConnectionFactory
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "startup filesystem probe: {Directory} is on {FileSystem}")]
     private static partial void LogProbe(ILogger logger, string directory, FileSystemType fileSystem);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "database.path {ConfiguredPath} resolves to {RealPath} through symbolic links; the filesystem probe, the -wal, -shm and lock files, and every size and status use the real path")]
+    private static partial void LogResolvedPath(ILogger logger, string configuredPath, string realPath);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "the database directory {Directory} is on {FileSystem}, which the filesystem probe counts as a network filesystem; database.sqlite.filesystem is local, so SQLite keeps journal_mode WAL as on a local disk. This is safe only when the filesystem runs on this host and supports shared memory maps and POSIX locks (a local FUSE filesystem such as gocryptfs); on a filesystem shared over a network WAL can corrupt the database")]
+    private static partial void LogDeclaredLocal(ILogger logger, string directory, string fileSystem);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "the database directory {Directory} is on {FileSystem}, a network filesystem; allow_network_filesystem is set, so SQLite runs in journal_mode DELETE with locking_mode EXCLUSIVE: one process only, and readers wait for the writer")]
     private static partial void LogNetworkFallback(ILogger logger, string directory, string fileSystem);

@@ -1,5 +1,6 @@
 using Compozy.Data.Migrations;
 using Compozy.Data.Sqlite.Connections;
+using Compozy.Data.Sqlite.FileSystem;
 using Compozy.Data.Sqlite.Model;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -36,6 +37,24 @@ internal sealed class SqliteMigrationHistoryRepository(HistoryRepositoryDependen
         history.Property<DateTime>("AppliedAt")
             .HasColumnName(MigrationHistory.AppliedAtColumn)
             .HasDefaultValueSql(SqliteModelCustomizer.CurrentTimestampSql);
+    }
+
+    /// <summary>
+    /// Whether the history table exists, after checking that the database file can be read and is
+    /// not missing where leftovers show it existed: otherwise EF reads an unreadable or vanished
+    /// database as one with no migration applied.
+    /// </summary>
+    public override bool Exists()
+    {
+        CheckDatabaseFile();
+        return base.Exists();
+    }
+
+    /// <inheritdoc cref="Exists" />
+    public override Task<bool> ExistsAsync(CancellationToken cancellationToken = default)
+    {
+        CheckDatabaseFile();
+        return base.ExistsAsync(cancellationToken);
     }
 
     public override IMigrationsDatabaseLock AcquireDatabaseLock()
@@ -107,6 +126,22 @@ internal sealed class SqliteMigrationHistoryRepository(HistoryRepositoryDependen
                     "(database.migration_timeout); wait for it to finish, or raise the timeout.",
                     exception);
             }
+        }
+    }
+
+    private void CheckDatabaseFile()
+    {
+        var dataSource = new SqliteConnectionStringBuilder(Dependencies.Connection.ConnectionString).DataSource;
+        if (SqliteConnectionFactory.MigrationLockPath(Dependencies.Connection.ConnectionString!) is null)
+        {
+            return;
+        }
+
+        var files = new SqliteDatabaseFiles(dataSource);
+        SqliteFileAccess.EnsureReadable(files);
+        if (!File.Exists(files.Database))
+        {
+            SqliteMissingDatabase.ThrowIfExpected(files);
         }
     }
 

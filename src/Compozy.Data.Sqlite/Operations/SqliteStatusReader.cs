@@ -33,12 +33,29 @@ public sealed class SqliteStatusReader(SqliteConnectionFactory connections, IFil
             return new DatabaseReport(facts);
         }
 
+        if (options.ConfiguredPath != options.Path)
+        {
+            facts.Add(new("configured_path", options.ConfiguredPath));
+        }
+
+        var files = connections.Files!;
+        connections.EnsureReadable();
         var exists = File.Exists(options.Path);
         facts.Add(new("exists", exists));
-        facts.Add(new("filesystem", probe.Probe(Path.GetDirectoryName(options.Path)!).ToString()));
+        var fileSystem = probe.Probe(files.Directory).ToString();
+        facts.Add(new("filesystem", options.FileSystem == SqliteFileSystemKind.Local ? $"{fileSystem}, declared local by database.sqlite.filesystem" : fileSystem));
         facts.Add(new("synchronous_configured", options.Synchronous.ToString().ToUpperInvariant()));
         if (!exists)
         {
+            var leftovers = SqliteMissingDatabase.FindLeftovers(files);
+            if (leftovers.Count > 0)
+            {
+                // A database was there: reported as damage (exit 4), not as a database yet to be created.
+                facts.Add(new("leftovers", string.Join(", ", leftovers)));
+                facts.Add(new("integrity", SqliteMissingDatabase.Describe(files, leftovers)));
+                facts.Add(new("integrity_ok", false));
+            }
+
             return new DatabaseReport(facts);
         }
 

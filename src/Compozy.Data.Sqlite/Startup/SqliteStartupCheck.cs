@@ -3,13 +3,15 @@ using Compozy.Data.Operations;
 using Compozy.Data.Sqlite.Checkpoints;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
+using Compozy.Data.Sqlite.FileSystem;
 using Compozy.Data.Startup;
 using Microsoft.Extensions.Logging;
 
 namespace Compozy.Data.Sqlite.Startup;
 
 /// <summary>
-/// What <c>compozy start</c> does to a SQLite file before serving: probe the filesystem, notice a
+/// What <c>compozy start</c> does to a SQLite file before serving: probe the filesystem, check
+/// that the files can be read, refuse a missing database that leftovers show existed, notice a
 /// WAL left by a crash, check integrity, then fold the WAL back into the database. Its log lines
 /// are the phrases operators grep for: <c>startup detected WAL residue</c>,
 /// <c>startup quick_check passed</c> (or <c>startup integrity_check passed</c>) and
@@ -34,7 +36,15 @@ internal sealed partial class SqliteStartupCheck(
         }
 
         var mode = connections.Mode;
-        if (!File.Exists(options.Path) || new FileInfo(options.Path).Length == 0)
+        connections.EnsureReadable();
+        if (!File.Exists(options.Path))
+        {
+            SqliteMissingDatabase.ThrowIfExpected(connections.Files!);
+            LogNewDatabase(options.Path);
+            return;
+        }
+
+        if (new FileInfo(options.Path).Length == 0)
         {
             LogNewDatabase(options.Path);
             return;

@@ -12,11 +12,13 @@ internal sealed class ExclusiveJob<T>(Func<SqliteConnection, CancellationToken, 
 
     public override bool IsExclusive => true;
 
-    public async Task RunAsync(SqliteConnection connection)
+    public async Task RunAsync(SqliteConnection connection, Action verifyAfter)
     {
         try
         {
-            _completion.TrySetResult(await work(connection, CancellationToken).ConfigureAwait(false));
+            var result = await work(connection, CancellationToken).ConfigureAwait(false);
+            verifyAfter();
+            _completion.TrySetResult(result);
         }
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
         {

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Compozy.Data.Configuration;
+using Compozy.Data.Errors;
 using Compozy.Data.Persistence;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
 using Compozy.Data.Sqlite.Diagnostics;
+using Compozy.Data.Sqlite.FileSystem;
 using Compozy.Data.Writes;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -30,6 +32,10 @@ namespace Compozy.Data.Sqlite.Writes;
 /// turns with this one through <see cref="SqliteWriterLock"/>.</para>
 /// <para>A write must not start another write from inside its delegate: it would wait for
 /// itself. That is refused with <see cref="InvalidOperationException"/>.</para>
+/// <para>Before and after each commit the writer checks that the database path still names the
+/// file it opened (<see cref="SqliteDatabaseFileGuard"/>). When it does not, the batch is rolled
+/// back (or, when the file vanished during the commit, its callers are failed all the same: what
+/// they wrote went into a file no one can open again), and every later write is refused.</para>
 /// </remarks>
 public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDisposable, IDisposable
 {
@@ -41,6 +47,7 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
     private readonly IOptions<CompozyDataOptions> _dataOptions;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<SqliteDatabaseWriter> _logger;
+    private readonly SqliteDatabaseFileGuard _guard;
     private readonly Channel<WriterItem> _queue;
     private readonly SqliteWriterLock _processLock;
     private readonly AsyncLocal<bool> _insideWriter = new();
@@ -58,10 +65,13 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
         SqliteMetrics metrics,
         SqliteBusyCounter busyCounter,
         IOptions<CompozyDataOptions> dataOptions,
+        SqliteDatabaseFileGuard guard,
         ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(guard);
         ArgumentNullException.ThrowIfNull(loggerFactory);
+        _guard = guard;
         _connections = connections;
         _setup = setup;
         _metrics = metrics;
@@ -74,7 +84,7 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _processLock = new SqliteWriterLock(connections.Options.IsInMemory ? null : connections.Options.Path);
+        _processLock = new SqliteWriterLock(connections.Files);
     }
 
     /// <summary>Whether the writer connection is open.</summary>
@@ -166,12 +176,18 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
                 SqliteConnection.ClearPool(readers);
             }
 
+            if (!_guard.Verify(includeWal: true))
+            {
+                SaveLostDatabase(_connection);
+            }
+
             // Closing the last connection checkpoints; that must not overlap another process's write.
             var hasProcessLock = TryTakeProcessLockForClose();
             try
             {
                 _connection.Dispose();
                 _connection = null;
+                _guard.RemoveLostCompanions();
             }
             finally
             {
@@ -204,6 +220,7 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
         }
 
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) == 1, this);
+        _guard.ThrowIfLost();
         EnsureLoop();
         _metrics.WriterQueued();
         try
@@ -302,7 +319,7 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
         try
         {
             _insideWriter.Value = true;
-            await ((IExclusiveJob)item).RunAsync(_connection!).ConfigureAwait(false);
+            await ((IExclusiveJob)item).RunAsync(_connection!, VerifyDatabaseFile).ConfigureAwait(false);
         }
         finally
         {
@@ -439,9 +456,14 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
                 }
             }
 
+            // The last moment to roll back rather than commit into a file that is gone.
+            VerifyDatabaseFile();
             await transaction.CommitAsync().ConfigureAwait(false);
         }
 
+        // The file may have gone during the COMMIT itself; then what it wrote cannot be read by
+        // anyone again, and no caller may be told it was committed.
+        VerifyDatabaseFile();
         return outcomes;
     }
 
@@ -449,6 +471,7 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
     private async Task PrepareAsync(TimeSpan processLockWait, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) == 1 && _connection is null, this);
+        _guard.ThrowIfLost();
         if (_contexts is null)
         {
             // The lock file lives beside the database: its directory must exist (private) first.
@@ -459,6 +482,7 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
         try
         {
             EnsureOpen();
+            VerifyDatabaseFile();
         }
         catch
         {
@@ -477,8 +501,10 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
         var connection = new SqliteConnection(_connections.WriterConnectionString);
         try
         {
+            var beforeOpen = _guard.IdentityBeforeOpen();
             connection.Open();
             _setup.Apply(connection, SqliteConnectionRole.Writer);
+            _guard.RecordOpened(beforeOpen, walMode: _connections.Mode.JournalMode == SqliteJournalMode.Wal);
         }
         catch
         {
@@ -490,6 +516,58 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
         _metrics.ObserveWalSize(() => _connections.WalSize);
         _contexts = new PooledDbContextFactory<CompozyDbContext>(
             SqliteDbContextOptionsConfigurer.CreateWriterOptions(connection, _loggerFactory, _busyCounter));
+    }
+
+    /// <exception cref="CompozyDataException">The database file is no longer the one the writer opened.</exception>
+    private void VerifyDatabaseFile()
+    {
+        if (!_guard.Verify())
+        {
+            throw SqliteDatabaseFileGuard.LostError();
+        }
+    }
+
+    /// <summary>
+    /// Saves what the writer still sees of a database whose file is gone: the writer's open
+    /// connection reads the deleted file (and its WAL) as long as it stays open, so a
+    /// <c>VACUUM INTO</c> writes all of it, everything committed included, to a new file beside
+    /// the path. The copy is created owner-only before SQLite fills it.
+    /// </summary>
+    private void SaveLostDatabase(SqliteConnection connection)
+    {
+        var files = _connections.Files!;
+        var copy = files.LostCopy(DateTimeOffset.UtcNow);
+
+        // Written under a hidden name and renamed when complete: a copy cut short (the process
+        // killed while it is written) is never mistaken for a good one.
+        var partial = Path.Combine(files.Directory, $".{Path.GetFileName(copy)}.partial");
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (new FileStream(partial, options))
+            {
+            }
+
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "VACUUM INTO $copy;";
+                command.Parameters.AddWithValue("$copy", partial);
+                command.CommandTimeout = 0;
+                command.ExecuteNonQuery();
+            }
+
+            File.Move(partial, copy);
+            LogLostDatabaseSaved(files.Database, copy);
+        }
+        catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            LogLostDatabaseNotSaved(files.Database, copy, exception.Message);
+        }
     }
 
     private bool TryTakeProcessLockForClose()
@@ -504,6 +582,12 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
             return false;
         }
     }
+
+    [LoggerMessage(EventId = 3052, Level = LogLevel.Error, Message = "database file lost: everything the host committed to {Path} until it was lost is saved in {Copy}; once no process uses the database, restore it with mv {Copy} {Path}")]
+    private partial void LogLostDatabaseSaved(string path, string copy);
+
+    [LoggerMessage(EventId = 3053, Level = LogLevel.Critical, Message = "database file lost: {Path} was deleted or replaced, and the copy of what the host still had open could not be saved to {Copy}: {Error}. The data committed since the file was last backed up is lost")]
+    private partial void LogLostDatabaseNotSaved(string path, string copy, string error);
 
     [LoggerMessage(EventId = 3040, Level = LogLevel.Warning, Message = "the SQLite writer did not finish its queued work within {Seconds:F0} s of closing; what was left fails with ObjectDisposedException")]
     private partial void LogCloseTimedOut(double seconds);

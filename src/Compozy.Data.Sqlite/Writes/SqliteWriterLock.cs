@@ -1,7 +1,10 @@
+using Compozy.Data.Sqlite.FileSystem;
+
 namespace Compozy.Data.Sqlite.Writes;
 
 /// <summary>
-/// Serialises writer turns across processes: a POSIX record lock on <c>&lt;db&gt;.writer-lock</c>,
+/// Serialises writer turns across processes: a POSIX record lock on <c>&lt;db&gt;.writer-lock</c>
+/// (named from the database's real path, so that every path to it, through links or not, takes the same lock),
 /// taken for each turn of the writer connection and released after it. Inside one process the
 /// writer's own turn already serialises; this extends it to a second process on the same file
 /// (<c>compozy migrate</c> or <c>compozy db maintenance</c> next to a running host), so no two
@@ -12,7 +15,7 @@ namespace Compozy.Data.Sqlite.Writes;
 /// <see cref="FileStream.Lock"/> is <c>fcntl(F_SETLK)</c> on Unix: one system call each way, on a
 /// file this class alone opens (closing any other descriptor of it would drop the lock).
 /// </remarks>
-internal sealed class SqliteWriterLock(string? databasePath) : IDisposable
+internal sealed class SqliteWriterLock(SqliteDatabaseFiles? files) : IDisposable
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(50);
@@ -23,12 +26,12 @@ internal sealed class SqliteWriterLock(string? databasePath) : IDisposable
     public async Task AcquireAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         // macOS has no FileStream record locks; the layer targets Linux servers, where it does.
-        if (databasePath is null || OperatingSystem.IsMacOS())
+        if (files is null || OperatingSystem.IsMacOS())
         {
             return;
         }
 
-        var file = _file ??= Open(databasePath + ".writer-lock");
+        var file = _file ??= Open(files.WriterLock);
         var deadline = DateTime.UtcNow + timeout;
         var pause = FirstPause;
         while (true)
@@ -46,7 +49,7 @@ internal sealed class SqliteWriterLock(string? databasePath) : IDisposable
             catch (IOException exception)
             {
                 throw new TimeoutException(
-                    $"another process has been writing to {databasePath} for more than {timeout.TotalSeconds:F1} s " +
+                    $"another process has been writing to {files.Database} for more than {timeout.TotalSeconds:F1} s " +
                     "(it holds the writer lock). SQLite takes one writing process at a time: wait for it, or stop it.",
                     exception);
             }

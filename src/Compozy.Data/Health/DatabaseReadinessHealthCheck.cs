@@ -7,13 +7,15 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Compozy.Data.Health;
 
 /// <summary>
-/// Ready when start-up finished, the database answers, and its schema has no pending migrations.
-/// Reports the reason when it is not, without connection details.
+/// Ready when start-up finished, no <see cref="DatabaseFault"/> was reported, the database
+/// answers, and its schema has no pending migrations. Reports the reason when it is not, without
+/// connection details.
 /// </summary>
 public sealed class DatabaseReadinessHealthCheck(
     IDbContextFactory<CompozyDbContext> contexts,
     MigrationRunner migrations,
-    DatabaseInitializer initializer) : IHealthCheck
+    DatabaseInitializer initializer,
+    DatabaseFault fault) : IHealthCheck
 {
     /// <summary>The check's registered name.</summary>
     public const string Name = "database";
@@ -29,6 +31,11 @@ public sealed class DatabaseReadinessHealthCheck(
             return HealthCheckResult.Unhealthy("database initialization has not finished");
         }
 
+        if (fault.Reason is { } reason)
+        {
+            return HealthCheckResult.Unhealthy(reason);
+        }
+
         try
         {
             var dbContext = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -36,7 +43,7 @@ public sealed class DatabaseReadinessHealthCheck(
             {
                 if (!await dbContext.Database.CanConnectAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    return HealthCheckResult.Unhealthy("database is not reachable");
+                    return HealthCheckResult.Unhealthy(fault.Reason ?? "database is not reachable");
                 }
             }
 
@@ -47,7 +54,8 @@ public sealed class DatabaseReadinessHealthCheck(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy($"database check failed: {exception.GetType().Name}");
+            // The check's own reads may be what noticed the fault (a provider checks its file on each).
+            return HealthCheckResult.Unhealthy(fault.Reason ?? $"database check failed: {exception.GetType().Name}");
         }
     }
 }

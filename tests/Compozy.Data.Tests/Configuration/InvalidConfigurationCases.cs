@@ -111,6 +111,134 @@ internal static class InvalidConfigurationCases
         },
         new()
         {
+            Name = "sqlite path :MEMORY: in upper case in --db-path",
+            Yaml = Sqlite,
+            Arguments = ["--db-path", ":MEMORY:"],
+            Key = "database.path",
+            Value = ":MEMORY:",
+            Allowed = "allowed: exactly :memory: (lower case, no spaces) for an in-memory database, or a file path",
+            Source = "flag --db-path",
+            Mentions = ["is not :memory: (SQLite would create a file of that name in the working directory)"],
+        },
+        new()
+        {
+            Name = "sqlite path :memory: with spaces around it in the file",
+            Yaml = """
+                database:
+                  driver: sqlite
+                  path: ' :memory: '
+                """,
+            Key = "database.path",
+            Value = " :memory: ",
+            Allowed = "allowed: exactly :memory:",
+            Source = "{config}:3:9",
+        },
+        new()
+        {
+            Name = "sqlite path that is a URI filename for shared memory in DB_PATH",
+            Yaml = Sqlite,
+            Environment = new Dictionary<string, string> { ["DB_PATH"] = "file::memory:?cache=shared" },
+            Key = "database.path",
+            Value = "file::memory:?cache=shared",
+            Allowed = "allowed: a plain file path such as .compozy/compozy.db, or :memory:. For an in-memory database write :memory:.",
+            Source = "environment variable DB_PATH",
+            Mentions = ["is a SQLite URI filename"],
+        },
+        new()
+        {
+            Name = "sqlite path that is a URI filename with mode=memory",
+            Yaml = """
+                database:
+                  driver: sqlite
+                  path: 'file:x.db?mode=memory'
+                """,
+            Key = "database.path",
+            Value = "file:x.db?mode=memory",
+            Source = "{config}:3:9",
+            Mentions = ["is a SQLite URI filename"],
+        },
+        new()
+        {
+            Name = "sqlite path with a control character",
+            Yaml = """
+                database:
+                  driver: sqlite
+                  path: "data/a\x07b.db"
+                """,
+            Key = "database.path",
+            Value = "data/a\\u0007b.db",
+            Allowed = "allowed: a path of printable characters",
+            Source = "{config}:3:9",
+            Mentions = ["contains the control character U+0007 at position 7"],
+        },
+        new()
+        {
+            Name = "sqlite path with a newline at the end in DB_PATH",
+            Yaml = Sqlite,
+            Environment = new Dictionary<string, string> { ["DB_PATH"] = "data/compozy.db\n" },
+            Key = "database.path",
+            Value = "data/compozy.db\\u000A",
+            Source = "environment variable DB_PATH",
+            Mentions = ["contains the control character U+000A at position 16"],
+        },
+        new()
+        {
+            Name = "sqlite path with a trailing space in --db-path",
+            Yaml = Sqlite,
+            Arguments = ["--db-path", "data/compozy.db "],
+            Key = "database.path",
+            Value = "data/compozy.db ",
+            Source = "flag --db-path",
+            Mentions = ["begins or ends with a space"],
+        },
+        new()
+        {
+            Name = "sqlite path ending with a slash",
+            Yaml = Sqlite,
+            Arguments = ["--db-path", "data/"],
+            Key = "database.path",
+            Value = "data/",
+            Allowed = "allowed: the path of a database file, for example data/compozy.db",
+            Source = "flag --db-path",
+        },
+        new()
+        {
+            Name = "sqlite path through a loop of symbolic links",
+            Yaml = """
+                database:
+                  driver: sqlite
+                  path: '{temp}/loop-a/compozy.db'
+                """,
+            Arrange = temp =>
+            {
+                File.CreateSymbolicLink(temp.Combine("loop-a"), temp.Combine("loop-b"));
+                File.CreateSymbolicLink(temp.Combine("loop-b"), temp.Combine("loop-a"));
+            },
+            Key = "database.path",
+            Value = "{temp}/loop-a/compozy.db",
+            Source = "{config}:3:9",
+            Mentions = ["cannot be resolved", "a loop of symbolic links"],
+        },
+        new()
+        {
+            Name = "unknown sqlite filesystem kind",
+            Yaml = Sqlite + "  sqlite:\n    filesystem: remote\n",
+            Key = "database.sqlite.filesystem",
+            Value = "remote",
+            Allowed = "allowed: auto, local",
+            Source = "{config}:5:17",
+        },
+        new()
+        {
+            Name = "sqlite filesystem local with the network filesystem fallback",
+            Yaml = Sqlite + "  sqlite:\n    filesystem: local\n    allow_network_filesystem: true\n",
+            Key = "database.sqlite.filesystem",
+            Value = "local",
+            Source = "{config}:5:17",
+            Mentions = ["asks for the fallback of a network filesystem"],
+        },
+        new()
+        {
             Name = "negative busy_timeout",
             Yaml = Sqlite + "  busy_timeout: -1s\n",
             Key = "database.busy_timeout",

@@ -1,0 +1,204 @@
+using Compozy.Data.Errors;
+using Compozy.Data.Health;
+using Microsoft.Extensions.Logging;
+
+namespace Compozy.Data.Sqlite.FileSystem;
+
+/// <summary>
+/// Notices when the database file the writer has open is no longer the file at its path: it was
+/// deleted (SQLite then writes on into a file no one can open again), or another file was moved
+/// to its name. The writer records the file's device and inode when it opens it, and checks the
+/// path against them before and after each commit, so no caller is told "committed" for data
+/// that went into a file that is gone.
+/// </summary>
+/// <remarks>
+/// <para>Microsoft.Data.Sqlite does not expose the descriptor SQLite opened, so the identity is
+/// that of the path taken just before and just after the open; the open is refused when the two
+/// differ, which leaves no moment in which another file could have been opened unnoticed.</para>
+/// <para>Each commit costs two <c>statx</c> calls of the database path, before and after it.
+/// The <c>-wal</c> (deleted by hand, its committed transactions would live only as long as the
+/// writer keeps it open) is checked by every readiness probe, every periodic checkpoint and at
+/// shutdown.</para>
+/// <para>Once lost, the database stays lost for this process: writes and reads are refused with
+/// <see cref="DbErrorKind.ConnectionFailed"/> (HTTP 503), readiness is down through
+/// <see cref="DatabaseFault"/>, and the writer saves what it still has open when it closes.</para>
+/// </remarks>
+public sealed partial class SqliteDatabaseFileGuard
+{
+    private readonly SqliteDatabaseFiles? _files;
+    private readonly DatabaseFault _fault;
+    private readonly ILogger<SqliteDatabaseFileGuard> _logger;
+    private OpenedFiles? _opened;
+    private string? _lost;
+
+    /// <summary>Creates the guard for the database files <paramref name="files"/> (null in memory).</summary>
+    public SqliteDatabaseFileGuard(SqliteDatabaseFiles? files, DatabaseFault fault, ILogger<SqliteDatabaseFileGuard> logger)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        ArgumentNullException.ThrowIfNull(logger);
+        _files = files;
+        _fault = fault;
+        _logger = logger;
+    }
+
+    /// <summary>Why the database is lost, or <see langword="null"/> while it is not.</summary>
+    public string? LostReason => Volatile.Read(ref _lost);
+
+    /// <summary>Whether the database file was found deleted or replaced.</summary>
+    public bool IsLost => LostReason is not null;
+
+    /// <summary>Whether the writer's files are recorded and being watched.</summary>
+    public bool IsWatching => Volatile.Read(ref _opened) is not null;
+
+    /// <summary>The identity at the database path now, taken just before the writer opens it.</summary>
+    public FileIdentity? IdentityBeforeOpen() => _files is null ? null : Identify(_files.Database);
+
+    /// <summary>
+    /// Records the files the writer opened: the database, and in WAL mode its <c>-wal</c>.
+    /// </summary>
+    /// <exception cref="IOException">The database path named another file before the open than after it.</exception>
+    public void RecordOpened(FileIdentity? beforeOpen, bool walMode)
+    {
+        if (_files is null || !UnixFiles.IsSupported)
+        {
+            return;
+        }
+
+        var database = Identify(_files.Database);
+        if (database is null || database != beforeOpen)
+        {
+            throw new IOException(
+                $"the SQLite database {_files.Database} was deleted or replaced while the writer was opening it " +
+                $"(before: {Describe(beforeOpen)}, after: {Describe(database)}); nothing was written. Find what else changes this file and start again.");
+        }
+
+        Volatile.Write(ref _opened, new OpenedFiles(database.Value, walMode ? Identify(_files.Wal) : null, walMode ? Identify(_files.Shm) : null));
+    }
+
+    /// <summary>
+    /// Checks that the database path still names the file the writer opened, and with
+    /// <paramref name="includeWal"/> its <c>-wal</c> too: one <c>statx</c> per file. The writer
+    /// checks the database file around each commit; readiness probes, the periodic checkpoint
+    /// and shutdown check the WAL as well. Returns <see langword="false"/> once the database is lost.
+    /// </summary>
+    public bool Verify(bool includeWal = false)
+    {
+        if (IsLost)
+        {
+            return false;
+        }
+
+        var opened = Volatile.Read(ref _opened);
+        if (opened is null || _files is null)
+        {
+            return true;
+        }
+
+        var problem = Check(_files.Database, opened.Database, "database file")
+            ?? (includeWal && opened.Wal is { } wal ? Check(_files.Wal, wal, "write-ahead log") : null);
+        if (problem is null)
+        {
+            return true;
+        }
+
+        MarkLost(problem);
+        return false;
+    }
+
+    /// <summary>
+    /// After the writer closed a lost database: deletes the <c>-wal</c> and <c>-shm</c> still at
+    /// the path when they are the very files the lost database used. Their content is in the copy
+    /// the writer saved; left there, SQLite would apply that WAL to whatever file is put at the
+    /// path next (the saved copy, a backup, a file moved in), which damages it.
+    /// </summary>
+    public void RemoveLostCompanions()
+    {
+        var opened = Volatile.Read(ref _opened);
+        if (!IsLost || opened is null || _files is null)
+        {
+            return;
+        }
+
+        foreach (var (path, identity) in new[] { (_files.Wal, opened.Wal), (_files.Shm, opened.Shm) })
+        {
+            if (identity is not null && Identify(path) == identity)
+            {
+                try
+                {
+                    File.Delete(path);
+                    LogLostCompanionRemoved(path);
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    LogLostCompanionKept(path, exception.Message);
+                }
+            }
+        }
+    }
+
+    /// <summary>Throws the refusal when the database is lost.</summary>
+    /// <exception cref="CompozyDataException">The database is lost (<see cref="DbErrorKind.ConnectionFailed"/>).</exception>
+    public void ThrowIfLost()
+    {
+        if (IsLost)
+        {
+            throw LostError();
+        }
+    }
+
+    /// <summary>The error callers get once the database is lost; it names no path, as it can reach API clients.</summary>
+    public static CompozyDataException LostError() =>
+        new(DbErrorKind.ConnectionFailed,
+            "the database file was deleted or replaced while the server was running: nothing of this request was committed, " +
+            "and the server refuses every read and write until an operator restores the file and restarts it");
+
+    private string? Check(string path, FileIdentity expected, string what)
+    {
+        var error = UnixFiles.TryStat(path, out var status);
+        if (error is UnixFiles.NoSuchFile or UnixFiles.NotADirectory)
+        {
+            return $"the SQLite {what} {path} was deleted while the host had it open ({expected}); there is no file at that path any more";
+        }
+
+        if (error != 0)
+        {
+            // Not knowing is not proof of loss: the check runs again at the next commit.
+            LogCheckFailed(path, UnixFiles.Describe(error));
+            return null;
+        }
+
+        return status.Identity == expected
+            ? null
+            : $"the SQLite {what} {path} was replaced while the host had it open: the path now names another file ({status.Identity}, was {expected})";
+    }
+
+    private void MarkLost(string reason)
+    {
+        if (Interlocked.CompareExchange(ref _lost, reason, null) is not null)
+        {
+            return;
+        }
+
+        LogLost(reason);
+        _fault.Report(reason + "; writes are refused, and a copy of the database as the host still sees it is saved when the host stops");
+    }
+
+    private static FileIdentity? Identify(string path) =>
+        UnixFiles.TryStat(path, out var status) == 0 ? status.Identity : null;
+
+    private static string Describe(FileIdentity? identity) => identity?.ToString() ?? "no file";
+
+    [LoggerMessage(EventId = 3050, Level = LogLevel.Error, Message = "database file lost: {Reason}. Writes and reads are refused from now on (HTTP 503), /readyz reports unready, and the host will exit with an error when it stops. Do not start another host on this path before reading docs/operations/troubleshooting.md")]
+    private partial void LogLost(string reason);
+
+    [LoggerMessage(EventId = 3054, Level = LogLevel.Warning, Message = "removed {Path}, the file the lost database used, so that it cannot be applied to the next file put at the database path")]
+    private partial void LogLostCompanionRemoved(string path);
+
+    [LoggerMessage(EventId = 3055, Level = LogLevel.Error, Message = "could not remove {Path}, which belongs to the lost database: {Error}. Move it aside before putting any file back at the database path")]
+    private partial void LogLostCompanionKept(string path, string error);
+
+    [LoggerMessage(EventId = 3051, Level = LogLevel.Warning, Message = "could not check that {Path} is still the database file the writer opened: {Error}")]
+    private partial void LogCheckFailed(string path, string error);
+
+    private sealed record OpenedFiles(FileIdentity Database, FileIdentity? Wal, FileIdentity? Shm);
+}
