@@ -103,7 +103,10 @@ if [ -n "$engine_used" ]; then
     unix://*) TESTCONTAINERS_HOST_OVERRIDE=${TESTCONTAINERS_HOST_OVERRIDE:-127.0.0.1} ;;
   esac
   COMPOZY_TEST_CONTAINER_OWNER=$run_owner
-  export COMPOZY_TEST_POSTGRES_IMAGE DOCKER_API_VERSION TESTCONTAINERS_RYUK_DISABLED COMPOZY_TEST_CONTAINER_OWNER
+  # Each test host removes its container when it exits, which takes a second or two; the test
+  # platform kills a host 100 ms after its run by default. A host that is done exits at once.
+  VSTEST_TESTHOST_SHUTDOWN_TIMEOUT=${VSTEST_TESTHOST_SHUTDOWN_TIMEOUT:-60000}
+  export COMPOZY_TEST_POSTGRES_IMAGE DOCKER_API_VERSION TESTCONTAINERS_RYUK_DISABLED COMPOZY_TEST_CONTAINER_OWNER VSTEST_TESTHOST_SHUTDOWN_TIMEOUT
   [ -z "${TESTCONTAINERS_HOST_OVERRIDE:-}" ] || export TESTCONTAINERS_HOST_OVERRIDE
   [ -n "${COMPOZY_TEST_POSTGRES:-}" ] || postgres_source="Testcontainers, image $COMPOZY_TEST_POSTGRES_IMAGE"
   say "Docker $(docker version --format '{{.Server.Version}}') ($engine_note), API $DOCKER_API_VERSION; test image $COMPOZY_TEST_POSTGRES_IMAGE"
