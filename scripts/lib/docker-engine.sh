@@ -80,13 +80,18 @@ process_owner_id() {
   echo "$pid:$(echo "${stat##*) }" | cut -d' ' -f20)"
 }
 
-# Prints how many it removed.
+# Prints how many it removed. Waits until they are gone: one a test host was removing as it was
+# killed is still listed, and would be left half-removed if the engine stopped now.
 containers_remove() {
-  local ids
+  local ids waited=0
   ids=$(docker ps -aq --filter label=org.testcontainers=true "$@")
   if [ -n "$ids" ]; then
     # shellcheck disable=SC2086 # one id per word
-    docker rm --force --volumes $ids >/dev/null
+    docker rm --force --volumes $ids >/dev/null 2>&1 || true
+    while [ -n "$(docker ps -aq --filter label=org.testcontainers=true "$@")" ] && [ "$waited" -lt 30 ]; do
+      sleep 1
+      waited=$((waited + 1))
+    done
   fi
   echo "$ids" | grep -c . || true
 }

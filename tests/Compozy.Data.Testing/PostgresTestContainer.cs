@@ -90,7 +90,7 @@ public sealed class PostgresTestContainer : IStoppablePostgresServer
             var log = await LogOfAsync(container);
             await container.DisposeAsync();
             throw new InvalidOperationException(
-                $"The PostgreSQL test container ({image}) did not start within {StartBound}: {exception.Message}{Environment.NewLine}" +
+                $"The PostgreSQL test container ({image}) did not start (the bound is {StartBound}): {exception.Message}{Environment.NewLine}" +
                 "Testcontainers here needs DOCKER_API_VERSION set to the engine's API version (1.41 for Debian's docker.io), " +
                 $"TESTCONTAINERS_RYUK_DISABLED=true and TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 ({Settings()}); scripts/test.sh sets them." +
                 $"{Environment.NewLine}The container's log:{Environment.NewLine}{log}",
