@@ -36,6 +36,14 @@ public sealed class DedicatedPostgresServer : IAsyncLifetime
         {
             _server = await ThrowawayPostgresServer.StartAsync();
         }
+        catch (DockerUnavailableException exception)
+        {
+            throw new InvalidOperationException(
+                $"{PostgresServer.EnvironmentVariable} is not set, so the fault tests' own server is a Testcontainers container, " +
+                $"but no container engine answers ({exception.Message}). Run the suite with scripts/test.sh, which prepares one " +
+                "or falls back to PostgreSQL from Debian's packages.",
+                exception);
+        }
     }
 
     /// <inheritdoc />
