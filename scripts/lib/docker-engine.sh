@@ -48,12 +48,12 @@ engine_start() {
   until engine_answers; do
     if ! kill -0 "$engine_pid" 2>/dev/null; then
       engine_pid=
-      engine_failure="dockerd exited at start: $(tail -n 3 "$log" | tr '\n' ' ')"
+      engine_failure="dockerd exited at start: $(tail -n 3 "$log" | tr '\n' ' ' | sed 's/ *$//')"
       return 1
     fi
     if [ "$waited" -ge 60 ]; then
       engine_stop
-      engine_failure="dockerd did not answer within 60 s: $(tail -n 3 "$log" | tr '\n' ' ')"
+      engine_failure="dockerd did not answer within 60 s: $(tail -n 3 "$log" | tr '\n' ' ' | sed 's/ *$//')"
       return 1
     fi
     sleep 1
