@@ -11,39 +11,34 @@ namespace Compozy.Data.IntegrationTests.Faults;
 /// "in progress" when asked. Running the write again then could apply it twice once the first
 /// COMMIT completes; the writer asks again until the outcome is decided.
 /// </summary>
-public sealed class CommitInProgressTests : IAsyncLifetime
+[Collection(DedicatedPostgresServerDefinition.Name)]
+public sealed class CommitInProgressTests(DedicatedPostgresServer server)
 {
     /// <summary>A hang detector; the strategy asks again after about 1 s, then 3 s.</summary>
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    private ThrowawayPostgresServer? _server;
-
-    public async Task InitializeAsync()
-    {
-        // A PostgreSQL case like the others: without the suite's server configured it fails, never skips.
-        _ = PostgresServer.AdminConnectionString;
-        _server = await ThrowawayPostgresServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task A_commit_still_in_progress_when_the_connection_dies_is_waited_for_and_not_run_again()
     {
-        var server = _server!;
-
         // A synchronous standby that never connects holds a COMMIT that asks for it after the commit
-        // is written locally, still "in progress", until the setting is withdrawn. It needs a server of
-        // the test's own; the script's servers default to synchronous_commit=off, so only the
-        // transaction that turns it on waits.
+        // is written locally, still "in progress", until the setting is withdrawn. It is a server-wide
+        // setting, so it needs a server of the tests' own; that server runs with
+        // synchronous_commit=off, so only the transaction that turns it on waits.
+        var connectionString = await server.CreateDatabaseAsync("commit_in_progress");
         await server.ExecuteAsync("ALTER SYSTEM SET synchronous_standby_names = 'compozy_absent_standby'", "SELECT pg_reload_conf()");
-        var connectionString = await server.CreateDatabaseAsync("compozy");
+        try
+        {
+            await CommitWaitingForTheStandbyAsync(connectionString);
+        }
+        finally
+        {
+            // Withdrawn again if the test failed before it did, for the next test on the server.
+            await server.ExecuteAsync("ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
+        }
+    }
+
+    private async Task CommitWaitingForTheStandbyAsync(string connectionString)
+    {
         await using var direct = TestDatabase.BuildServices(Settings(connectionString));
         await direct.GetRequiredService<MigrationRunner>().UpAsync();
         var counter = await UsageCounter.CreateAsync(direct);

@@ -14,9 +14,10 @@ namespace Compozy.Data.IntegrationTests.Faults;
 
 /// <summary>
 /// The server is stopped (fast shutdown) and started again under concurrent writers, on a server of
-/// the test's own so that no other test sees the outage.
+/// the fault tests' own so that no other test sees the outage.
 /// </summary>
-public sealed class ServerRestartTests(ITestOutputHelper output) : IAsyncLifetime
+[Collection(DedicatedPostgresServerDefinition.Name)]
+public sealed class ServerRestartTests(DedicatedPostgresServer server, ITestOutputHelper output)
 {
     private const int Callers = 4;
 
@@ -32,28 +33,11 @@ public sealed class ServerRestartTests(ITestOutputHelper output) : IAsyncLifetim
     /// <summary>How long the server stays down; long enough for writes to find it gone.</summary>
     private static readonly TimeSpan Outage = TimeSpan.FromMilliseconds(1500);
 
-    private ThrowawayPostgresServer? _server;
-
-    public async Task InitializeAsync()
-    {
-        // A PostgreSQL case like the others: without the suite's server configured it fails, never skips.
-        _ = PostgresServer.AdminConnectionString;
-        _server = await ThrowawayPostgresServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Writes_across_a_server_restart_are_stored_once_or_fail_as_connection_failures_and_the_pool_recovers()
     {
-        var server = _server!;
-        var connectionString = await server.CreateDatabaseAsync("compozy");
+        output.WriteLine($"server: {server.Description}");
+        var connectionString = await server.CreateDatabaseAsync("server_restart");
         await using var services = TestDatabase.BuildServices(new Dictionary<string, string?>
         {
             ["database:driver"] = "postgres",
@@ -71,9 +55,9 @@ public sealed class ServerRestartTests(ITestOutputHelper output) : IAsyncLifetim
 
         await Poll.UntilAsync(() => AcknowledgedPerCaller(outcomes, after: long.MinValue).All(count => count >= WritesPerPhase), "writes before the outage", WriteBound);
         var pausedAt = Stopwatch.GetTimestamp();
-        await server.PauseAsync();
+        await server.StopAsync();
         await Task.Delay(Outage);
-        await server.ResumeAsync();
+        await server.StartAgainAsync();
         var resumedAt = Stopwatch.GetTimestamp();
         await Poll.UntilAsync(() => AcknowledgedPerCaller(outcomes, after: resumedAt).All(count => count >= WritesPerPhase), "writes after the restart", WriteBound);
         await finish.CancelAsync();
@@ -108,7 +92,7 @@ public sealed class ServerRestartTests(ITestOutputHelper output) : IAsyncLifetim
         // Kept for a failing run's message: the server's own account of the shutdown and restart.
         if (all.Any(o => o.Error is not null || o.Hung))
         {
-            output.WriteLine(server.ReadLog());
+            output.WriteLine(await server.ReadLogAsync());
         }
     }
 

@@ -1,30 +1,30 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using Npgsql;
+using Compozy.Data.Testing;
 
 namespace Compozy.Data.IntegrationTests.Faults;
 
 /// <summary>
-/// A PostgreSQL server of a test's own, from <c>scripts/postgres-test-server.sh</c>, for faults that
-/// would disturb every other test on the shared server (stopping it, for one).
+/// A PostgreSQL server from Debian's packages, started by <c>scripts/postgres-test-server.sh</c> in
+/// a directory of its own: the fault tests' server on machines where no container engine runs.
 /// </summary>
-internal sealed class ThrowawayPostgresServer : IAsyncDisposable
+internal sealed class ThrowawayPostgresServer : IStoppablePostgresServer
 {
     private const string ScriptPath = "scripts/postgres-test-server.sh";
 
     /// <summary>initdb and a start take a few seconds; this only catches a script that hangs.</summary>
     private static readonly TimeSpan ScriptBound = TimeSpan.FromMinutes(2);
 
+    private readonly string _directory;
+
     private ThrowawayPostgresServer(string directory, string connectionString)
     {
-        Directory = directory;
+        _directory = directory;
         ConnectionString = connectionString;
     }
 
-    /// <summary>The directory holding the cluster, its socket and its log.</summary>
-    public string Directory { get; }
+    /// <inheritdoc />
+    public string Description => $"a server from Debian's packages in {_directory} ({ScriptPath})";
 
-    /// <summary>An administrator connection string for the <c>postgres</c> database.</summary>
+    /// <inheritdoc />
     public string ConnectionString { get; }
 
     /// <summary>Creates and starts a cluster in a new temporary directory.</summary>
@@ -33,8 +33,7 @@ internal sealed class ThrowawayPostgresServer : IAsyncDisposable
         var directory = Path.Combine(Path.GetTempPath(), $"compozy-fault-pg-{Guid.NewGuid():N}");
         try
         {
-            var connectionString = (await RunScriptAsync("start", directory)).Trim();
-            return new ThrowawayPostgresServer(directory, connectionString);
+            return new ThrowawayPostgresServer(directory, await RunScriptAsync("start", directory));
         }
         catch
         {
@@ -43,49 +42,21 @@ internal sealed class ThrowawayPostgresServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server with a fast shutdown (sessions ended, data kept), as an operator's restart does.</summary>
-    public Task PauseAsync() => RunScriptAsync("pause", Directory);
+    /// <inheritdoc />
+    public Task StopAsync() => RunScriptAsync("pause", _directory);
 
-    /// <summary>Starts the paused server again on the same port.</summary>
-    public Task ResumeAsync() => RunScriptAsync("resume", Directory);
+    /// <inheritdoc />
+    public Task StartAgainAsync() => RunScriptAsync("resume", _directory);
 
-    /// <summary>Creates an empty database and returns an administrator connection string for it.</summary>
-    public async Task<string> CreateDatabaseAsync(string name)
+    /// <inheritdoc />
+    public Task<string> ReadLogAsync()
     {
-        await ExecuteAsync($"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'");
-        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
-    }
-
-    /// <summary>Runs each statement in turn on a connection of its own to the <c>postgres</c> database.</summary>
-    public async Task ExecuteAsync(params string[] statements)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        foreach (var statement in statements)
-        {
-            await using var command = new NpgsqlCommand(statement, connection);
-            await command.ExecuteNonQueryAsync();
-        }
-    }
-
-    /// <summary>Runs a query returning one integer on a connection of its own to the <c>postgres</c> database.</summary>
-    public async Task<long> CountAsync(string query)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(query, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>The server's log, for a failing test's message.</summary>
-    public string ReadLog()
-    {
-        var path = Path.Combine(Directory, "server.log");
-        return File.Exists(path) ? File.ReadAllText(path) : "(no server.log)";
+        var path = Path.Combine(_directory, "server.log");
+        return Task.FromResult(File.Exists(path) ? File.ReadAllText(path) : "(no server.log)");
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await StopAndDeleteAsync(Directory);
+    public async ValueTask DisposeAsync() => await StopAndDeleteAsync(_directory);
 
     private static async Task StopAndDeleteAsync(string directory)
     {
@@ -95,65 +66,24 @@ internal sealed class ThrowawayPostgresServer : IAsyncDisposable
         }
         finally
         {
-            if (System.IO.Directory.Exists(directory))
+            if (Directory.Exists(directory))
             {
-                System.IO.Directory.Delete(directory, recursive: true);
+                Directory.Delete(directory, recursive: true);
             }
         }
     }
 
     private static async Task<string> RunScriptAsync(string command, string directory)
     {
-        var script = Path.Combine(FindRepositoryRoot(), ScriptPath);
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(command);
-        start.ArgumentList.Add(directory);
-        Process process;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
+            return await RepositoryScript.RunAsync(ScriptPath, ScriptBound, command, directory);
         }
-        catch (Win32Exception exception)
+        catch (InvalidOperationException exception)
         {
-            throw new InvalidOperationException($"{ScriptPath} {command} cannot run: bash is not available ({exception.Message})", exception);
+            throw new InvalidOperationException(
+                $"No container engine answers, so the fault tests need PostgreSQL 15 from Debian's packages ({ScriptPath} install, as root). {exception.Message}",
+                exception);
         }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            try
-            {
-                await process.WaitForExitAsync().WaitAsync(ScriptBound);
-            }
-            catch (TimeoutException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new InvalidOperationException($"{ScriptPath} {command} {directory} did not finish within {ScriptBound}");
-            }
-
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException(
-                    $"{ScriptPath} {command} {directory} failed with exit code {process.ExitCode}. PostgreSQL 15 must be installed " +
-                    $"({ScriptPath} install, as root). Its output:{Environment.NewLine}{await error}");
-            }
-
-            return await output;
-        }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, ScriptPath)))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"{ScriptPath} was not found above {AppContext.BaseDirectory}");
     }
 }

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Docker.DotNet;
+using DotNet.Testcontainers.Builders;
+using Npgsql;
+using Testcontainers.PostgreSql;
+
+namespace Compozy.Data.Testing;
+
+/// <summary>
+/// A PostgreSQL 15 + pgvector server in a container started by Testcontainers.PostgreSql, from the
+/// project's own image (<see cref="PostgresTestImage"/>), with a random superuser password.
+/// </summary>
+public sealed class PostgresTestContainer : IStoppablePostgresServer
+{
+    /// <summary>A container is ready in about 6 s, 15 s when several start at once; this only catches a hang.</summary>
+    private static readonly TimeSpan StartBound = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan StopBound = TimeSpan.FromMinutes(1);
+
+    private static readonly string[] TestcontainersVariables = ["DOCKER_API_VERSION", "TESTCONTAINERS_RYUK_DISABLED", "TESTCONTAINERS_HOST_OVERRIDE"];
+
+    private readonly PostgreSqlContainer _container;
+    private readonly string _password;
+
+    private PostgresTestContainer(PostgreSqlContainer container, string image, string password)
+    {
+        _container = container;
+        _password = password;
+        Description = $"a container from {image} (Testcontainers)";
+    }
+
+    /// <inheritdoc />
+    public string Description { get; }
+
+    /// <inheritdoc />
+    public string ConnectionString => new NpgsqlConnectionStringBuilder
+    {
+        Host = _container.Hostname,
+        Port = _container.GetMappedPublicPort(PostgreSqlBuilder.PostgreSqlPort),
+        Username = PostgreSqlBuilder.DefaultUsername,
+        Password = _password,
+        Database = PostgreSqlBuilder.DefaultDatabase,
+    }.ConnectionString;
+
+    /// <summary>
+    /// Builds the image when needed and starts a container labelled with its <paramref name="purpose"/>
+    /// and owner. With <paramref name="fixedHostPort"/> the server keeps its address when the
+    /// container is stopped and started again (the engine picks a new random port at every start).
+    /// </summary>
+    /// <exception cref="DockerUnavailableException">No container engine answers.</exception>
+    /// <exception cref="InvalidOperationException">The image could not be built or the container did not become ready.</exception>
+    public static async Task<PostgresTestContainer> StartAsync(string purpose, bool fixedHostPort = false)
+    {
+        var image = await PostgresTestImage.NameAsync();
+        var password = "test-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var builder = new PostgreSqlBuilder(image)
+            .WithPassword(password)
+            .WithLabel(TestContainerOwner.Label, TestContainerOwner.Id)
+            .WithLabel("org.compozy.data.test-purpose", purpose)
+            // Tests run in parallel, each with its own pools; the default 100 runs out.
+            .WithCommand("-c", "max_connections=300");
+        if (fixedHostPort)
+        {
+            builder = builder.WithPortBinding(FreePort(), PostgreSqlBuilder.PostgreSqlPort);
+        }
+
+        // Build() is where Testcontainers finds out whether an engine answers: before any image build.
+        var container = builder.Build();
+        try
+        {
+            await PostgresTestImage.EnsureBuiltAsync();
+        }
+        catch
+        {
+            await container.DisposeAsync();
+            throw;
+        }
+
+        try
+        {
+            using var bound = new CancellationTokenSource(StartBound);
+            await container.StartAsync(bound.Token);
+            return new PostgresTestContainer(container, image, password);
+        }
+        catch (Exception exception)
+        {
+            var log = await LogOfAsync(container);
+            await container.DisposeAsync();
+            throw new InvalidOperationException(
+                $"The PostgreSQL test container ({image}) did not start (the bound is {StartBound}): {exception.Message}{Environment.NewLine}" +
+                "Testcontainers here needs DOCKER_API_VERSION set to the engine's API version (1.41 for Debian's docker.io), " +
+                $"TESTCONTAINERS_RYUK_DISABLED=true and TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 ({Settings()}); scripts/test.sh sets them." +
+                $"{Environment.NewLine}The container's log:{Environment.NewLine}{log}",
+                exception);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync()
+    {
+        using var bound = new CancellationTokenSource(StopBound);
+        await _container.StopAsync(bound.Token);
+    }
+
+    /// <inheritdoc />
+    public async Task StartAgainAsync()
+    {
+        using var bound = new CancellationTokenSource(StartBound);
+        await _container.StartAsync(bound.Token);
+    }
+
+    /// <inheritdoc />
+    public Task<string> ReadLogAsync() => LogOfAsync(_container);
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _container.DisposeAsync();
+
+    private static async Task<string> LogOfAsync(PostgreSqlContainer container)
+    {
+        if (string.IsNullOrEmpty(container.Id))
+        {
+            return "(none: the container was not created)";
+        }
+
+        try
+        {
+            var (stdout, stderr) = await container.GetLogsAsync(timestampsEnabled: false);
+            return stdout + stderr;
+        }
+        catch (DockerApiException exception)
+        {
+            return $"(none: {exception.Message})";
+        }
+    }
+
+    private static string Settings() => string.Join(
+        ", ",
+        TestcontainersVariables.Select(name => $"{name} is {(Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : "unset")}"));
+
+    private static ushort FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return (ushort)((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
