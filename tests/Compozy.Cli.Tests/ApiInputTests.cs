@@ -56,7 +56,7 @@ public sealed partial class ApiInputTests
             (HttpMethod.Post, "/api/v0/knowledge/kb/search", """{"embedding":[1,0,0],"filter":{"lang":"\ud800"}}""", "filter.lang", LoneSurrogate),
 
             // Numbers out of range say the range, whatever the number.
-            (HttpMethod.Post, "/api/v0/knowledge/kb/search", """{"embedding":[1,0,0],"top_k":1e10}""", "top_k", "is 1e10; allowed: an integer from 1 to the vector database's options.max_top_k (default 100)"),
+            (HttpMethod.Post, "/api/v0/knowledge/kb/search", """{"embedding":[1,0,0],"top_k":1e10}""", "top_k", "is 1e10, not an integer; allowed: an integer from 1 to the vector database's options.max_top_k (default 100)"),
             (HttpMethod.Post, "/api/v0/knowledge/kb/search", """{"embedding":[1,0,0],"top_k":2.5}""", "top_k", "is 2.5, not an integer; allowed: an integer from 1 to"),
             (HttpMethod.Post, "/api/v0/knowledge/kb/search", """{"embedding":[1,0,0],"top_k":1000}""", "top_k", "is 1000; allowed: an integer from 1 to 100"),
             (HttpMethod.Put, "/api/v0/knowledge/kb3", """{"dimension":"wide"}""", "dimension", "must be an integer, not a string; allowed: an integer from 1 to 16000"),

@@ -64,16 +64,16 @@ public sealed class ApiTokenCountTests
         }
 
         const string Row = """{"task_exec_id":"t-1","component":"tool","provider":"openai","model":"gpt-4o","prompt_tokens":""";
-        await ShouldRefuseAsync(HttpMethod.Put, "/api/v0/usage", Row + "9223372036854775808}", "prompt_tokens", "is 9223372036854775808; allowed: 0 to 9223372036854775807");
-        await ShouldRefuseAsync(HttpMethod.Put, "/api/v0/usage", Row + "-1}", "prompt_tokens", "is -1; allowed: 0 to 9223372036854775807");
-        await ShouldRefuseAsync(HttpMethod.Put, "/api/v0/usage", Row + "1.5}", "prompt_tokens", "must be an integer from 0 to 9223372036854775807, not 1.5");
-        await ShouldRefuseAsync(HttpMethod.Put, "/api/v0/usage", Row + "\"12\"}", "prompt_tokens", "must be an integer from 0 to 9223372036854775807, not a string");
+        await ShouldRefuseAsync(HttpMethod.Put, "/api/v0/usage", Row + "9223372036854775808}", "prompt_tokens", "is 9223372036854775808; allowed: an integer from 0 to 9223372036854775807");
+        await ShouldRefuseAsync(HttpMethod.Put, "/api/v0/usage", Row + "-1}", "prompt_tokens", "is -1; allowed: an integer from 0 to 9223372036854775807");
+        await ShouldRefuseAsync(HttpMethod.Put, "/api/v0/usage", Row + "1.5}", "prompt_tokens", "is 1.5, not an integer; allowed: an integer from 0 to 9223372036854775807");
+        await ShouldRefuseAsync(HttpMethod.Put, "/api/v0/usage", Row + "\"12\"}", "prompt_tokens", "must be an integer, not a string; allowed: an integer from 0 to 9223372036854775807");
         await ShouldRefuseAsync(
             HttpMethod.Post, "/api/v0/tasks/t-1/usage", """{"usage":[{"provider":"openai","model":"gpt-4o","cached_prompt_tokens":1e3}]}""",
-            "usage[0].cached_prompt_tokens", "must be an integer from 0 to 9223372036854775807, not 1e3");
+            "usage[0].cached_prompt_tokens", "is 1e3, not an integer; allowed: an integer from 0 to 9223372036854775807");
         await ShouldRefuseAsync(
             HttpMethod.Post, "/api/v0/tasks/t-1/usage", """{"usage":[{"provider":"openai","model":"gpt-4o","prompt_tokens":99999999999999999999999}]}""",
-            "usage[0].prompt_tokens", "is 99999999999999999999999; allowed: 0 to 9223372036854775807");
+            "usage[0].prompt_tokens", "is 99999999999999999999999; allowed: an integer from 0 to 9223372036854775807");
         await ShouldRefuseAsync(
             HttpMethod.Put, "/api/v0/workflows/wf-2", """{"workflow_id":"orders","status":"RUNNING","usage":[{"provider":"p","model":"m","prompt_tokens":9223372036854775807,"total_tokens":1},{"provider":"p","model":"m","prompt_tokens":1,"total_tokens":1}]}""",
             "usage[1].prompt_tokens", "9223372036854775807 + 1 is more than 9223372036854775807");

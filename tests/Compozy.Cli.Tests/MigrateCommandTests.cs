@@ -102,7 +102,7 @@ public sealed class MigrateCommandTests
     [Fact]
     public async Task Migrate_up_creates_a_missing_postgres_database_without_logging_an_error()
     {
-        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer.AdminConnectionString)
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(await PostgresServer.GetAdminConnectionStringAsync())
         {
             Database = $"t_cli_missing_{Guid.NewGuid():N}",
         }.ConnectionString;
@@ -115,10 +115,10 @@ public sealed class MigrateCommandTests
             var up = await CompozyProcess.RunAsync(workingDirectory, environment, "migrate", "up");
 
             status.ExitCode.ShouldBe(0, status.ToString());
-            status.Stdout.ShouldContain("3 pending; 0 of 3 migrations applied");
+            status.Stdout.ShouldContain("4 pending; 0 of 4 migrations applied");
             status.Stderr.ShouldNotContain("fail:");
             up.ExitCode.ShouldBe(0, up.ToString());
-            up.Stdout.ShouldContain("applied 3; 3 of 3 migrations applied");
+            up.Stdout.ShouldContain("applied 4; 4 of 4 migrations applied");
             up.Stderr.ShouldNotContain("fail:");
         }
         finally

@@ -192,66 +192,43 @@ public sealed class JsonRequest
     /// the range: <paramref name="allowed"/> when the caller knows a narrower one than the type's
     /// (checked later, for example against the configuration), else the two bounds.
     /// </summary>
-    public int? WholeNumber(string name, bool required = false, int min = int.MinValue, int max = int.MaxValue, string? allowed = null)
-    {
-        if (Field(name, required) is not { } value)
-        {
-            return null;
-        }
-
-        allowed ??= string.Create(CultureInfo.InvariantCulture, $"an integer from {min} to {max}");
-        if (value.ValueKind != JsonValueKind.Number)
-        {
-            Problems.Add(name, $"must be an integer, not {Describe(value.ValueKind)}; allowed: {allowed}");
-            return null;
-        }
-
-        if (!value.TryGetInt32(out var number) || number < min || number > max)
-        {
-            var text = value.GetRawText();
-            var shown = text.Length <= 40 ? text : $"{text[..37]}...";
-            var integral = value.TryGetDouble(out var approximate) && double.IsFinite(approximate) && Math.Floor(approximate) == approximate;
-            Problems.Add(name, $"is {shown}{(integral ? string.Empty : ", not an integer")}; allowed: {allowed}");
-            return null;
-        }
-
-        return number;
-    }
+    public int? WholeNumber(string name, bool required = false, int min = int.MinValue, int max = int.MaxValue, string? allowed = null) =>
+        Field(name, required) is { } value ? (int?)ReadInteger(Problems, name, value, min, max, allowed) : null;
 
     /// <summary>A 64-bit integer field (token counts), from <paramref name="min"/> to <paramref name="max"/>.</summary>
     public long? LongNumber(string name, bool required = false, long min = long.MinValue, long max = long.MaxValue) =>
-        Field(name, required) is { } value ? ReadLong(Problems, name, value, min, max) : null;
+        Field(name, required) is { } value ? ReadInteger(Problems, name, value, min, max, allowed: null) : null;
 
     /// <summary>
     /// Reads <paramref name="value"/> as a 64-bit integer from <paramref name="min"/> to
     /// <paramref name="max"/>, recording under <paramref name="name"/> why it is not one: another
     /// JSON type, a fraction or exponent, or a whole number out of the range (even past 64 bits).
     /// </summary>
-    public static long? ReadLong(RequestProblems problems, string name, JsonElement value, long min = long.MinValue, long max = long.MaxValue)
+    public static long? ReadLong(RequestProblems problems, string name, JsonElement value, long min = long.MinValue, long max = long.MaxValue) =>
+        ReadInteger(problems, name, value, min, max, allowed: null);
+
+    private static long? ReadInteger(RequestProblems problems, string name, JsonElement value, long min, long max, string? allowed)
     {
         ArgumentNullException.ThrowIfNull(problems);
-        var range = string.Create(CultureInfo.InvariantCulture, $"{min} to {max}");
+        allowed ??= string.Create(CultureInfo.InvariantCulture, $"an integer from {min} to {max}");
         if (value.ValueKind != JsonValueKind.Number)
         {
-            problems.Add(name, $"must be an integer from {range}, not {Describe(value.ValueKind)}");
+            problems.Add(name, $"must be an integer, not {Describe(value.ValueKind)}; allowed: {allowed}");
             return null;
         }
 
-        if (!value.TryGetInt64(out var number))
+        if (value.TryGetInt64(out var number) && number >= min && number <= max)
         {
-            var text = value.GetRawText();
-            var shown = text.Length <= 40 ? text : $"{text[..20]}... ({text.Length} characters)";
-            problems.Add(name, text.AsSpan().IndexOfAny('.', 'e', 'E') < 0 ? $"is {shown}; allowed: {range}" : $"must be an integer from {range}, not {shown}");
-            return null;
+            return number;
         }
 
-        if (number < min || number > max)
-        {
-            problems.Add(name, string.Create(CultureInfo.InvariantCulture, $"is {number}; allowed: {range}"));
-            return null;
-        }
-
-        return number;
+        // An integer is written as one: 1e3 or 2.0 is refused like 2.5, as the databases' JSON
+        // readers and the usage deserializer would. The raw text shows a number past 64 bits as sent.
+        var text = value.GetRawText();
+        var shown = text.Length <= 40 ? text : $"{text[..20]}... ({text.Length} characters)";
+        var integral = text.AsSpan().IndexOfAny('.', 'e', 'E') < 0;
+        problems.Add(name, $"is {shown}{(integral ? string.Empty : ", not an integer")}; allowed: {allowed}");
+        return null;
     }
 
     /// <summary>Any JSON value, kept as is; <see langword="null"/> when absent or JSON null.</summary>
