@@ -27,12 +27,9 @@ public sealed class PostgresDocumentationTests
         try
         {
             var server = $"{admin.Host}:{admin.Port}";
-            var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["PATH"] = $"{Path.GetDirectoryName(CompozyProcess.Executable)}:{Environment.GetEnvironmentVariable("PATH")}",
-                ["ADMIN_URL"] = $"postgres://{Uri.EscapeDataString(admin.Username!)}:{Uri.EscapeDataString(admin.Password ?? "")}@{server}/postgres",
-                ["DB_SERVER"] = server,
-            };
+            var environment = DocumentationSession.UserEnvironment();
+            environment["ADMIN_URL"] = $"postgres://{Uri.EscapeDataString(admin.Username!)}:{Uri.EscapeDataString(admin.Password ?? "")}@{server}/postgres";
+            environment["DB_SERVER"] = server;
 
             var outputs = await DocumentationSession.RunAsync(Page, examples, directory.FullName, environment);
 
