@@ -29,7 +29,7 @@ public sealed class PostgresDocumentationTests
             var server = $"{admin.Host}:{admin.Port}";
             var environment = DocumentationSession.UserEnvironment();
             environment["ADMIN_URL"] = $"postgres://{Uri.EscapeDataString(admin.Username!)}:{Uri.EscapeDataString(admin.Password ?? "")}@{server}/postgres";
-            environment["DB_SERVER"] = server;
+            environment["PG_ADDRESS"] = server;
 
             var outputs = await DocumentationSession.RunAsync(Page, examples, directory.FullName, environment);
 
