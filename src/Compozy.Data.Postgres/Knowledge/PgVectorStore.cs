@@ -12,6 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using Pgvector;
 
 namespace Compozy.Data.Postgres.Knowledge;
 
@@ -107,7 +108,7 @@ public sealed partial class PgVectorStore : IVectorStore
                     await _dataSource.ReloadTypesAsync(token).ConfigureAwait(false);
                     if (!await CanReadVectorsAsync(token).ConfigureAwait(false))
                     {
-                        throw _errors.Create(VectorStoreErrorKind.Unknown, $"pgvector {version} is installed, but its vector type cannot be read as float[]; was the data source built without UsePgVector()?");
+                        throw _errors.Create(VectorStoreErrorKind.Unknown, $"pgvector {version} is installed, but its vector type cannot be read; was the data source built without UseVector()?");
                     }
                 }
 
@@ -772,7 +773,7 @@ public sealed partial class PgVectorStore : IVectorStore
                 await using var command = new NpgsqlCommand("SELECT '[1,2,3]'::vector", (NpgsqlConnection)context.Database.GetDbConnection());
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                return reader.GetFieldValue<float[]>(0) is [1, 2, 3];
+                return reader.GetFieldValue<Vector>(0).ToArray() is [1, 2, 3];
             }
             catch (Exception exception) when (exception is InvalidCastException or NotSupportedException)
             {
