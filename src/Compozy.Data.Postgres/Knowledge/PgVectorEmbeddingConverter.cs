@@ -10,4 +10,9 @@ namespace Compozy.Data.Postgres.Knowledge;
 /// saying which value, and the package sends whatever it is given.
 /// </summary>
 internal sealed class PgVectorEmbeddingConverter()
-    : ValueConverter<float[], Vector>(values => PgVectorValues.ToVector(values), vector => vector.ToArray());
+    : ValueConverter<float[], Vector>(values => ToVector(values), vector => vector.ToArray())
+{
+    // Takes the array itself: a span conversion inside the expression tree would depend on how EF
+    // runs the tree (compiled or interpreted), and ref structs cannot be interpreted.
+    private static Vector ToVector(float[] values) => PgVectorValues.ToVector(values);
+}
