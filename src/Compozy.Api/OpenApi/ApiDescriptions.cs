@@ -70,6 +70,13 @@ internal static class ApiDescriptions
                 operation.Parameters ??= [];
                 foreach (var (name, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
                 {
+                    if (property is OpenApiSchema concrete)
+                    {
+                        // A parameter is left out, never null: the properties are nullable only to be optional.
+                        concrete.Type &= ~JsonSchemaType.Null;
+                        concrete.Enum = concrete.Enum?.Where(value => value is not null).ToList();
+                    }
+
                     operation.Parameters.Add(new OpenApiParameter
                     {
                         Name = name,

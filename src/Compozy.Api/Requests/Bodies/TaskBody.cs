@@ -30,10 +30,10 @@ internal sealed class TaskBody
     /// <summary>The kind of task; <c>basic</c> when left out.</summary>
     public ExecutionType? ExecutionType { get; init; }
 
-    /// <summary>The agent a basic task runs, with <see cref="ActionId"/>.</summary>
+    /// <summary>The agent a basic task runs, with <c>action_id</c>.</summary>
     public string? AgentId { get; init; }
 
-    /// <summary>The agent's action a basic task runs, with <see cref="AgentId"/>.</summary>
+    /// <summary>The agent's action a basic task runs, with <c>agent_id</c>.</summary>
     public string? ActionId { get; init; }
 
     /// <summary>The tool a basic task runs, instead of an agent action.</summary>
