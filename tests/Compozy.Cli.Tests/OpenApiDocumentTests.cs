@@ -128,7 +128,7 @@ public sealed partial class OpenApiDocumentTests
             }
         }
 
-        bodies.ShouldBe(13);
+        bodies.ShouldBe(12);
         queries.ShouldBe(2);
     }
 
