@@ -20,12 +20,14 @@ public static class ApiEndpoints
     public const string Prefix = "/api/v0";
 
     /// <summary>The path of the OpenAPI document (OpenAPI 3.1, JSON). Needs no API key.</summary>
-    public const string OpenApiDocumentPath = "/openapi/v1.json";
+    public const string OpenApiDocumentPath = "/openapi/" + DocumentName + ".json";
 
     /// <summary>The path of the API reference page, built from the OpenAPI document and served offline. Needs no API key.</summary>
     public const string ReferencePagePath = "/scalar";
 
     private const string DocumentName = "v1";
+
+    private const string OpenApiRoutePattern = "/openapi/{documentName}.json";
 
     /// <summary>
     /// Adds API-key authentication, the admin policy, problem-details error answers, the API's
@@ -88,11 +90,12 @@ public static class ApiEndpoints
         UserEndpoints.MapForAdmins(admin);
         UsageEndpoints.Map(admin);
 
-        endpoints.MapOpenApi(OpenApiDocumentPath.Replace(DocumentName, "{documentName}", StringComparison.Ordinal));
+        endpoints.MapOpenApi(OpenApiRoutePattern);
         endpoints.MapScalarApiReference(ReferencePagePath, options => options
             .WithTitle("Compozy API")
-            .WithOpenApiRoutePattern(OpenApiDocumentPath.Replace(DocumentName, "{documentName}", StringComparison.Ordinal))
+            .WithOpenApiRoutePattern(OpenApiRoutePattern)
             .AddPreferredSecuritySchemes(ApiClaims.Scheme)
+            .HideDeveloperTools()
             .DisableDefaultFonts()
             .DisableTelemetry()
             .DisableAgent());

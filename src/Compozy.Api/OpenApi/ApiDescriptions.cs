@@ -13,9 +13,13 @@ namespace Compozy.Api.OpenApi;
 /// problems it answers, and the body and query parameters it reads by hand.
 /// </summary>
 /// <remarks>
-/// Bodies are not declared with <c>Accepts</c>: that metadata also makes routing refuse a request
+/// <para>Handlers return only their success results (typed, so the document has their schemas).
+/// Problems are thrown, by the request readers and the stores, and answered in one place,
+/// <see cref="Errors.ApiExceptionHandler"/>; a <c>ProblemHttpResult</c> in every handler's result
+/// type would repeat that mapping in each handler. <see cref="Answers"/> declares them instead.</para>
+/// <para>Bodies are not declared with <c>Accepts</c>: that metadata also makes routing refuse a request
 /// whose <c>Content-Type</c> is not JSON (415), and the API reads any body as JSON, curl's default
-/// form type included.
+/// form type included.</para>
 /// </remarks>
 internal static class ApiDescriptions
 {
