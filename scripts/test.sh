@@ -33,9 +33,8 @@ command -v dotnet >/dev/null || { say "the .NET 10 SDK is required (dotnet not f
 
 # The documented curl walk-throughs (docs/api.md, docs/getting-started) are run by tests with
 # bash, curl and jq; the documentation site and the API reference page (/scalar) are opened in
-# Debian's headless chromium; the SQLite
-# FUSE tests mount a real FUSE filesystem with bindfs (the package of the same name), as root,
-# on /dev/fuse.
+# Debian's headless chromium; the SQLite FUSE tests mount a real FUSE filesystem with bindfs (the
+# package of the same name), as root, on /dev/fuse.
 missing_tools=$(for tool in curl jq bindfs; do command -v "$tool" >/dev/null || echo "$tool"; done
   [ -x /usr/bin/chromium ] || echo chromium)
 if [ -n "$missing_tools" ]; then
