@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Compozy.Api.Errors;
 using Compozy.Cli;
 using Compozy.Cli.Configuration;
 using Compozy.Data.Hosting;
@@ -11,11 +12,14 @@ namespace Compozy.Data.Tests.Documentation;
 /// What the documentation says about the CLI's interface, read back against the CLI itself, in the
 /// direction the other documentation tests do not check: every flag a command page's tables
 /// document is in that command's help, every exit code a page documents is one the CLI defines
-/// (and every one it defines is documented), and every <c>DB_*</c> or <c>SERVER_*</c> variable the
-/// docs name is one the configuration reads.
+/// (and every one it defines is documented), every <c>DB_*</c> or <c>SERVER_*</c> variable the
+/// docs name is one the configuration reads, and docs/api.md's table of error codes is the API's
+/// catalog, status for status.
 /// </summary>
 public sealed partial class DocumentedInterfaceTests
 {
+    private const string ApiPage = "docs/api.md";
+
     private static readonly Dictionary<string, string[]> CommandsOfPage = new(StringComparer.Ordinal)
     {
         ["docs/cli/start.md"] = ["start"],
@@ -87,6 +91,36 @@ public sealed partial class DocumentedInterfaceTests
         unknown.ShouldBeEmpty("the docs name DB_*/SERVER_* variables that compozy does not read");
     }
 
+    [Fact]
+    public void The_error_table_of_the_api_page_lists_exactly_the_codes_the_api_answers_with_their_statuses()
+    {
+        var catalog = typeof(ProblemCode).GetProperties(BindingFlags.Public | BindingFlags.Static)
+            .Where(property => property.PropertyType == typeof(ProblemCode))
+            .Select(property => (ProblemCode)property.GetValue(null)!)
+            .Select(problem => $"{problem.Status} {problem.Code}")
+            .ToHashSet(StringComparer.Ordinal);
+        var documented = new HashSet<string>(StringComparer.Ordinal);
+        var inSection = false;
+        foreach (var line in DocumentationSource.ReadText(ApiPage).Split('\n'))
+        {
+            if (line.StartsWith("## ", StringComparison.Ordinal))
+            {
+                inSection = line.Trim() == "## Errors";
+            }
+            else if (inSection && ErrorRow().Match(line) is { Success: true } row)
+            {
+                foreach (Match code in BacktickedWord().Matches(row.Groups["codes"].Value))
+                {
+                    documented.Add($"{row.Groups["status"].Value} {code.Groups["word"].Value}");
+                }
+            }
+        }
+
+        catalog.ShouldNotBeEmpty();
+        documented.Except(catalog).ShouldBeEmpty($"{ApiPage} documents codes the API does not answer (src/Compozy.Api/Errors/ProblemCode.cs)");
+        catalog.Except(documented).ShouldBeEmpty($"the API answers codes {ApiPage}'s error table does not list");
+    }
+
     // The first column of the table under each "## Exit codes" heading.
     private static IEnumerable<int> ExitCodeRows(string page)
     {
@@ -106,6 +140,12 @@ public sealed partial class DocumentedInterfaceTests
 
     [GeneratedRegex(@"^\| `(?<flag>--[a-z][a-z0-9-]*)")]
     private static partial Regex TableFlag();
+
+    [GeneratedRegex(@"^\| (?<status>\d{3}) \| (?<codes>`[a-z_]+`(, `[a-z_]+`)*) \|")]
+    private static partial Regex ErrorRow();
+
+    [GeneratedRegex(@"`(?<word>[a-z_]+)`")]
+    private static partial Regex BacktickedWord();
 
     [GeneratedRegex(@"^\|\s*(?<code>\d+)\s*\|")]
     private static partial Regex ExitCodeRow();
