@@ -49,9 +49,12 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>Configuration settings that select this database, for building more hosts over it.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; private init; } = new Dictionary<string, string?>();
 
-    /// <summary>Creates an empty database of <paramref name="kind"/>; <paramref name="settings"/> add or override keys.</summary>
+    /// <summary>
+    /// Creates an empty database of <paramref name="kind"/>; <paramref name="settings"/> add or
+    /// override keys; <paramref name="clock"/>, when given, is the stores' <see cref="TimeProvider"/>.
+    /// </summary>
     public static async Task<TestDatabase> CreateAsync(
-        DatabaseKind kind, string purpose, IReadOnlyDictionary<string, string?>? settings = null)
+        DatabaseKind kind, string purpose, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
         string location;
         string? directory = null;
@@ -76,7 +79,7 @@ public sealed class TestDatabase : IAsyncDisposable
             values[key] = value;
         }
 
-        var services = BuildServices(values);
+        var services = BuildServices(values, clock is null ? null : registrations => registrations.AddSingleton(clock));
         return new TestDatabase(kind, services, location, directory) { Settings = values };
     }
 

@@ -29,7 +29,7 @@ public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixt
         inserted.CreatedAt.Kind.ShouldBe(DateTimeKind.Utc);
         inserted.CreatedAt.ShouldBe(inserted.UpdatedAt);
 
-        await Task.Delay(20);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
         state.Status = ExecutionStatus.Success;
         state.Output = Json("""{"text":"done"}""");
         state.Input = null;
@@ -154,7 +154,7 @@ public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixt
     {
         var (tasks, workflow) = await WorkflowAsync(database);
         await tasks.UpsertStateAsync(With(TaskOf(workflow), task => task.TaskId = "fetch"));
-        await Task.Delay(20);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
         var retried = await tasks.UpsertStateAsync(With(TaskOf(workflow), task =>
         {
             task.TaskId = "fetch";
@@ -179,7 +179,7 @@ public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixt
             task.TaskId = "item-b";
             task.Output = Json("""{"n":1}""");
         }));
-        await Task.Delay(20);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
         var latestB = await tasks.UpsertStateAsync(With(TaskOf(workflow, parent.TaskExecId), task =>
         {
             task.TaskId = "item-b";

@@ -17,7 +17,7 @@ public sealed class UsageStoreTests(MigratedDatabaseFixture fixture) : IClassFix
         var (usage, workflow, task) = await ExecutionAsync(database);
 
         var first = await usage.UpsertAsync(Row(task: task.TaskExecId, component: "agent", prompt: 10, completion: 5));
-        await Task.Delay(20);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
         var second = await usage.UpsertAsync(Row(task: task.TaskExecId, component: "agent", prompt: 30, completion: 1, reasoning: 4));
 
         second.Id.ShouldBe(first.Id);

@@ -95,7 +95,7 @@ public sealed class WorkflowStoreTests(MigratedDatabaseFixture fixture) : IClass
             task.AgentId = "writer";
             task.ActionId = "compose";
         }));
-        await Task.Delay(20);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
         var newer = Workflow();
         newer.WorkflowId = workflowId;
         newer = await workflows.UpsertStateAsync(newer);
