@@ -212,12 +212,7 @@ public sealed class SqliteFileSafetyTests
 
         await using var host = await CompozyProcess.StartHostWrappedAsync(
             cli.WorkingDirectory, cli.Environment, ["sh", "-c", $"umask {umask} && exec \"$@\"", "sh"]);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!(File.Exists(database + "-wal") && File.Exists(database + "-shm")))
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the running host has no -wal and -shm");
-            await Task.Delay(50);
-        }
+        await Poll.UntilAsync(() => File.Exists(database + "-wal") && File.Exists(database + "-shm"), "the running host's -wal and -shm", TimeSpan.FromSeconds(30));
 
         File.GetUnixFileMode(database + "-wal").ShouldBe(Octal(expected));
         File.GetUnixFileMode(database + "-shm").ShouldBe(Octal(expected));

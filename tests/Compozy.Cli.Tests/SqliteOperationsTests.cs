@@ -31,11 +31,7 @@ public sealed class SqliteOperationsTests
         cli.Environment["DB_SQLITE_WAL_CHECKPOINT_INTERVAL"] = "1s";
 
         await using var host = await CompozyProcess.StartHostAsync(cli.WorkingDirectory, cli.Environment);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (CountLines(host.Stderr, "periodic-checkpoint completed") < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        await Poll.UntilAsync(() => CountLines(host.Stderr, "periodic-checkpoint completed") >= 2, "two periodic-checkpoint lines", TimeSpan.FromSeconds(60));
 
         (await host.TerminateAsync(ShutdownAllowance)).ShouldBe(0, host.Stderr);
         CountLines(host.Stderr, "periodic-checkpoint completed").ShouldBeGreaterThanOrEqualTo(2, host.Stderr);

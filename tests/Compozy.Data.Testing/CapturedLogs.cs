@@ -17,18 +17,8 @@ public sealed class CapturedLogs : ILoggerProvider
     /// <summary>Waits until a message contains <paramref name="text"/>.</summary>
     public async Task<string> WaitForAsync(string text, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Containing(text) is [var first, ..])
-            {
-                return first;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"no log line contained \"{text}\" within {timeout}; logged:\n{string.Join('\n', Lines)}");
+        await Poll.UntilAsync(() => Containing(text).Count > 0, $"a log line containing \"{text}\" (logged:\n{string.Join('\n', Lines)})", timeout);
+        return Containing(text)[0];
     }
 
     /// <inheritdoc />

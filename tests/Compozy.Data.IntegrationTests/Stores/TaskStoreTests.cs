@@ -562,11 +562,7 @@ public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixt
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while ((long)(await command.ExecuteScalarAsync(timeout.Token))! == 0)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        await Poll.UntilAsync(async () => (long)(await command.ExecuteScalarAsync())! > 0, "a session waiting for the row lock", TimeSpan.FromMinutes(1));
     }
 
     private static async Task ShouldReachARootAsync(ITaskStore tasks, string taskExecId)
