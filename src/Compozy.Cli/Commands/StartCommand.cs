@@ -71,10 +71,12 @@ internal static class StartCommand
         });
         builder.Services.AddCompozyData(loaded.Options, loaded.Provider, loaded.Warnings);
         builder.Services.AddCompozyApi();
+        builder.Services.AddCompozyMetrics();
 
         var app = builder.Build();
         app.UseCompozyApi();
         app.MapCompozyApi();
+        app.MapCompozyMetrics();
         app.MapHealthChecks("/healthz", new HealthCheckOptions
         {
             Predicate = _ => false,
