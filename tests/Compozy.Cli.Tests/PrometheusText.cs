@@ -21,7 +21,7 @@ internal sealed partial class PrometheusText
     }
 
     /// <summary>The <c># TYPE</c> of each metric family.</summary>
-    public IReadOnlyDictionary<string, string> TypesByFamily { get; }
+    public Dictionary<string, string> TypesByFamily { get; }
 
     public IReadOnlyList<Sample> Samples { get; }
 

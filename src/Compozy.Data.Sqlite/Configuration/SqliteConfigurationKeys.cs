@@ -219,7 +219,7 @@ public static class SqliteConfigurationKeys
     {
         Path = "database.sqlite.backup.interval",
         EnvironmentVariable = "DB_SQLITE_BACKUP_INTERVAL",
-        Type = ConfigurationValueType.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromDays(366)),
+        Type = ConfigurationValueType.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)),
         Description = "How often compozy start writes a verified online backup of the database file into backup.dir. Not set (the default): no scheduled backups.",
     };
 
