@@ -29,9 +29,13 @@ namespace Compozy.Data.Sqlite.Backups;
 /// <c>-wal</c> and <c>-journal</c> aside with it and deletes its <c>-shm</c> (a log of the old
 /// file replayed over the restored one would damage it), and renames the copy over the
 /// database.</para>
+/// <para>With the network filesystem fallback (<c>locking_mode</c> EXCLUSIVE) no other connection
+/// can read the file while this process's writer is open, so the copy is then made on the writer
+/// connection itself, in its turn: writes wait for it.</para>
 /// </remarks>
 internal sealed partial class SqliteBackup(
     SqliteConnectionFactory connections,
+    SqliteDatabaseWriter writer,
     SqliteMetrics metrics,
     ILogger<SqliteBackup> logger) : IDatabaseBackup
 {
@@ -74,6 +78,11 @@ internal sealed partial class SqliteBackup(
     public async Task<DatabaseReport> BackupAsync(DatabaseBackupRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Label.Length == 0 || !request.Label.All(character => char.IsAsciiLetterLower(character) || char.IsAsciiDigit(character) || character == '-'))
+        {
+            throw new ArgumentException($"a backup label is lower-case letters, digits and '-'; \"{request.Label}\" is not", nameof(request));
+        }
+
         if (UnsupportedReason is { } reason)
         {
             throw new DatabaseOperationNotSupportedException($"compozy db backup: {reason}");
@@ -94,7 +103,20 @@ internal sealed partial class SqliteBackup(
         {
             using (ReportProgress(partial, expected, request.Progress))
             {
-                await Task.Run(() => CopyLive(partial, cancellationToken), cancellationToken).ConfigureAwait(false);
+                if (writer.IsOpen && connections.Mode.ExclusiveLocking)
+                {
+                    await writer.RunOnConnectionAsync(
+                        (connection, token) =>
+                        {
+                            VacuumInto(connection, partial, token, setBusyTimeout: false);
+                            return Task.FromResult(true);
+                        },
+                        cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Task.Run(() => CopyLive(partial, cancellationToken), cancellationToken).ConfigureAwait(false);
+                }
             }
 
             var (integrity, migrations) = await Task.Run(() => Verify(partial, requireCompozy: false), cancellationToken).ConfigureAwait(false);
@@ -161,6 +183,9 @@ internal sealed partial class SqliteBackup(
         CreatePrivateFile(partial);
         string? replaced = null;
         var moved = new List<string>();
+        var undo = new List<(string From, string To)>();
+        var swapped = false;
+        var linked = false;
         try
         {
             await Task.Run(() => CopyBackup(source, partial, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -178,7 +203,7 @@ internal sealed partial class SqliteBackup(
             var replacedPath = Files.Database + ReplacedInfix + stamp;
             if (keepReplaced && File.Exists(Files.Database))
             {
-                KeepUnderSecondName(Files.Database, replacedPath);
+                linked = KeepUnderSecondName(Files.Database, replacedPath);
                 replaced = replacedPath;
             }
 
@@ -193,6 +218,7 @@ internal sealed partial class SqliteBackup(
                 {
                     File.Move(companion, replacedPath + suffix);
                     moved.Add(replacedPath + suffix);
+                    undo.Add((replacedPath + suffix, companion));
                 }
                 else
                 {
@@ -202,10 +228,27 @@ internal sealed partial class SqliteBackup(
 
             TryDelete(Files.Shm);
             File.Move(partial, Files.Database, overwrite: true);
+            swapped = true;
             SyncDirectory(Files.Directory);
         }
-        catch
+        catch when (!swapped)
         {
+            // The database was not replaced: its -wal and -journal go back beside it, so that no
+            // committed write is left out of it.
+            foreach (var (from, to) in undo)
+            {
+                File.Move(from, to);
+            }
+
+            if (replaced is not null && linked)
+            {
+                TryDelete(replaced);
+            }
+            else if (replaced is not null)
+            {
+                File.Move(replaced, Files.Database);
+            }
+
             TryDelete(partial);
             throw;
         }
@@ -319,7 +362,7 @@ internal sealed partial class SqliteBackup(
 
         // Only the writer checkpoints; this connection, the last one of a file no host uses, must not.
         SqliteConnectionSetup.DisableCheckpointOnClose(source);
-        VacuumInto(source, partial, cancellationToken);
+        VacuumInto(source, partial, cancellationToken, setBusyTimeout: true);
     }
 
     private void CopyBackup(string backup, string partial, CancellationToken cancellationToken)
@@ -331,14 +374,18 @@ internal sealed partial class SqliteBackup(
             Pooling = false,
         }.ToString());
         source.Open();
-        VacuumInto(source, partial, cancellationToken);
+        VacuumInto(source, partial, cancellationToken, setBusyTimeout: true);
     }
 
-    private void VacuumInto(SqliteConnection source, string partial, CancellationToken cancellationToken)
+    private void VacuumInto(SqliteConnection source, string partial, CancellationToken cancellationToken, bool setBusyTimeout)
     {
         using var command = source.CreateCommand();
-        command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)BusyTimeout.TotalMilliseconds};");
-        command.ExecuteNonQuery();
+        if (setBusyTimeout)
+        {
+            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)BusyTimeout.TotalMilliseconds};");
+            command.ExecuteNonQuery();
+        }
+
         command.CommandText = "VACUUM INTO $copy;";
         command.Parameters.AddWithValue("$copy", partial);
         command.CommandTimeout = 0;
@@ -384,13 +431,19 @@ internal sealed partial class SqliteBackup(
         return (integrity, Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
     }
 
-    /// <summary>A hard link keeps the old file under its second name while the path still names it; where links are refused, a rename.</summary>
-    private static void KeepUnderSecondName(string database, string secondName)
+    /// <summary>
+    /// A hard link keeps the old file under its second name while the path still names it
+    /// (<see langword="true"/>); where links are refused, a rename (<see langword="false"/>).
+    /// </summary>
+    private static bool KeepUnderSecondName(string database, string secondName)
     {
-        if (UnixFiles.HardLink(database, secondName) != 0)
+        if (UnixFiles.HardLink(database, secondName) == 0)
         {
-            File.Move(database, secondName);
+            return true;
         }
+
+        File.Move(database, secondName);
+        return false;
     }
 
     private static void CreatePrivateDirectory(string directory)

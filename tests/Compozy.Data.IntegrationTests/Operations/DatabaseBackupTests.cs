@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using Compozy.Data.Entities;
 using Compozy.Data.IntegrationTests.Sqlite;
 using Compozy.Data.Operations;
+using Compozy.Data.Sqlite.FileSystem;
 using Compozy.Data.Sqlite.Writes;
 using Compozy.Data.Stores.Workflows;
 using Compozy.Data.Testing;
+using Compozy.Data.Writes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -159,6 +161,37 @@ public sealed class DatabaseBackupTests
         recorder.Values("compozy.data.sqlite.backup.age").ShouldHaveSingleItem().ShouldBeLessThan(LogWait.TotalSeconds);
     }
 
+    [Fact]
+    public async Task With_the_network_filesystem_fallback_the_backup_is_made_on_the_writer_which_locks_everyone_else_out()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"compozy-test-{Guid.NewGuid():N}");
+        var path = Path.Combine(directory, "compozy.db");
+        try
+        {
+            await using var services = TestDatabase.BuildServices(
+                new Dictionary<string, string?>
+                {
+                    ["database:driver"] = "sqlite",
+                    ["database:path"] = path,
+                    ["database:sqlite:allow_network_filesystem"] = "true",
+                    ["database:sqlite:busy_timeout"] = "200ms",
+                },
+                before: registrations => registrations.AddSingleton<IFileSystemProbe>(new FixedProbe(new FileSystemType("nfs", 0x6969, IsNetwork: true))));
+            await services.GetRequiredService<Compozy.Data.Migrations.MigrationRunner>().UpAsync();
+            await SqliteCheckpointTests.WriteRowsAsync(services.GetRequiredService<IDatabaseWriter>(), count: 7, payloadBytes: 100);
+
+            var report = await services.GetRequiredService<IDatabaseBackup>().BackupAsync(new DatabaseBackupRequest(), CancellationToken.None);
+
+            report["integrity"].ShouldBe("ok");
+            Ids((string)report["path"]!).Count.ShouldBe(7);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static HashSet<string> Ids(string path)
     {
         using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
@@ -182,5 +215,10 @@ public sealed class DatabaseBackupTests
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar();
+    }
+
+    private sealed class FixedProbe(FileSystemType type) : IFileSystemProbe
+    {
+        public FileSystemType Probe(string directory) => type;
     }
 }
