@@ -108,7 +108,7 @@ internal sealed partial class SqliteBackup(
                     await writer.RunOnConnectionAsync(
                         (connection, token) =>
                         {
-                            VacuumInto(connection, partial, token, setBusyTimeout: false);
+                            VacuumInto(connection, partial, setBusyTimeout: false, token);
                             return Task.FromResult(true);
                         },
                         cancellationToken).ConfigureAwait(false);
@@ -362,7 +362,7 @@ internal sealed partial class SqliteBackup(
 
         // Only the writer checkpoints; this connection, the last one of a file no host uses, must not.
         SqliteConnectionSetup.DisableCheckpointOnClose(source);
-        VacuumInto(source, partial, cancellationToken, setBusyTimeout: true);
+        VacuumInto(source, partial, setBusyTimeout: true, cancellationToken);
     }
 
     private void CopyBackup(string backup, string partial, CancellationToken cancellationToken)
@@ -374,10 +374,10 @@ internal sealed partial class SqliteBackup(
             Pooling = false,
         }.ToString());
         source.Open();
-        VacuumInto(source, partial, cancellationToken, setBusyTimeout: true);
+        VacuumInto(source, partial, setBusyTimeout: true, cancellationToken);
     }
 
-    private void VacuumInto(SqliteConnection source, string partial, CancellationToken cancellationToken, bool setBusyTimeout)
+    private void VacuumInto(SqliteConnection source, string partial, bool setBusyTimeout, CancellationToken cancellationToken)
     {
         using var command = source.CreateCommand();
         if (setBusyTimeout)
