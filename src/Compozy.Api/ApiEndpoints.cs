@@ -2,24 +2,36 @@ using Compozy.Api.Auth;
 using Compozy.Api.Endpoints;
 using Compozy.Api.Errors;
 using Compozy.Api.Json;
+using Compozy.Api.OpenApi;
 using Compozy.Api.Requests;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Scalar.AspNetCore;
 
 namespace Compozy.Api;
 
-/// <summary>Registers and maps the HTTP API under <c>/api/v0</c>.</summary>
+/// <summary>Registers and maps the HTTP API under <c>/api/v0</c>, its OpenAPI document and its reference page.</summary>
 public static class ApiEndpoints
 {
     /// <summary>The path every API endpoint lives under.</summary>
     public const string Prefix = "/api/v0";
 
+    /// <summary>The path of the OpenAPI document (OpenAPI 3.1, JSON). Needs no API key.</summary>
+    public const string OpenApiDocumentPath = "/openapi/" + DocumentName + ".json";
+
+    /// <summary>The path of the API reference page, built from the OpenAPI document and served offline. Needs no API key.</summary>
+    public const string ReferencePagePath = "/scalar";
+
+    private const string DocumentName = "v1";
+
+    private const string OpenApiRoutePattern = "/openapi/{documentName}.json";
+
     /// <summary>
-    /// Adds API-key authentication, the admin policy, problem-details error answers and the API's
-    /// JSON conventions. Needs the Compozy.Data stores registered.
+    /// Adds API-key authentication, the admin policy, problem-details error answers, the API's
+    /// JSON conventions and the OpenAPI document. Needs the Compozy.Data stores registered.
     /// </summary>
     public static IServiceCollection AddCompozyApi(this IServiceCollection services)
     {
@@ -31,6 +43,13 @@ public static class ApiEndpoints
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
+        services.AddOpenApi(DocumentName, options =>
+        {
+            options.AddDocumentTransformer<DocumentInfoTransformer>();
+            options.AddDocumentTransformer<ApiKeySecurityTransformer>();
+            options.AddOperationTransformer<ApiKeySecurityTransformer>();
+            options.AddOperationTransformer<ProblemAnswersTransformer>();
+        });
         return services;
     }
 
@@ -51,21 +70,35 @@ public static class ApiEndpoints
 
     /// <summary>
     /// Maps the API: every endpoint needs <c>Authorization: Bearer &lt;api key&gt;</c>; users, keys
-    /// and usage need an admin's key. Call after <see cref="UseCompozyApi"/>.
+    /// and usage need an admin's key. Maps the OpenAPI document at <see cref="OpenApiDocumentPath"/>
+    /// and the reference page at <see cref="ReferencePagePath"/>, which need no key: they describe
+    /// the API, as docs/api.md does, and hold no data. Call after <see cref="UseCompozyApi"/>.
     /// </summary>
     public static IEndpointRouteBuilder MapCompozyApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var api = endpoints.MapGroup(Prefix).RequireAuthorization();
+        var api = endpoints.MapGroup(Prefix)
+            .RequireAuthorization()
+            .Answers(ProblemCode.InvalidRequest, ProblemCode.Unauthenticated, ProblemCode.InternalError, ProblemCode.DatabaseError, ProblemCode.DatabaseUnavailable);
         api.AddEndpointFilterFactory(RequestTargetFilter.Create);
         WorkflowEndpoints.Map(api);
         TaskEndpoints.Map(api);
         KnowledgeEndpoints.Map(api);
         UserEndpoints.MapForEveryone(api);
 
-        var admin = api.MapGroup(string.Empty).RequireAuthorization(ApiClaims.AdminPolicy);
+        var admin = api.MapGroup(string.Empty).RequireAuthorization(ApiClaims.AdminPolicy).Answers(ProblemCode.Forbidden);
         UserEndpoints.MapForAdmins(admin);
         UsageEndpoints.Map(admin);
+
+        endpoints.MapOpenApi(OpenApiRoutePattern);
+        endpoints.MapScalarApiReference(ReferencePagePath, options => options
+            .WithTitle("Compozy API")
+            .WithOpenApiRoutePattern(OpenApiRoutePattern)
+            .AddPreferredSecuritySchemes(ApiClaims.Scheme)
+            .HideDeveloperTools()
+            .DisableDefaultFonts()
+            .DisableTelemetry()
+            .DisableAgent());
         return endpoints;
     }
 }

@@ -59,8 +59,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         await ApiProblem.Of(
-                StatusCodes.Status401Unauthorized,
-                "unauthenticated",
+                ProblemCode.Unauthenticated,
                 failure ?? "send an API key as 'Authorization: Bearer <api key>'; compozy auth bootstrap creates the first one")
             .ExecuteAsync(Context).ConfigureAwait(false);
     }
@@ -68,6 +67,6 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        return ApiProblem.Of(StatusCodes.Status403Forbidden, "forbidden", "this needs an admin's API key").ExecuteAsync(Context);
+        return ApiProblem.Of(ProblemCode.Forbidden, "this needs an admin's API key").ExecuteAsync(Context);
     }
 }

@@ -1,10 +1,15 @@
 using System.Text.Json;
+using Compozy.Api.Errors;
+using Compozy.Api.OpenApi;
 using Compozy.Api.Requests;
+using Compozy.Api.Requests.Bodies;
 using Compozy.Api.Responses;
 using Compozy.Data.Errors;
 using Compozy.Data.Knowledge;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Compozy.Api.Endpoints;
@@ -12,23 +17,38 @@ namespace Compozy.Api.Endpoints;
 /// <summary><c>/api/v0/knowledge</c>: knowledge bases, their chunks, and search.</summary>
 internal static class KnowledgeEndpoints
 {
+    private const string Path = "/knowledge";
+
+    /// <summary>What the vector database behind a knowledge base can answer besides the database's own problems.</summary>
+    private static readonly ProblemCode[] VectorStoreProblems =
+        [ProblemCode.NotFound, ProblemCode.VectorStoreMismatch, ProblemCode.VectorStoreError, ProblemCode.VectorStoreUnavailable, ProblemCode.DiskFull];
+
     public static void Map(IEndpointRouteBuilder api)
     {
-        var knowledge = api.MapGroup("/knowledge");
-        knowledge.MapGet("/", ListAsync);
-        knowledge.MapPut("/{kb}", PutAsync);
-        knowledge.MapGet("/{kb}", GetAsync);
-        knowledge.MapDelete("/{kb}", DeleteAsync);
-        knowledge.MapPost("/{kb}/chunks", UpsertChunksAsync);
-        knowledge.MapDelete("/{kb}/chunks", DeleteChunksAsync);
-        knowledge.MapDelete("/{kb}/documents/{document_id}", DeleteDocumentAsync);
-        knowledge.MapPost("/{kb}/search", SearchAsync);
+        var knowledge = api.MapGroup(Path).WithTags("Knowledge");
+        knowledge.MapGet("/", ListAsync)
+            .WithSummary("List every knowledge base");
+        knowledge.MapPut("/{kb}", PutAsync).ReadsBody<KnowledgeBaseBody>().Answers(VectorStoreProblems).Answers(ProblemCode.Conflict)
+            .WithSummary("Create a knowledge base, or find it as asked");
+        knowledge.MapGet("/{kb}", GetAsync).Answers(ProblemCode.NotFound)
+            .WithSummary("Read a knowledge base");
+        knowledge.MapDelete("/{kb}", DeleteAsync).Answers(VectorStoreProblems)
+            .WithSummary("Delete a knowledge base and its chunks");
+        knowledge.MapPost("/{kb}/chunks", UpsertChunksAsync).ReadsBody<ChunksBody>().Answers(VectorStoreProblems)
+            .WithSummary("Write chunks with their embeddings");
+        knowledge.MapDelete("/{kb}/chunks", DeleteChunksAsync).ReadsBody<ChunkIdsBody>().Answers(VectorStoreProblems)
+            .WithSummary("Delete chunks by id");
+        knowledge.MapDelete("/{kb}/documents/{document_id}", DeleteDocumentAsync).Answers(VectorStoreProblems)
+            .WithSummary("Delete a document's chunks");
+        knowledge.MapPost("/{kb}/search", SearchAsync).ReadsBody<SearchBody>().Answers(VectorStoreProblems)
+            .WithSummary("Find the chunks most similar to an embedding");
     }
 
-    private static async Task<IResult> ListAsync(IKnowledgeStore knowledge, CancellationToken cancellationToken) =>
-        Results.Ok(new { Items = (await knowledge.ListKnowledgeBasesAsync(cancellationToken).ConfigureAwait(false)).Select(KnowledgeBaseResponse.From).ToList() });
+    private static async Task<Ok<ItemsResponse<KnowledgeBaseResponse>>> ListAsync(IKnowledgeStore knowledge, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ItemsResponse<KnowledgeBaseResponse>((await knowledge.ListKnowledgeBasesAsync(cancellationToken).ConfigureAwait(false)).Select(KnowledgeBaseResponse.From).ToList()));
 
-    private static async Task<IResult> PutAsync(string kb, HttpRequest request, IKnowledgeStore knowledge, CancellationToken cancellationToken)
+    private static async Task<Results<Created<KnowledgeBaseResponse>, Ok<KnowledgeBaseResponse>>> PutAsync(
+        string kb, HttpRequest request, IKnowledgeStore knowledge, CancellationToken cancellationToken)
     {
         var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
         var dimension = body.WholeNumber("dimension", required: true, min: 1, max: KnowledgeLimits.MaxDimension);
@@ -37,19 +57,21 @@ internal static class KnowledgeEndpoints
         body.Complete();
         var (stored, created) = await knowledge.PutKnowledgeBaseAsync(new KnowledgeBaseRequest(kb, dimension!.Value, metric, vectorDb), cancellationToken).ConfigureAwait(false);
         var response = KnowledgeBaseResponse.From(stored);
-        return created ? Results.Created($"/api/v0/knowledge/{Uri.EscapeDataString(kb)}", response) : Results.Ok(response);
+        return created
+            ? TypedResults.Created($"{ApiEndpoints.Prefix}{Path}/{Uri.EscapeDataString(kb)}", response)
+            : TypedResults.Ok(response);
     }
 
-    private static async Task<IResult> GetAsync(string kb, IKnowledgeStore knowledge, CancellationToken cancellationToken) =>
-        Results.Ok(KnowledgeBaseResponse.From(await knowledge.GetKnowledgeBaseAsync(kb, cancellationToken).ConfigureAwait(false)));
+    private static async Task<Ok<KnowledgeBaseResponse>> GetAsync(string kb, IKnowledgeStore knowledge, CancellationToken cancellationToken) =>
+        TypedResults.Ok(KnowledgeBaseResponse.From(await knowledge.GetKnowledgeBaseAsync(kb, cancellationToken).ConfigureAwait(false)));
 
-    private static async Task<IResult> DeleteAsync(string kb, IKnowledgeStore knowledge, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteAsync(string kb, IKnowledgeStore knowledge, CancellationToken cancellationToken)
     {
         await knowledge.DeleteKnowledgeBaseAsync(kb, cancellationToken).ConfigureAwait(false);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> UpsertChunksAsync(string kb, HttpRequest request, IKnowledgeStore knowledge, CancellationToken cancellationToken)
+    private static async Task<Ok<WrittenResponse>> UpsertChunksAsync(string kb, HttpRequest request, IKnowledgeStore knowledge, CancellationToken cancellationToken)
     {
         var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
         var array = body.Array("chunks", required: true);
@@ -64,10 +86,10 @@ internal static class KnowledgeEndpoints
 
         problems.ThrowIfAny();
         var written = await knowledge.UpsertChunksAsync(kb, chunks, cancellationToken).ConfigureAwait(false);
-        return Results.Ok(new { Written = written });
+        return TypedResults.Ok(new WrittenResponse(written));
     }
 
-    private static async Task<IResult> DeleteChunksAsync(string kb, HttpRequest request, IKnowledgeStore knowledge, CancellationToken cancellationToken)
+    private static async Task<Ok<DeletedResponse>> DeleteChunksAsync(string kb, HttpRequest request, IKnowledgeStore knowledge, CancellationToken cancellationToken)
     {
         var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
         var array = body.Array("ids", required: true);
@@ -90,13 +112,14 @@ internal static class KnowledgeEndpoints
         }
 
         problems.ThrowIfAny();
-        return Results.Ok(new { Deleted = await knowledge.DeleteChunksAsync(kb, ids, cancellationToken).ConfigureAwait(false) });
+        return TypedResults.Ok(new DeletedResponse(await knowledge.DeleteChunksAsync(kb, ids, cancellationToken).ConfigureAwait(false)));
     }
 
-    private static async Task<IResult> DeleteDocumentAsync(string kb, string document_id, IKnowledgeStore knowledge, CancellationToken cancellationToken) =>
-        Results.Ok(new { Deleted = await knowledge.DeleteDocumentAsync(kb, document_id, cancellationToken).ConfigureAwait(false) });
+    private static async Task<Ok<DeletedResponse>> DeleteDocumentAsync(
+        string kb, [FromRoute(Name = "document_id")] string documentId, IKnowledgeStore knowledge, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new DeletedResponse(await knowledge.DeleteDocumentAsync(kb, documentId, cancellationToken).ConfigureAwait(false)));
 
-    private static async Task<IResult> SearchAsync(string kb, HttpRequest request, IKnowledgeStore knowledge, CancellationToken cancellationToken)
+    private static async Task<Ok<SearchResponse>> SearchAsync(string kb, HttpRequest request, IKnowledgeStore knowledge, CancellationToken cancellationToken)
     {
         var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
         var embedding = body.Floats("embedding", required: true);
@@ -107,7 +130,7 @@ internal static class KnowledgeEndpoints
         var filters = filter?.EnumerateObject().ToDictionary(property => property.Name, property => property.Value.Clone(), StringComparer.Ordinal)
             ?? new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var results = await knowledge.SearchAsync(kb, new VectorQuery(embedding!, topK, filters), cancellationToken).ConfigureAwait(false);
-        return Results.Ok(new SearchResponse(results));
+        return TypedResults.Ok(new SearchResponse(results.Select(SearchResultResponse.From).ToList()));
     }
 
     private static VectorChunk ReadChunk(RequestProblems problems, string field, JsonElement item)

@@ -1,5 +1,7 @@
 using Compozy.Api.Errors;
+using Compozy.Api.OpenApi;
 using Compozy.Api.Requests;
+using Compozy.Api.Requests.Bodies;
 using Compozy.Api.Responses;
 using Compozy.Data.Entities;
 using Compozy.Data.Errors;
@@ -8,6 +10,8 @@ using Compozy.Data.Stores.Usage;
 using Compozy.Data.Stores.Workflows;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Compozy.Api.Endpoints;
@@ -15,22 +19,34 @@ namespace Compozy.Api.Endpoints;
 /// <summary><c>/api/v0/tasks</c>: task executions and their trees.</summary>
 internal static class TaskEndpoints
 {
+    private const string Path = "/tasks";
+
     public static void Map(IEndpointRouteBuilder api)
     {
-        var tasks = api.MapGroup("/tasks");
-        tasks.MapPut("/{task_exec_id}", PutAsync);
-        tasks.MapGet("/{task_exec_id}", GetAsync);
-        tasks.MapGet("/{task_exec_id}/tree", TreeAsync);
-        tasks.MapGet("/{task_exec_id}/children", ChildrenAsync);
-        tasks.MapGet("/{task_exec_id}/children/outputs", ChildrenOutputsAsync);
-        tasks.MapGet("/{task_exec_id}/progress", ProgressAsync);
-        tasks.MapPost("/{task_exec_id}/usage", MergeUsageAsync);
-        tasks.MapGet("/", ListAsync).WithMetadata(TakesQueryParameters.Instance);
+        var tasks = api.MapGroup(Path).WithTags("Tasks");
+        tasks.MapPut("/{task_exec_id}", PutAsync).ReadsBody<TaskBody>()
+            .Answers(ProblemCode.ReferenceNotFound, ProblemCode.Conflict, ProblemCode.Referenced, ProblemCode.DiskFull)
+            .WithSummary("Store a task execution, replacing the stored one");
+        tasks.MapGet("/{task_exec_id}", GetAsync).Answers(ProblemCode.NotFound)
+            .WithSummary("Read a task execution");
+        tasks.MapGet("/{task_exec_id}/tree", TreeAsync).Answers(ProblemCode.NotFound)
+            .WithSummary("Read a task execution and its descendants, level by level");
+        tasks.MapGet("/{task_exec_id}/children", ChildrenAsync).Answers(ProblemCode.NotFound)
+            .WithSummary("List a task execution's direct children");
+        tasks.MapGet("/{task_exec_id}/children/outputs", ChildrenOutputsAsync).Answers(ProblemCode.NotFound)
+            .WithSummary("Read each direct child's output by task id");
+        tasks.MapGet("/{task_exec_id}/progress", ProgressAsync).Answers(ProblemCode.NotFound)
+            .WithSummary("Count a task execution's children by status");
+        tasks.MapPost("/{task_exec_id}/usage", MergeUsageAsync).ReadsBody<UsageBody>().Answers(ProblemCode.NotFound, ProblemCode.Conflict, ProblemCode.DiskFull)
+            .WithSummary("Add usage to a task execution's usage");
+        tasks.MapGet("/", ListAsync).TakesQuery<TaskListQuery>()
+            .WithSummary("List task executions, a page at a time");
     }
 
-    private static async Task<IResult> PutAsync(string task_exec_id, HttpRequest request, ITaskStore tasks, IWorkflowStore workflows, CancellationToken cancellationToken)
+    private static async Task<Results<Created<TaskResponse>, Ok<TaskResponse>>> PutAsync(
+        [FromRoute(Name = "task_exec_id")] string taskExecId, HttpRequest request, ITaskStore tasks, IWorkflowStore workflows, CancellationToken cancellationToken)
     {
-        var id = RequestIds.Path("task_exec_id", task_exec_id);
+        var id = RequestIds.Path("task_exec_id", taskExecId);
         var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
         var state = new TaskState
         {
@@ -71,51 +87,57 @@ internal static class TaskEndpoints
 
         var response = TaskResponse.From(stored);
         return stored.CreatedAt == stored.UpdatedAt
-            ? Results.Created($"/api/v0/tasks/{Uri.EscapeDataString(id)}", response)
-            : Results.Ok(response);
+            ? TypedResults.Created($"{ApiEndpoints.Prefix}{Path}/{Uri.EscapeDataString(id)}", response)
+            : TypedResults.Ok(response);
     }
 
-    private static async Task<IResult> GetAsync(string task_exec_id, ITaskStore tasks, CancellationToken cancellationToken) =>
-        Results.Ok(TaskResponse.From(await tasks.GetStateAsync(RequestIds.Path("task_exec_id", task_exec_id), cancellationToken).ConfigureAwait(false)));
+    private static async Task<Ok<TaskResponse>> GetAsync(
+        [FromRoute(Name = "task_exec_id")] string taskExecId, ITaskStore tasks, CancellationToken cancellationToken) =>
+        TypedResults.Ok(TaskResponse.From(await tasks.GetStateAsync(RequestIds.Path("task_exec_id", taskExecId), cancellationToken).ConfigureAwait(false)));
 
-    private static async Task<IResult> TreeAsync(string task_exec_id, ITaskStore tasks, CancellationToken cancellationToken)
+    private static async Task<Ok<ItemsResponse<TaskResponse>>> TreeAsync(
+        [FromRoute(Name = "task_exec_id")] string taskExecId, ITaskStore tasks, CancellationToken cancellationToken)
     {
-        var tree = await tasks.GetTaskTreeAsync(RequestIds.Path("task_exec_id", task_exec_id), cancellationToken).ConfigureAwait(false);
-        return Results.Ok(new { Items = tree.Select(TaskResponse.From).ToList() });
+        var tree = await tasks.GetTaskTreeAsync(RequestIds.Path("task_exec_id", taskExecId), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new ItemsResponse<TaskResponse>(tree.Select(TaskResponse.From).ToList()));
     }
 
-    private static async Task<IResult> ChildrenAsync(string task_exec_id, ITaskStore tasks, CancellationToken cancellationToken)
+    private static async Task<Ok<ItemsResponse<TaskResponse>>> ChildrenAsync(
+        [FromRoute(Name = "task_exec_id")] string taskExecId, ITaskStore tasks, CancellationToken cancellationToken)
     {
-        var id = RequestIds.Path("task_exec_id", task_exec_id);
+        var id = RequestIds.Path("task_exec_id", taskExecId);
         await tasks.GetStateAsync(id, cancellationToken).ConfigureAwait(false);
         var children = await tasks.ListChildrenAsync(id, cancellationToken).ConfigureAwait(false);
-        return Results.Ok(new { Items = children.Select(TaskResponse.From).ToList() });
+        return TypedResults.Ok(new ItemsResponse<TaskResponse>(children.Select(TaskResponse.From).ToList()));
     }
 
-    private static async Task<IResult> ChildrenOutputsAsync(string task_exec_id, ITaskStore tasks, CancellationToken cancellationToken)
+    private static async Task<Ok<ChildrenOutputsResponse>> ChildrenOutputsAsync(
+        [FromRoute(Name = "task_exec_id")] string taskExecId, ITaskStore tasks, CancellationToken cancellationToken)
     {
-        var id = RequestIds.Path("task_exec_id", task_exec_id);
+        var id = RequestIds.Path("task_exec_id", taskExecId);
         await tasks.GetStateAsync(id, cancellationToken).ConfigureAwait(false);
-        return Results.Ok(new { Outputs = await tasks.ListChildrenOutputsAsync(id, cancellationToken).ConfigureAwait(false) });
+        return TypedResults.Ok(new ChildrenOutputsResponse(await tasks.ListChildrenOutputsAsync(id, cancellationToken).ConfigureAwait(false)));
     }
 
-    private static async Task<IResult> ProgressAsync(string task_exec_id, ITaskStore tasks, CancellationToken cancellationToken)
+    private static async Task<Ok<ProgressResponse>> ProgressAsync(
+        [FromRoute(Name = "task_exec_id")] string taskExecId, ITaskStore tasks, CancellationToken cancellationToken)
     {
-        var id = RequestIds.Path("task_exec_id", task_exec_id);
+        var id = RequestIds.Path("task_exec_id", taskExecId);
         await tasks.GetStateAsync(id, cancellationToken).ConfigureAwait(false);
-        return Results.Ok(ProgressResponse.From(await tasks.GetProgressInfoAsync(id, cancellationToken).ConfigureAwait(false)));
+        return TypedResults.Ok(ProgressResponse.From(await tasks.GetProgressInfoAsync(id, cancellationToken).ConfigureAwait(false)));
     }
 
-    private static async Task<IResult> MergeUsageAsync(string task_exec_id, HttpRequest request, ITaskStore tasks, CancellationToken cancellationToken)
+    private static async Task<Ok<TaskResponse>> MergeUsageAsync(
+        [FromRoute(Name = "task_exec_id")] string taskExecId, HttpRequest request, ITaskStore tasks, CancellationToken cancellationToken)
     {
-        var id = RequestIds.Path("task_exec_id", task_exec_id);
+        var id = RequestIds.Path("task_exec_id", taskExecId);
         var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
         var entries = UsageRequest.Read(body, required: true);
         body.Complete();
-        return Results.Ok(TaskResponse.From(await tasks.MergeUsageAsync(id, new UsageSummary(entries!), cancellationToken).ConfigureAwait(false)));
+        return TypedResults.Ok(TaskResponse.From(await tasks.MergeUsageAsync(id, new UsageSummary(entries!), cancellationToken).ConfigureAwait(false)));
     }
 
-    private static async Task<IResult> ListAsync(HttpRequest request, ITaskStore tasks, CancellationToken cancellationToken)
+    private static async Task<Ok<PageResponse<TaskResponse>>> ListAsync(HttpRequest request, ITaskStore tasks, CancellationToken cancellationToken)
     {
         var query = new QueryRequest(request.Query);
         var filter = new TaskStateFilter
@@ -134,7 +156,7 @@ internal static class TaskEndpoints
         var page = query.Page();
         query.Complete();
         var result = await tasks.ListStatesAsync(filter, page, cancellationToken).ConfigureAwait(false);
-        return Results.Ok(new PageResponse<TaskResponse>(result.Items.Select(TaskResponse.From).ToList(), result.NextCursor));
+        return TypedResults.Ok(new PageResponse<TaskResponse>(result.Items.Select(TaskResponse.From).ToList(), result.NextCursor));
     }
 
     /// <summary>Compozy's rule, said before the database's CHECK would refuse it, naming the fields.</summary>

@@ -1,5 +1,7 @@
 using Compozy.Api.Errors;
+using Compozy.Api.OpenApi;
 using Compozy.Api.Requests;
+using Compozy.Api.Requests.Bodies;
 using Compozy.Api.Responses;
 using Compozy.Data.Entities;
 using Compozy.Data.Errors;
@@ -8,6 +10,8 @@ using Compozy.Data.Stores.Usage;
 using Compozy.Data.Stores.Workflows;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Compozy.Api.Endpoints;
@@ -17,14 +21,18 @@ internal static class UsageEndpoints
 {
     public static void Map(IEndpointRouteBuilder admin)
     {
-        var usage = admin.MapGroup("/usage");
-        usage.MapPut("/", PutAsync);
-        usage.MapGet("/tasks/{task_exec_id}", ByTaskAsync);
-        usage.MapGet("/workflows/{workflow_exec_id}", ByWorkflowAsync);
-        usage.MapGet("/workflows/{workflow_exec_id}/summary", SummaryAsync);
+        var usage = admin.MapGroup("/usage").WithTags("Usage");
+        usage.MapPut("/", PutAsync).ReadsBody<UsageRowBody>().Answers(ProblemCode.ReferenceNotFound, ProblemCode.DiskFull)
+            .WithSummary("Store the LLM usage row of an execution and component, replacing the stored one");
+        usage.MapGet("/tasks/{task_exec_id}", ByTaskAsync).Answers(ProblemCode.NotFound)
+            .WithSummary("Read a task execution's latest usage row");
+        usage.MapGet("/workflows/{workflow_exec_id}", ByWorkflowAsync).Answers(ProblemCode.NotFound)
+            .WithSummary("Read a workflow execution's own usage row");
+        usage.MapGet("/workflows/{workflow_exec_id}/summary", SummaryAsync).Answers(ProblemCode.NotFound, ProblemCode.Conflict)
+            .WithSummary("Sum a workflow execution's usage rows");
     }
 
-    private static async Task<IResult> PutAsync(HttpRequest request, IUsageStore usage, ITaskStore tasks, IWorkflowStore workflows, CancellationToken cancellationToken)
+    private static async Task<Ok<UsageRowResponse>> PutAsync(HttpRequest request, IUsageStore usage, ITaskStore tasks, IWorkflowStore workflows, CancellationToken cancellationToken)
     {
         var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
         var row = new ExecutionLlmUsage
@@ -51,7 +59,7 @@ internal static class UsageEndpoints
         body.Complete();
         try
         {
-            return Results.Ok(UsageRowResponse.From(await usage.UpsertAsync(row, cancellationToken).ConfigureAwait(false)));
+            return TypedResults.Ok(UsageRowResponse.From(await usage.UpsertAsync(row, cancellationToken).ConfigureAwait(false)));
         }
         catch (CompozyDataException exception) when (exception.Kind == DbErrorKind.ForeignKey)
         {
@@ -61,12 +69,15 @@ internal static class UsageEndpoints
         }
     }
 
-    private static async Task<IResult> ByTaskAsync(string task_exec_id, IUsageStore usage, CancellationToken cancellationToken) =>
-        Results.Ok(UsageRowResponse.From(await usage.GetByTaskExecIdAsync(RequestIds.Path("task_exec_id", task_exec_id), cancellationToken).ConfigureAwait(false)));
+    private static async Task<Ok<UsageRowResponse>> ByTaskAsync(
+        [FromRoute(Name = "task_exec_id")] string taskExecId, IUsageStore usage, CancellationToken cancellationToken) =>
+        TypedResults.Ok(UsageRowResponse.From(await usage.GetByTaskExecIdAsync(RequestIds.Path("task_exec_id", taskExecId), cancellationToken).ConfigureAwait(false)));
 
-    private static async Task<IResult> ByWorkflowAsync(string workflow_exec_id, IUsageStore usage, CancellationToken cancellationToken) =>
-        Results.Ok(UsageRowResponse.From(await usage.GetByWorkflowExecIdAsync(RequestIds.Path("workflow_exec_id", workflow_exec_id), cancellationToken).ConfigureAwait(false)));
+    private static async Task<Ok<UsageRowResponse>> ByWorkflowAsync(
+        [FromRoute(Name = "workflow_exec_id")] string workflowExecId, IUsageStore usage, CancellationToken cancellationToken) =>
+        TypedResults.Ok(UsageRowResponse.From(await usage.GetByWorkflowExecIdAsync(RequestIds.Path("workflow_exec_id", workflowExecId), cancellationToken).ConfigureAwait(false)));
 
-    private static async Task<IResult> SummaryAsync(string workflow_exec_id, IUsageStore usage, CancellationToken cancellationToken) =>
-        Results.Ok(await usage.SummarizeByWorkflowExecIdAsync(RequestIds.Path("workflow_exec_id", workflow_exec_id), cancellationToken).ConfigureAwait(false));
+    private static async Task<Ok<UsageTotalsResponse>> SummaryAsync(
+        [FromRoute(Name = "workflow_exec_id")] string workflowExecId, IUsageStore usage, CancellationToken cancellationToken) =>
+        TypedResults.Ok(UsageTotalsResponse.From(await usage.SummarizeByWorkflowExecIdAsync(RequestIds.Path("workflow_exec_id", workflowExecId), cancellationToken).ConfigureAwait(false)));
 }

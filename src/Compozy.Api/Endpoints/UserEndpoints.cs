@@ -1,10 +1,15 @@
 using System.Security.Claims;
+using Compozy.Api.Errors;
+using Compozy.Api.OpenApi;
 using Compozy.Api.Requests;
+using Compozy.Api.Requests.Bodies;
 using Compozy.Api.Responses;
 using Compozy.Data.Entities;
 using Compozy.Data.Stores.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Compozy.Api.Endpoints;
@@ -12,72 +17,86 @@ namespace Compozy.Api.Endpoints;
 /// <summary><c>/api/v0/users</c> and <c>/api/v0/keys</c> (admins only), and <c>/api/v0/me</c>.</summary>
 internal static class UserEndpoints
 {
-    public static void MapForEveryone(IEndpointRouteBuilder api) => api.MapGet("/me", MeAsync);
+    private const string Path = "/users";
+
+    public static void MapForEveryone(IEndpointRouteBuilder api) =>
+        api.MapGet("/me", MeAsync).WithTags("Users").WithSummary("Read the user whose API key the request presents");
 
     public static void MapForAdmins(IEndpointRouteBuilder admin)
     {
-        var users = admin.MapGroup("/users");
-        users.MapGet("/", ListAsync);
-        users.MapPost("/", CreateAsync);
-        users.MapGet("/{user_id}", GetAsync);
-        users.MapPatch("/{user_id}", UpdateAsync);
-        users.MapDelete("/{user_id}", DeleteAsync);
-        users.MapGet("/{user_id}/keys", ListKeysAsync);
-        users.MapPost("/{user_id}/keys", CreateKeyAsync);
-        admin.MapDelete("/keys/{key_id}", DeleteKeyAsync);
+        var users = admin.MapGroup(Path).WithTags("Users");
+        users.MapGet("/", ListAsync)
+            .WithSummary("List every user, newest first");
+        users.MapPost("/", CreateAsync).ReadsBody<NewUserBody>().Answers(ProblemCode.AlreadyExists, ProblemCode.DiskFull)
+            .WithSummary("Create a user");
+        users.MapGet("/{user_id}", GetAsync).Answers(ProblemCode.NotFound)
+            .WithSummary("Read a user");
+        users.MapPatch("/{user_id}", UpdateAsync).ReadsBody<UserChangesBody>().Answers(ProblemCode.NotFound, ProblemCode.AlreadyExists, ProblemCode.DiskFull)
+            .WithSummary("Change a user's email or role");
+        users.MapDelete("/{user_id}", DeleteAsync).Answers(ProblemCode.NotFound, ProblemCode.DiskFull)
+            .WithSummary("Delete a user and their keys");
+        users.MapGet("/{user_id}/keys", ListKeysAsync).Answers(ProblemCode.NotFound)
+            .WithSummary("List a user's API keys, without the keys themselves");
+        users.MapPost("/{user_id}/keys", CreateKeyAsync).Answers(ProblemCode.NotFound, ProblemCode.DiskFull)
+            .WithSummary("Create an API key for a user; the answer holds the key, shown this once");
+        admin.MapDelete("/keys/{key_id}", DeleteKeyAsync).WithTags("Users").Answers(ProblemCode.NotFound, ProblemCode.DiskFull)
+            .WithSummary("Delete an API key");
     }
 
-    private static async Task<IResult> MeAsync(ClaimsPrincipal principal, IAuthStore auth, CancellationToken cancellationToken) =>
-        Results.Ok(UserResponse.From(await auth.GetUserByIdAsync(principal.FindFirstValue(ClaimTypes.NameIdentifier)!, cancellationToken).ConfigureAwait(false)));
+    private static async Task<Ok<UserResponse>> MeAsync(ClaimsPrincipal principal, IAuthStore auth, CancellationToken cancellationToken) =>
+        TypedResults.Ok(UserResponse.From(await auth.GetUserByIdAsync(principal.FindFirstValue(ClaimTypes.NameIdentifier)!, cancellationToken).ConfigureAwait(false)));
 
-    private static async Task<IResult> ListAsync(IAuthStore auth, CancellationToken cancellationToken) =>
-        Results.Ok(new { Items = (await auth.ListUsersAsync(cancellationToken).ConfigureAwait(false)).Select(UserResponse.From).ToList() });
+    private static async Task<Ok<ItemsResponse<UserResponse>>> ListAsync(IAuthStore auth, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ItemsResponse<UserResponse>((await auth.ListUsersAsync(cancellationToken).ConfigureAwait(false)).Select(UserResponse.From).ToList()));
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, IAuthStore auth, CancellationToken cancellationToken)
+    private static async Task<Created<UserResponse>> CreateAsync(HttpRequest request, IAuthStore auth, CancellationToken cancellationToken)
     {
         var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
         var email = body.Text("email", required: true, maxLength: 320);
         var role = body.Enum<UserRole>("role") ?? UserRole.User;
         body.Complete();
         var user = await auth.CreateUserAsync(email!, role, cancellationToken).ConfigureAwait(false);
-        return Results.Created($"/api/v0/users/{user.Id}", UserResponse.From(user));
+        return TypedResults.Created($"{ApiEndpoints.Prefix}{Path}/{user.Id}", UserResponse.From(user));
     }
 
-    private static async Task<IResult> GetAsync(string user_id, IAuthStore auth, CancellationToken cancellationToken) =>
-        Results.Ok(UserResponse.From(await auth.GetUserByIdAsync(RequestIds.Path("user_id", user_id), cancellationToken).ConfigureAwait(false)));
+    private static async Task<Ok<UserResponse>> GetAsync([FromRoute(Name = "user_id")] string userId, IAuthStore auth, CancellationToken cancellationToken) =>
+        TypedResults.Ok(UserResponse.From(await auth.GetUserByIdAsync(RequestIds.Path("user_id", userId), cancellationToken).ConfigureAwait(false)));
 
-    private static async Task<IResult> UpdateAsync(string user_id, HttpRequest request, IAuthStore auth, CancellationToken cancellationToken)
+    private static async Task<Ok<UserResponse>> UpdateAsync(
+        [FromRoute(Name = "user_id")] string userId, HttpRequest request, IAuthStore auth, CancellationToken cancellationToken)
     {
-        var id = RequestIds.Path("user_id", user_id);
+        var id = RequestIds.Path("user_id", userId);
         var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
         var email = body.Text("email", maxLength: 320);
         var role = body.Enum<UserRole>("role");
         body.Complete();
-        return Results.Ok(UserResponse.From(await auth.UpdateUserAsync(id, email, role, cancellationToken).ConfigureAwait(false)));
+        return TypedResults.Ok(UserResponse.From(await auth.UpdateUserAsync(id, email, role, cancellationToken).ConfigureAwait(false)));
     }
 
-    private static async Task<IResult> DeleteAsync(string user_id, IAuthStore auth, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteAsync([FromRoute(Name = "user_id")] string userId, IAuthStore auth, CancellationToken cancellationToken)
     {
-        await auth.DeleteUserAsync(RequestIds.Path("user_id", user_id), cancellationToken).ConfigureAwait(false);
-        return Results.NoContent();
+        await auth.DeleteUserAsync(RequestIds.Path("user_id", userId), cancellationToken).ConfigureAwait(false);
+        return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> ListKeysAsync(string user_id, IAuthStore auth, CancellationToken cancellationToken)
+    private static async Task<Ok<ItemsResponse<ApiKeyResponse>>> ListKeysAsync(
+        [FromRoute(Name = "user_id")] string userId, IAuthStore auth, CancellationToken cancellationToken)
     {
-        var id = RequestIds.Path("user_id", user_id);
+        var id = RequestIds.Path("user_id", userId);
         await auth.GetUserByIdAsync(id, cancellationToken).ConfigureAwait(false);
-        return Results.Ok(new { Items = (await auth.ListApiKeysByUserIdAsync(id, cancellationToken).ConfigureAwait(false)).Select(ApiKeyResponse.From).ToList() });
+        return TypedResults.Ok(new ItemsResponse<ApiKeyResponse>((await auth.ListApiKeysByUserIdAsync(id, cancellationToken).ConfigureAwait(false)).Select(ApiKeyResponse.From).ToList()));
     }
 
-    private static async Task<IResult> CreateKeyAsync(string user_id, IAuthStore auth, CancellationToken cancellationToken)
+    private static async Task<Created<IssuedApiKeyResponse>> CreateKeyAsync(
+        [FromRoute(Name = "user_id")] string userId, IAuthStore auth, CancellationToken cancellationToken)
     {
-        var issued = await auth.CreateApiKeyAsync(RequestIds.Path("user_id", user_id), cancellationToken).ConfigureAwait(false);
-        return Results.Created($"/api/v0/users/{issued.User.Id}/keys", IssuedApiKeyResponse.From(issued));
+        var issued = await auth.CreateApiKeyAsync(RequestIds.Path("user_id", userId), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Created($"{ApiEndpoints.Prefix}{Path}/{issued.User.Id}/keys", IssuedApiKeyResponse.From(issued));
     }
 
-    private static async Task<IResult> DeleteKeyAsync(string key_id, IAuthStore auth, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteKeyAsync([FromRoute(Name = "key_id")] string keyId, IAuthStore auth, CancellationToken cancellationToken)
     {
-        await auth.DeleteApiKeyAsync(RequestIds.Path("key_id", key_id), cancellationToken).ConfigureAwait(false);
-        return Results.NoContent();
+        await auth.DeleteApiKeyAsync(RequestIds.Path("key_id", keyId), cancellationToken).ConfigureAwait(false);
+        return TypedResults.NoContent();
     }
 }

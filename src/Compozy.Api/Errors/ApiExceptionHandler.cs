@@ -33,55 +33,55 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
 
     private static IResult Map(Exception exception, HttpContext context)
     {
-        IResult Answer(int status, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
+        IResult Answer(ProblemCode problem, string detail, IReadOnlyDictionary<string, string[]>? errors = null, int? status = null)
         {
-            context.Response.StatusCode = status;
-            return ApiProblem.Of(status, code, detail, errors);
+            context.Response.StatusCode = status ?? problem.Status;
+            return ApiProblem.Of(problem, detail, errors, status);
         }
 
         switch (exception)
         {
             case RequestValidationException invalid:
-                return Answer(StatusCodes.Status400BadRequest, "invalid_request", invalid.Message, invalid.Errors);
+                return Answer(ProblemCode.InvalidRequest, invalid.Message, invalid.Errors);
             case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge:
-                return Answer(StatusCodes.Status413PayloadTooLarge, "body_too_large", "the request body is larger than server.max_body_size allows");
+                return Answer(ProblemCode.BodyTooLarge, "the request body is larger than server.max_body_size allows");
             case BadHttpRequestException bad:
-                return Answer(bad.StatusCode, "bad_request", bad.Message);
+                return Answer(ProblemCode.BadRequest, bad.Message, status: bad.StatusCode);
             case ArgumentException argument when argument.ParamName is { } name:
-                return Answer(StatusCodes.Status400BadRequest, "invalid_request", argument.Message, new Dictionary<string, string[]> { [FieldOf(name)] = [TrimParameter(argument)] });
+                return Answer(ProblemCode.InvalidRequest, argument.Message, new Dictionary<string, string[]> { [FieldOf(name)] = [TrimParameter(argument)] });
             case ReferenceNotFoundException reference:
-                return Answer(StatusCodes.Status404NotFound, "reference_not_found", reference.Message, new Dictionary<string, string[]> { [reference.Field] = [reference.Message] });
+                return Answer(ProblemCode.ReferenceNotFound, reference.Message, new Dictionary<string, string[]> { [reference.Field] = [reference.Message] });
             case CompozyDataException data:
                 return Map(data, context, Answer);
             case VectorStoreException vector:
                 return vector.Kind switch
                 {
                     VectorStoreErrorKind.Unavailable or VectorStoreErrorKind.Timeout or VectorStoreErrorKind.Throttled =>
-                        Retry(context, Answer(StatusCodes.Status503ServiceUnavailable, "vector_store_unavailable", vector.Message)),
-                    VectorStoreErrorKind.Mismatch => Answer(StatusCodes.Status409Conflict, "vector_store_mismatch", vector.Message),
-                    VectorStoreErrorKind.NotFound => Answer(StatusCodes.Status404NotFound, "not_found", vector.Message),
-                    _ => Answer(StatusCodes.Status502BadGateway, "vector_store_error", vector.Message),
+                        Retry(context, Answer(ProblemCode.VectorStoreUnavailable, vector.Message)),
+                    VectorStoreErrorKind.Mismatch => Answer(ProblemCode.VectorStoreMismatch, vector.Message),
+                    VectorStoreErrorKind.NotFound => Answer(ProblemCode.NotFound, vector.Message),
+                    _ => Answer(ProblemCode.VectorStoreError, vector.Message),
                 };
             default:
-                return Answer(StatusCodes.Status500InternalServerError, "internal_error", "an unexpected error occurred; the server log has the details");
+                return Answer(ProblemCode.InternalError, "an unexpected error occurred; the server log has the details");
         }
     }
 
-    private static IResult Map(CompozyDataException data, HttpContext context, Func<int, string, string, IReadOnlyDictionary<string, string[]>?, IResult> answer) =>
+    private static IResult Map(CompozyDataException data, HttpContext context, Func<ProblemCode, string, IReadOnlyDictionary<string, string[]>?, int?, IResult> answer) =>
         data.Kind switch
         {
-            DbErrorKind.NotFound => answer(StatusCodes.Status404NotFound, "not_found", data.Message, null),
+            DbErrorKind.NotFound => answer(ProblemCode.NotFound, data.Message, null, null),
 
             // Endpoints that write references diagnose a missing one themselves (SQLite does not
             // name the constraint); what reaches here is a row another one still refers to.
-            DbErrorKind.ForeignKey => answer(StatusCodes.Status409Conflict, "referenced", data.Message, null),
-            DbErrorKind.UniqueConflict => answer(StatusCodes.Status409Conflict, "already_exists", data.Message, null),
-            DbErrorKind.Conflict => answer(StatusCodes.Status409Conflict, "conflict", data.Message, null),
-            DbErrorKind.Check => answer(StatusCodes.Status400BadRequest, "invalid_request", data.Message, null),
+            DbErrorKind.ForeignKey => answer(ProblemCode.Referenced, data.Message, null, null),
+            DbErrorKind.UniqueConflict => answer(ProblemCode.AlreadyExists, data.Message, null, null),
+            DbErrorKind.Conflict => answer(ProblemCode.Conflict, data.Message, null, null),
+            DbErrorKind.Check => answer(ProblemCode.InvalidRequest, data.Message, null, null),
             DbErrorKind.Busy or DbErrorKind.Timeout or DbErrorKind.ConnectionFailed or DbErrorKind.ReadOnly =>
-                Retry(context, answer(StatusCodes.Status503ServiceUnavailable, "database_unavailable", data.Message, null)),
-            DbErrorKind.DiskFull => answer(StatusCodes.Status507InsufficientStorage, "disk_full", data.Message, null),
-            _ => answer(StatusCodes.Status500InternalServerError, "database_error", "the database reported an error; the server log has the details", null),
+                Retry(context, answer(ProblemCode.DatabaseUnavailable, data.Message, null, null)),
+            DbErrorKind.DiskFull => answer(ProblemCode.DiskFull, data.Message, null, null),
+            _ => answer(ProblemCode.DatabaseError, "the database reported an error; the server log has the details", null, null),
         };
 
     private static IResult Retry(HttpContext context, IResult result)

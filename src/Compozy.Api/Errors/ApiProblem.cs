@@ -6,7 +6,11 @@ namespace Compozy.Api.Errors;
 /// <summary>Writes RFC 9457 problem details (<c>application/problem+json</c>), the body of every error answer.</summary>
 internal static class ApiProblem
 {
-    public static IResult Of(int status, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
+    /// <summary>The answer of <paramref name="problem"/>, with its own status unless <paramref name="status"/> overrides it.</summary>
+    public static IResult Of(ProblemCode problem, string detail, IReadOnlyDictionary<string, string[]>? errors = null, int? status = null) =>
+        Of(status ?? problem.Status, problem.Code, detail, errors);
+
+    private static IResult Of(int status, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
     {
         var extensions = new Dictionary<string, object?> { ["code"] = code };
         return errors is null
@@ -24,14 +28,13 @@ internal static class ApiProblem
         var status = context.Response.StatusCode;
         return status switch
         {
-            StatusCodes.Status404NotFound => Of(status, "no_such_endpoint", "no endpoint has this path; see docs/api.md"),
+            StatusCodes.Status404NotFound => Of(ProblemCode.NoSuchEndpoint, "no endpoint has this path; see docs/api.md"),
             StatusCodes.Status405MethodNotAllowed => Of(
-                status,
-                "method_not_allowed",
+                ProblemCode.MethodNotAllowed,
                 $"{context.Request.Method} is not allowed on this path; allowed: {(context.Response.Headers.Allow.Count > 0 ? context.Response.Headers.Allow.ToString() : "see docs/api.md")}"),
-            StatusCodes.Status413PayloadTooLarge => Of(status, "body_too_large", "the request body is larger than server.max_body_size allows"),
-            >= StatusCodes.Status500InternalServerError => Of(status, "internal_error", "an unexpected error occurred; the server log has the details"),
-            _ => Of(status, "bad_request", string.Create(CultureInfo.InvariantCulture, $"the server refused the request ({status})")),
+            StatusCodes.Status413PayloadTooLarge => Of(ProblemCode.BodyTooLarge, "the request body is larger than server.max_body_size allows"),
+            >= StatusCodes.Status500InternalServerError => Of(ProblemCode.InternalError, "an unexpected error occurred; the server log has the details", status: status),
+            _ => Of(ProblemCode.BadRequest, string.Create(CultureInfo.InvariantCulture, $"the server refused the request ({status})"), status: status),
         };
     }
 

@@ -28,6 +28,11 @@ public static class ApiJson
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.MaxDepth = MaxDepth;
 
+        // The API reads no number from a string (JsonRequest refuses one), and the OpenAPI
+        // document derives number schemas from these options: the web default would describe
+        // every integer as "an integer or a string of digits".
+        options.NumberHandling = JsonNumberHandling.Strict;
+
         // Bodies go to API clients, not into HTML pages.
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.Converters.Add(new JsonStringEnumConverter());

@@ -4,6 +4,7 @@ using System.Text;
 using Compozy.Data.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 
@@ -79,13 +80,17 @@ internal static class RequestTargetFilter
             }
 
             RequestIds.Check(problems, name, value);
-            var position = Array.FindIndex(parameters, parameter => parameter.Name == name && parameter.ParameterType == typeof(string));
+            var position = Array.FindIndex(parameters, parameter => RouteName(parameter) == name && parameter.ParameterType == typeof(string));
             if (position >= 0)
             {
                 arguments[position] = value;
             }
         }
     }
+
+    /// <summary>The route value a handler parameter binds to: its <c>[FromRoute(Name = ...)]</c>, else its own name.</summary>
+    private static string? RouteName(ParameterInfo parameter) =>
+        parameter.GetCustomAttributes().OfType<IFromRouteMetadata>().FirstOrDefault()?.Name ?? parameter.Name;
 
     /// <summary>The path's segments as sent (still percent-encoded), after the path base.</summary>
     private static List<string> RawSegments(HttpContext http)

@@ -5,12 +5,5 @@ namespace Compozy.Api.Requests;
 /// which refuses the ones it does not know. Every other endpoint refuses them all
 /// (<see cref="RequestTargetFilter"/>).
 /// </summary>
-internal sealed class TakesQueryParameters
-{
-    private TakesQueryParameters()
-    {
-    }
-
-    /// <summary>The one instance, for <c>WithMetadata</c>.</summary>
-    public static TakesQueryParameters Instance { get; } = new();
-}
+/// <param name="Parameters">A class whose properties describe the parameters, for the OpenAPI document.</param>
+internal sealed record TakesQueryParameters(Type Parameters);

@@ -57,6 +57,17 @@ internal static class StartCommand
             loaded.Options.Database.AutoMigrate = false;
         }
 
+        return await RunHostAsync(BuildHost(loaded, server), console, loaded).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The host <c>start</c> runs, built but not started: the API (with its OpenAPI document and
+    /// reference page), <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>. The probes and the
+    /// metrics are left out of the OpenAPI document, which describes the API; docs/cli/start.md
+    /// describes them.
+    /// </summary>
+    internal static WebApplication BuildHost(LoadedConfiguration loaded, ServerOptions server)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = "compozy",
@@ -81,13 +92,17 @@ internal static class StartCommand
         {
             Predicate = _ => false,
             ResponseWriter = WriteHealthAsync,
-        });
+        }).ExcludeFromDescription();
         app.MapHealthChecks("/readyz", new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(DatabaseReadinessHealthCheck.ReadyTag),
             ResponseWriter = WriteHealthAsync,
-        });
+        }).ExcludeFromDescription();
+        return app;
+    }
 
+    private static async Task<int> RunHostAsync(WebApplication app, CliConsole console, LoadedConfiguration loaded)
+    {
         // Resolved before the run: RunAsync disposes the services when it returns.
         var fault = app.Services.GetRequiredService<DatabaseFault>();
         try

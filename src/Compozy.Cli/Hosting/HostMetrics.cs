@@ -1,5 +1,6 @@
 using Compozy.Data.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -34,6 +35,7 @@ internal static class HostMetrics
         return services;
     }
 
+    /// <summary>Maps the scrape endpoint, left out of the OpenAPI document, which describes the API only.</summary>
     public static IEndpointConventionBuilder MapCompozyMetrics(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPrometheusScrapingEndpoint(Path);
+        endpoints.MapPrometheusScrapingEndpoint(Path).ExcludeFromDescription();
 }
