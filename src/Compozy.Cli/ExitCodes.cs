@@ -20,4 +20,16 @@ internal static class ExitCodes
     /// (left untouched), or a read or write met damage the provider reports as such.
     /// </summary>
     public const int DatabaseDamaged = 4;
+
+    /// <summary>
+    /// The database is in use by another process and the command needs it alone
+    /// (<c>db restore</c> while a host, <c>migrate</c> or <c>db maintenance</c> has it open); nothing was changed.
+    /// </summary>
+    public const int DatabaseInUse = 5;
+
+    /// <summary>
+    /// The command does not apply to the configured database (<c>db backup|restore</c> on
+    /// PostgreSQL or on <c>:memory:</c>); the message says what does. Nothing was touched.
+    /// </summary>
+    public const int NotSupported = 6;
 }

@@ -41,6 +41,7 @@ internal sealed class ConfiguredPostgresProvider(PostgresOptions options) : ICon
         services.AddSingleton<IDatabaseStatusReader, PostgresStatusReader>();
         services.AddSingleton<IDbErrorClassifier, PostgresErrorClassifier>();
         services.AddSingleton<IDatabaseMaintenance, PostgresMaintenance>();
+        services.AddSingleton<IDatabaseBackup, PostgresBackup>();
         services.AddSingleton<IStoreDialect, PostgresStoreDialect>();
     }
 }

@@ -4,6 +4,7 @@ using Compozy.Data.Operations;
 using Compozy.Data.Providers;
 using Compozy.Data.Sqlite.Stores;
 using Compozy.Data.Stores;
+using Compozy.Data.Sqlite.Backups;
 using Compozy.Data.Sqlite.Checkpoints;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
@@ -53,11 +54,17 @@ internal sealed class ConfiguredSqliteProvider(SqliteOptions options) : IConfigu
         services.AddSingleton<SqliteMaintenance>();
         services.AddSingleton<IDatabaseMaintenance>(provider => provider.GetRequiredService<SqliteMaintenance>());
         services.AddSingleton<IDatabaseStatusReader, SqliteStatusReader>();
+        services.AddSingleton<SqliteBackup>();
+        services.AddSingleton<IDatabaseBackup>(provider => provider.GetRequiredService<SqliteBackup>());
         services.AddSingleton<IDatabaseStartupCheck, SqliteStartupCheck>();
         services.AddSingleton<IStoreDialect, SqliteStoreDialect>();
         if (!options.IsInMemory)
         {
             services.AddHostedService<SqliteCheckpointService>();
+            if (options.BackupInterval is not null)
+            {
+                services.AddHostedService<SqliteBackupService>();
+            }
             services.AddHealthChecks().AddCheck<SqliteDatabaseFileHealthCheck>(
                 SqliteDatabaseFileHealthCheck.Name, tags: [DatabaseReadinessHealthCheck.ReadyTag]);
         }

@@ -69,6 +69,8 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
                 "allow_network_filesystem for a filesystem really shared over a network)");
         }
 
+        var (backupInterval, backupDirectory) = ReadBackup(reader, path);
+
         return new ConfiguredSqliteProvider(new SqliteOptions
         {
             Path = path ?? string.Empty,
@@ -90,7 +92,46 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
             WriterQueueCapacity = reader.Read<int>(SqliteConfigurationKeys.WriterQueueCapacity),
             AllowNetworkFilesystem = allowNetworkFilesystem,
             FileSystem = fileSystem,
+            BackupInterval = backupInterval,
+            BackupDirectory = backupDirectory,
+            BackupKeep = reader.Read<int>(SqliteConfigurationKeys.BackupKeep),
         });
+    }
+
+    /// <summary>Reads database.sqlite.backup.interval and .dir: a schedule needs a file to copy, and the directory must be one.</summary>
+    private static (TimeSpan? Interval, string Directory) ReadBackup(ConfigurationReader reader, string? databasePath)
+    {
+        TimeSpan? interval = reader.TryRead<TimeSpan>(SqliteConfigurationKeys.BackupInterval, out var parsed) ? parsed : null;
+        if (interval is not null && databasePath == SqliteConfigurationKeys.InMemoryPath)
+        {
+            reader.AddProblem(
+                SqliteConfigurationKeys.BackupInterval.Path,
+                "scheduled backups copy a database file, and database.path is :memory:; allowed: leave backup.interval unset, or set database.path to a file");
+        }
+
+        var raw = reader.Read<string>(SqliteConfigurationKeys.BackupDirectory);
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return (interval, string.Empty);
+        }
+
+        string directory;
+        try
+        {
+            directory = Path.GetFullPath(raw);
+        }
+        catch (Exception exception) when (exception is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            reader.AddProblem(SqliteConfigurationKeys.BackupDirectory.Path, $"\"{raw}\" is not a valid directory path: {exception.Message}");
+            return (interval, string.Empty);
+        }
+
+        if (File.Exists(directory))
+        {
+            reader.AddProblem(SqliteConfigurationKeys.BackupDirectory.Path, $"\"{raw}\" is a file; allowed: a directory (created owner-only when missing)");
+        }
+
+        return (interval, directory);
     }
 
     /// <summary>Reads database.path: the real path (links resolved) and the configured one made absolute.</summary>

@@ -21,6 +21,23 @@ public sealed class CapturedLogs : ILoggerProvider
         return Containing(text)[0];
     }
 
+    /// <summary>Waits until <paramref name="count"/> messages contain <paramref name="text"/>.</summary>
+    public async Task WaitForCountAsync(string text, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Containing(text).Count >= count)
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"fewer than {count} log lines contained \"{text}\" within {timeout}; logged:\n{string.Join('\n', Lines)}");
+    }
+
     /// <inheritdoc />
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
 

@@ -67,6 +67,21 @@ internal static class DataCommandRunner
                 await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
+            catch (DatabaseOperationNotSupportedException exception)
+            {
+                await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
+                return ExitCodes.NotSupported;
+            }
+            catch (DatabaseInUseException exception)
+            {
+                await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
+                return ExitCodes.DatabaseInUse;
+            }
+            catch (BackupInputException exception)
+            {
+                await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
             catch (DatabaseIntegrityException exception)
             {
                 await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Compozy.Cli.Commands;
 
-/// <summary><c>compozy db status|maintenance</c>: operator commands on the configured database.</summary>
+/// <summary><c>compozy db status|maintenance|backup|restore</c>: operator commands on the configured database.</summary>
 internal static class DbCommand
 {
 
@@ -19,7 +19,82 @@ internal static class DbCommand
         var db = new Command("db", "Inspect and maintain the configured database.");
         db.Subcommands.Add(CreateStatus(console, flags));
         db.Subcommands.Add(CreateMaintenance(console, flags));
+        db.Subcommands.Add(CreateBackup(console, flags));
+        db.Subcommands.Add(CreateRestore(console, flags));
         return db;
+    }
+
+    private static Command CreateBackup(CliConsole console, ConfigurationFlags flags)
+    {
+        var output = new Option<string?>("--out")
+        {
+            Description = "A new file, or a directory (existing, or ending in /) to write a time-stamped file into. Default: database.sqlite.backup.dir, else backups/ beside the database.",
+            HelpName = "FILE|DIR",
+        };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var backup = new Command("backup", "Write a consistent copy of the live SQLite database (VACUUM INTO, no writer lock: a running host keeps writing), check it with integrity_check, then give it its name (mode 0600). On PostgreSQL, says which server tools to use.")
+        {
+            output, json,
+        };
+        backup.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
+        {
+            var report = await services.GetRequiredService<IDatabaseBackup>().BackupAsync(
+                new DatabaseBackupRequest { Destination = parseResult.GetValue(output), Progress = new StderrBackupProgress(console.Error) },
+                token).ConfigureAwait(false);
+            await PrintAsync(console, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return backup;
+    }
+
+    private static Command CreateRestore(CliConsole console, ConfigurationFlags flags)
+    {
+        var file = new Argument<string>("FILE") { Description = "The backup to restore (a file written by compozy db backup)." };
+        var keep = new Option<bool>("--keep-replaced") { Description = "Keep the replaced database as <db>.replaced-<time> (the default)." };
+        var discard = new Option<bool>("--discard-replaced") { Description = "Delete the replaced database and its -wal instead of keeping them." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var restore = new Command("restore", "Replace the SQLite database with a checked backup while no process uses it; the replaced database is kept under a new name unless --discard-replaced.")
+        {
+            file, keep, discard, json,
+        };
+        restore.SetAction(async (parseResult, cancellationToken) =>
+        {
+            if (parseResult.GetValue(keep) && parseResult.GetValue(discard))
+            {
+                await console.Error.WriteLineAsync("compozy: --keep-replaced and --discard-replaced contradict each other; allowed: one of them, or neither (the replaced database is kept)").ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            // Reads only until the backup passed its checks; no startup check runs, because the
+            // database being replaced may be damaged or missing: restoring is the way out.
+            return await DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
+            {
+                var report = await services.GetRequiredService<IDatabaseBackup>().RestoreAsync(parseResult.GetValue(file)!, keepReplaced: !parseResult.GetValue(discard), token).ConfigureAwait(false);
+                await PrintAsync(console, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }, cancellationToken).ConfigureAwait(false);
+        });
+        return restore;
+    }
+
+    private static async Task PrintAsync(CliConsole console, LoadedConfiguration loaded, DatabaseReport report, bool json)
+    {
+        if (json)
+        {
+            var document = new Dictionary<string, object?> { ["driver"] = loaded.Provider.Driver };
+            foreach (var (name, value) in report.Facts)
+            {
+                document[name] = value;
+            }
+
+            await console.Out.WriteLineAsync(JsonSerializer.Serialize(document, CliJson.Options)).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var (name, value) in report.Facts)
+        {
+            await console.Out.WriteLineAsync($"{name,-26} {Format(value)}").ConfigureAwait(false);
+        }
     }
 
     private static Command CreateStatus(CliConsole console, ConfigurationFlags flags)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Compozy.Cli.Configuration;
 using Compozy.Data.Migrations;
+using Compozy.Data.Operations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Compozy.Cli.Commands;
@@ -23,10 +24,16 @@ internal static class MigrateCommand
     private static Command CreateUp(CliConsole console, ConfigurationFlags flags)
     {
         var target = new Option<string?>("--target") { Description = "Apply up to and including this migration (id or name); never reverts.", HelpName = "NAME" };
-        var up = new Command("up", "Apply pending migrations, each in its own transaction.") { target };
+        var noBackup = new Option<bool>("--no-backup") { Description = "Do not back up a SQLite database before applying migrations (by default a checked backup is written to database.sqlite.backup.dir first)." };
+        var up = new Command("up", "Apply pending migrations, each in its own transaction; on a SQLite file, back it up first.") { target, noBackup };
         up.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Write, async (services, loaded, token) =>
         {
             var runner = services.GetRequiredService<MigrationRunner>();
+            if (!parseResult.GetValue(noBackup))
+            {
+                await BackUpFirstAsync(console, services, runner, token).ConfigureAwait(false);
+            }
+
             var steps = await runner.UpAsync(parseResult.GetValue(target), token).ConfigureAwait(false);
             foreach (var step in steps)
             {
@@ -38,6 +45,33 @@ internal static class MigrateCommand
             return ExitCodes.Success;
         }, cancellationToken));
         return up;
+    }
+
+    /// <summary>
+    /// Before migrations change a database that holds data, a checked copy it can go back to
+    /// (<c>compozy db restore</c>). A provider that does not back up (PostgreSQL: the server's tools
+    /// do) and a new, empty database are skipped; a failed backup stops the migration.
+    /// </summary>
+    private static async Task BackUpFirstAsync(CliConsole console, IServiceProvider services, MigrationRunner runner, CancellationToken cancellationToken)
+    {
+        var backups = services.GetRequiredService<IDatabaseBackup>();
+        if (backups.UnsupportedReason is not null)
+        {
+            return;
+        }
+
+        var status = await runner.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        if (status.Pending.Count == 0 || status.Applied.Count == 0)
+        {
+            return;
+        }
+
+        var report = await backups.BackupAsync(
+            new DatabaseBackupRequest { Label = "pre-migrate", Progress = new StderrBackupProgress(console.Error) },
+            cancellationToken).ConfigureAwait(false);
+        await console.Out.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"backup   {report["path"]} ({report["bytes"]} bytes, integrity_check ok; compozy db restore {report["path"]} goes back to it)")).ConfigureAwait(false);
     }
 
     private static Command CreateDown(CliConsole console, ConfigurationFlags flags)

@@ -62,8 +62,9 @@ internal static class StartCommand
 
     /// <summary>
     /// The host <c>start</c> runs, built but not started: the API (with its OpenAPI document and
-    /// reference page), <c>/healthz</c> and <c>/readyz</c>. The probes are left out of the OpenAPI
-    /// document, which describes the API; docs/cli/start.md describes them.
+    /// reference page), <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>. The probes and the
+    /// metrics are left out of the OpenAPI document, which describes the API; docs/cli/start.md
+    /// describes them.
     /// </summary>
     internal static WebApplication BuildHost(LoadedConfiguration loaded, ServerOptions server)
     {
@@ -81,10 +82,12 @@ internal static class StartCommand
         });
         builder.Services.AddCompozyData(loaded.Options, loaded.Provider, loaded.Warnings);
         builder.Services.AddCompozyApi();
+        builder.Services.AddCompozyMetrics();
 
         var app = builder.Build();
         app.UseCompozyApi();
         app.MapCompozyApi();
+        app.MapCompozyMetrics();
         app.MapHealthChecks("/healthz", new HealthCheckOptions
         {
             Predicate = _ => false,

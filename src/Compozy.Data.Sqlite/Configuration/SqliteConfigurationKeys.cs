@@ -214,6 +214,34 @@ public static class SqliteConfigurationKeys
         Description = "Writes that may wait for the writer; beyond it callers wait to enqueue (back-pressure).",
     };
 
+    /// <summary><c>database.sqlite.backup.interval</c>.</summary>
+    public static ConfigurationKey BackupInterval { get; } = new()
+    {
+        Path = "database.sqlite.backup.interval",
+        EnvironmentVariable = "DB_SQLITE_BACKUP_INTERVAL",
+        Type = ConfigurationValueType.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)),
+        Description = "How often compozy start writes a verified online backup of the database file into backup.dir. Not set (the default): no scheduled backups.",
+    };
+
+    /// <summary><c>database.sqlite.backup.dir</c>.</summary>
+    public static ConfigurationKey BackupDirectory { get; } = new()
+    {
+        Path = "database.sqlite.backup.dir",
+        EnvironmentVariable = "DB_SQLITE_BACKUP_DIR",
+        Type = ConfigurationValueType.Text(),
+        Description = "Directory of scheduled backups, of the backups migrate up takes first, and of compozy db backup without --out; relative to the working directory. Default: backups beside the database file. Created owner-only when missing.",
+    };
+
+    /// <summary><c>database.sqlite.backup.keep</c>.</summary>
+    public static ConfigurationKey BackupKeep { get; } = new()
+    {
+        Path = "database.sqlite.backup.keep",
+        EnvironmentVariable = "DB_SQLITE_BACKUP_KEEP",
+        Type = ConfigurationValueType.WholeNumber(1, 10_000),
+        Default = "7",
+        Description = "Scheduled backups kept: after each one, the oldest scheduled backups beyond this number are deleted (other files in the directory are never touched).",
+    };
+
     /// <summary>Every SQLite key.</summary>
     public static IReadOnlyList<ConfigurationKey> All { get; } =
     [
@@ -221,5 +249,6 @@ public static class SqliteConfigurationKeys
         WalCheckpointInterval, WalCheckpointTruncateThreshold, IntegrityCheckOnStartup, MaintenanceOnShutdown,
         ShutdownTimeout, GroupCommit, GroupCommitMaxBatch, WriterQueueCapacity,
         AllowUnsafeSynchronous, AllowUnsafeForeignKeys, AllowNetworkFilesystem, FileSystem,
+        BackupInterval, BackupDirectory, BackupKeep,
     ];
 }

@@ -72,4 +72,16 @@ public sealed class SqliteOptions
 
     /// <summary>Whether the filesystem probe decides (<see cref="SqliteFileSystemKind.Auto"/>) or the operator declared the filesystem local.</summary>
     public SqliteFileSystemKind FileSystem { get; init; } = SqliteFileSystemKind.Auto;
+
+    /// <summary>Interval of scheduled backups in <c>compozy start</c>; <see langword="null"/>: none.</summary>
+    public TimeSpan? BackupInterval { get; init; }
+
+    /// <summary>
+    /// Absolute directory of backups (scheduled, before migrations, <c>db backup</c> without
+    /// <c>--out</c>); empty for <c>backups</c> beside the database file.
+    /// </summary>
+    public string BackupDirectory { get; init; } = string.Empty;
+
+    /// <summary>Scheduled backups kept by rotation.</summary>
+    public int BackupKeep { get; init; } = 7;
 }

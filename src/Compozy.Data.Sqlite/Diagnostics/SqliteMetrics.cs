@@ -6,7 +6,8 @@ namespace Compozy.Data.Sqlite.Diagnostics;
 
 /// <summary>
 /// The SQLite instruments on the <c>Compozy.Data</c> meter: WAL size, checkpoints (count,
-/// duration, pages, result), SQLITE_BUSY errors seen, and the writer's queue.
+/// duration, pages, result), SQLITE_BUSY errors seen, the writer's queue, and backups (count by
+/// result, age of the last good one).
 /// </summary>
 public sealed class SqliteMetrics
 {
@@ -16,6 +17,8 @@ public sealed class SqliteMetrics
     private readonly Counter<long> _busyErrors;
     private readonly Histogram<double> _writerWait;
     private readonly Histogram<long> _batchSize;
+    private readonly Counter<long> _backups;
+    private long _lastGoodBackupTicks;
     private int _writerQueueLength;
     private Func<long>? _walSize;
 
@@ -32,6 +35,8 @@ public sealed class SqliteMetrics
         _batchSize = m.CreateHistogram<long>("compozy.data.sqlite.writer.batch_size", "{write}", "Writes committed together in one transaction (group commit).");
         m.CreateObservableGauge("compozy.data.sqlite.writer.queue_length", () => Volatile.Read(ref _writerQueueLength), "{write}", "Writes waiting for the writer connection.");
         m.CreateObservableGauge("compozy.data.sqlite.wal.size", () => _walSize?.Invoke() ?? 0L, "By", "Size of the -wal file.");
+        _backups = m.CreateCounter<long>("compozy.data.sqlite.backups", "{backup}", "Backups written by this process, by result (ok: checked and renamed into place; failed).");
+        m.CreateObservableGauge("compozy.data.sqlite.backup.age", ObserveBackupAge, "s", "Seconds since the last good backup (written and checked); absent until one is known.");
     }
 
     /// <summary>Tells the WAL size gauge where to look.</summary>
@@ -49,11 +54,46 @@ public sealed class SqliteMetrics
         }
     }
 
+    /// <summary>Records a backup that ended at <paramref name="at"/>; a good one resets the age gauge.</summary>
+    public void RecordBackup(bool succeeded, DateTimeOffset at)
+    {
+        _backups.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "ok" : "failed"));
+        if (succeeded)
+        {
+            ObserveLastGoodBackup(at);
+        }
+    }
+
+    /// <summary>Sets the time of the last good backup when <paramref name="at"/> is later than the one known (a backup found at start).</summary>
+    public void ObserveLastGoodBackup(DateTimeOffset at)
+    {
+        var ticks = at.UtcTicks;
+        var known = Interlocked.Read(ref _lastGoodBackupTicks);
+        while (ticks > known)
+        {
+            var seen = Interlocked.CompareExchange(ref _lastGoodBackupTicks, ticks, known);
+            if (seen == known)
+            {
+                return;
+            }
+
+            known = seen;
+        }
+    }
+
     /// <summary>Records a busy or locked error.</summary>
     public void RecordBusy() => _busyErrors.Add(1);
 
     /// <summary>Records a committed batch of <paramref name="writes"/> writes.</summary>
     public void RecordBatch(int writes) => _batchSize.Record(writes);
+
+    private IEnumerable<Measurement<double>> ObserveBackupAge()
+    {
+        var ticks = Interlocked.Read(ref _lastGoodBackupTicks);
+        return ticks == 0
+            ? []
+            : [new Measurement<double>(Math.Max(0, (DateTimeOffset.UtcNow.UtcTicks - ticks) / (double)TimeSpan.TicksPerSecond))];
+    }
 
     /// <summary>A write started waiting for its turn.</summary>
     public void WriterQueued() => Interlocked.Increment(ref _writerQueueLength);

@@ -29,6 +29,8 @@ internal static partial class UnixFiles
     private const int EffectiveAccess = 0x200;
     private const int DoNotFollowLink = 0x100;
     private const uint BasicStats = 0x7FF;
+    // O_RDONLY | O_CLOEXEC, the same value on every Linux architecture (O_DIRECTORY is not).
+    private const int ReadOnlyDirectory = 0x80000;
 
     // struct statx is 256 bytes with the same layout on every Linux architecture.
     private const int StatxSize = 256;
@@ -118,6 +120,40 @@ internal static partial class UnixFiles
         return Chown(path, ownerId, groupId) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
+    /// <summary>
+    /// Makes the directory entries of <paramref name="directory"/> durable (<c>fsync</c> of the
+    /// directory), so that a file renamed into it survives a power loss under its new name;
+    /// returns errno (0 on success).
+    /// </summary>
+    public static int SyncDirectory(string directory)
+    {
+        if (!IsSupported)
+        {
+            return Unsupported;
+        }
+
+        var descriptor = OpenNative(directory, ReadOnlyDirectory);
+        if (descriptor < 0)
+        {
+            return Marshal.GetLastPInvokeError();
+        }
+
+        var result = FSync(descriptor) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        _ = CloseNative(descriptor);
+        return result;
+    }
+
+    /// <summary>Gives the file <paramref name="existing"/> a second name (<c>link</c>); returns errno (0 on success).</summary>
+    public static int HardLink(string existing, string newPath)
+    {
+        if (!IsSupported)
+        {
+            return Unsupported;
+        }
+
+        return Link(existing, newPath) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
     /// <summary><c>uid 1000 (alice)</c>, or just the id when it has no name.</summary>
     public static string DescribeUser(uint userId)
     {
@@ -183,4 +219,20 @@ internal static partial class UnixFiles
     [LibraryImport("libc", EntryPoint = "getgrgid")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static partial IntPtr GetGroupEntry(uint groupId);
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial int OpenNative(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial int FSync(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial int CloseNative(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial int Link(string existing, string newPath);
 }

@@ -478,6 +478,12 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
             _connections.EnsureDatabaseFile();
         }
 
+        if (_contexts is null)
+        {
+            // Before the first open: a restore in progress keeps every writer out until it is done.
+            await _processLock.HoldDatabaseAsync(processLockWait, cancellationToken).ConfigureAwait(false);
+        }
+
         await _processLock.AcquireAsync(processLockWait, cancellationToken).ConfigureAwait(false);
         try
         {

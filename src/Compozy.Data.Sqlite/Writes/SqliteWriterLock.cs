@@ -12,14 +12,23 @@ namespace Compozy.Data.Sqlite.Writes;
 /// holder dies.
 /// </summary>
 /// <remarks>
-/// <see cref="FileStream.Lock"/> is <c>fcntl(F_SETLK)</c> on Unix: one system call each way, on a
-/// file this class alone opens (closing any other descriptor of it would drop the lock).
+/// <para>A second byte says who has the database open: every process whose writer connection is
+/// open holds a shared (read) lock on it for as long as it is (<see cref="HoldDatabaseAsync"/>),
+/// and <c>compozy db restore</c> replaces the file only when it can take that byte exclusively
+/// (<see cref="TryTakeDatabase"/>), which also keeps a writer from opening until it is done.
+/// Within one process record locks never conflict, so a restore must run in its own process,
+/// as <c>compozy db restore</c> does.</para>
+/// <para><see cref="FileStream.Lock"/> is <c>fcntl(F_SETLK)</c> on Unix: one system call each way, on a
+/// file this class alone opens (closing any other descriptor of it would drop the lock).</para>
 /// </remarks>
 internal sealed class SqliteWriterLock(SqliteDatabaseFiles? files) : IDisposable
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(50);
+    private const long TurnByte = 0;
+    private const long HolderByte = 1;
     private FileStream? _file;
+    private FileStream? _holder;
 
     /// <summary>Takes the lock, waiting up to <paramref name="timeout"/> for another process to release it.</summary>
     /// <exception cref="TimeoutException">Another process held it for longer than <paramref name="timeout"/>.</exception>
@@ -38,7 +47,7 @@ internal sealed class SqliteWriterLock(SqliteDatabaseFiles? files) : IDisposable
         {
             try
             {
-                file.Lock(0, 1);
+                file.Lock(TurnByte, 1);
                 return;
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
@@ -61,15 +70,89 @@ internal sealed class SqliteWriterLock(SqliteDatabaseFiles? files) : IDisposable
     {
         if (!OperatingSystem.IsMacOS())
         {
-            _file?.Unlock(0, 1);
+            _file?.Unlock(TurnByte, 1);
+        }
+    }
+
+    /// <summary>
+    /// Marks the database as open by this process until <see cref="Dispose"/>: a shared lock,
+    /// which any number of processes hold together, waiting up to <paramref name="timeout"/>
+    /// while a restore holds it exclusively.
+    /// </summary>
+    /// <exception cref="TimeoutException">A restore kept the database for longer than <paramref name="timeout"/>.</exception>
+    public async Task HoldDatabaseAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (files is null || OperatingSystem.IsMacOS() || _holder is not null)
+        {
+            return;
+        }
+
+        // The read-write descriptor first: it creates the file owner-only, and it stays open, so
+        // that no close of a short-lived descriptor drops this process's locks.
+        _file ??= Open(files.WriterLock);
+
+        // Opened for reading only, so that FileStream.Lock takes a read (shared) lock.
+        var holder = new FileStream(files.WriterLock, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite });
+        var deadline = DateTime.UtcNow + timeout;
+        var pause = FirstPause;
+        while (true)
+        {
+            try
+            {
+                holder.Lock(HolderByte, 1);
+                _holder = holder;
+                return;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
+            }
+            catch (IOException exception)
+            {
+                await holder.DisposeAsync().ConfigureAwait(false);
+                throw new TimeoutException(
+                    $"{files.Database} is being restored by another process (compozy db restore holds {files.WriterLock}) for more than {timeout.TotalSeconds:F1} s; " +
+                    "wait for the restore to finish, then start again",
+                    exception);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the database for this process alone, for a restore: both bytes, exclusively, without
+    /// waiting. Returns <see langword="null"/> when another process has the database open or is
+    /// writing; dispose the result to give the database back.
+    /// </summary>
+    public static IDisposable? TryTakeDatabase(SqliteDatabaseFiles files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var file = Open(files.WriterLock);
+        if (OperatingSystem.IsMacOS())
+        {
+            return file;
+        }
+
+        try
+        {
+            file.Lock(TurnByte, 2);
+            return file;
+        }
+        catch (IOException)
+        {
+            file.Dispose();
+            return null;
         }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
+        // Closing either descriptor drops every lock of this process on the file: both go together.
         _file?.Dispose();
         _file = null;
+        _holder?.Dispose();
+        _holder = null;
     }
 
     private static FileStream Open(string path)

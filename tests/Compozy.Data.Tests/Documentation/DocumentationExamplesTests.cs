@@ -25,6 +25,8 @@ public sealed partial class DocumentationExamplesTests
         "startup-recovery checkpoint completed",
         "startup quick_check passed",
         "periodic-checkpoint completed",
+        "scheduled backup completed",
+        "restore completed",
     ];
 
     // The variables the examples interpolate without a default; nothing else is visible to them,
@@ -110,6 +112,8 @@ public sealed partial class DocumentationExamplesTests
     [InlineData("migrate status", MigratePage)]
     [InlineData("db status", DbPage)]
     [InlineData("db maintenance", DbPage)]
+    [InlineData("db backup", DbPage)]
+    [InlineData("db restore", DbPage)]
     [InlineData("auth bootstrap", AuthPage)]
     public async Task Every_flag_in_the_help_of_a_command_is_on_its_documentation_page(string command, string page)
     {
