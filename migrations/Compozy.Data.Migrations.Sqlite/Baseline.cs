@@ -1,0 +1,9 @@
+using Compozy.Data.Migrations;
+
+namespace Compozy.Data.Migrations.Sqlite.Migrations;
+
+// Written by hand beside the generated migration (Migrations/*_Baseline.cs), so that regenerating
+// it keeps the mark: its schema equals the one the four hand-written migrations built, and a
+// database migrated by them records it instead of running it (LegacyMigrationHistory).
+[ReplacesLegacyHistory]
+public partial class Baseline;
