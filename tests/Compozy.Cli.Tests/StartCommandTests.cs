@@ -69,7 +69,7 @@ public sealed class StartCommandTests
         var result = await cli.RunAsync("start", "--port", "0", "--no-migrate");
 
         result.ExitCode.ShouldBe(3, result.ToString());
-        result.Stderr.ShouldContain("4 pending migrations");
+        result.Stderr.ShouldContain("1 pending migration ");
         result.Stderr.ShouldContain("compozy migrate up");
         result.Stderr.ShouldNotContain("Hosting failed to start");
         result.Stderr.ShouldNotContain("   at ", Case.Sensitive, "an expected refusal is a message, not a stack trace");

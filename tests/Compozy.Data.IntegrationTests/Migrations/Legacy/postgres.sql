@@ -5,6 +5,9 @@
 --   dotnet ef migrations script --project migrations/Compozy.Data.Migrations.Postgres --startup-project src/Compozy.Data.Postgres
 -- at commit c73a5fb, before they were deleted. LegacyHistoryUpgradeTests runs it to prove that such
 -- a database upgrades to the generated migrations. Do not edit: it stands for databases in the field.
+-- One change to what the tool wrote: the ";" after the ALTER TABLE of WidenTokenCountsToBigint, whose
+-- migrationBuilder.Sql() text had none (EF copies such SQL into a script as it is; the migration ran it
+-- as a statement of its own).
 CREATE TABLE IF NOT EXISTS "__EFMigrationsHistory" (
     "MigrationId" character varying(150) NOT NULL,
     "ProductVersion" character varying(32) NOT NULL,
@@ -212,7 +215,7 @@ VALUES ('20261122120000_AddKnowledge', '10.0.15');
 COMMIT;
 
 START TRANSACTION;
-ALTER TABLE "execution_llm_usage" ALTER COLUMN "prompt_tokens" TYPE bigint, ALTER COLUMN "completion_tokens" TYPE bigint, ALTER COLUMN "total_tokens" TYPE bigint, ALTER COLUMN "reasoning_tokens" TYPE bigint, ALTER COLUMN "cached_prompt_tokens" TYPE bigint, ALTER COLUMN "input_audio_tokens" TYPE bigint, ALTER COLUMN "output_audio_tokens" TYPE bigint
+ALTER TABLE "execution_llm_usage" ALTER COLUMN "prompt_tokens" TYPE bigint, ALTER COLUMN "completion_tokens" TYPE bigint, ALTER COLUMN "total_tokens" TYPE bigint, ALTER COLUMN "reasoning_tokens" TYPE bigint, ALTER COLUMN "cached_prompt_tokens" TYPE bigint, ALTER COLUMN "input_audio_tokens" TYPE bigint, ALTER COLUMN "output_audio_tokens" TYPE bigint;
 
 INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
 VALUES ('20261202090000_WidenTokenCountsToBigint', '10.0.15');
