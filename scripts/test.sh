@@ -32,10 +32,13 @@ say() { echo "test.sh: $*" >&2; }
 command -v dotnet >/dev/null || { say "the .NET 10 SDK is required (dotnet not found on PATH)"; exit 1; }
 
 # The documented curl walk-throughs (docs/api.md, docs/getting-started) are run by tests with
-# bash, curl and jq; the documentation site is opened in Debian's headless chromium; the SQLite
-# FUSE tests mount a real FUSE filesystem with bindfs (the package of the same name), as root,
-# on /dev/fuse.
-missing_tools=$(for tool in curl jq bindfs; do command -v "$tool" >/dev/null || echo "$tool"; done
+# bash, curl and jq; the PostgreSQL page's commands with psql; the production page's systemd unit
+# is checked with systemd-analyze; the documentation site is opened in Debian's headless
+# chromium; the SQLite FUSE tests mount a real FUSE filesystem with bindfs, as root, on /dev/fuse.
+# Each entry is command:Debian package.
+missing_tools=$(for entry in curl:curl jq:jq bindfs:bindfs psql:postgresql-client systemd-analyze:systemd; do
+    command -v "${entry%%:*}" >/dev/null || echo "${entry#*:}"
+  done
   [ -x /usr/bin/chromium ] || echo chromium)
 if [ -n "$missing_tools" ]; then
   if [ "$(id -u)" -eq 0 ]; then

@@ -28,7 +28,12 @@ internal sealed class ConfiguredPostgresProvider(PostgresOptions options) : ICon
 
         // One data source per host: it owns the connection pool and is disposed with the host. It
         // knows pgvector's vector type, which embeddings are stored as.
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(options.ConnectionString).UsePgVector().Build());
+        services.AddSingleton(_ =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            builder.UseVector();
+            return builder.Build();
+        });
         services.AddSingleton<PostgresDbContextOptionsConfigurer>();
         services.AddSingleton<IDbContextOptionsConfigurer>(provider => provider.GetRequiredService<PostgresDbContextOptionsConfigurer>());
         services.AddSingleton<PostgresDatabaseWriter>();

@@ -1,7 +1,6 @@
 using Compozy.Data.Migrations;
 using Compozy.Data.Migrations.Postgres;
 using Compozy.Data.Persistence;
-using Compozy.Data.Postgres.Knowledge;
 using Compozy.Data.Postgres.Migrations;
 using Compozy.Data.Postgres.Model;
 using Compozy.Data.Providers;
@@ -44,15 +43,15 @@ internal sealed class PostgresDbContextOptionsConfigurer(NpgsqlDataSource dataSo
     private void Configure(DbContextOptionsBuilder builder)
     {
         builder.UseNpgsql(dataSource, ConfigureNpgsql);
-
-        // Embeddings map to pgvector's vector; the data source knows the type (ConfiguredPostgresProvider).
-        ((IDbContextOptionsBuilderInfrastructure)builder).AddOrUpdateExtension(new PgVectorDbContextOptionsExtension());
         builder.ReplaceService<IModelCustomizer, PostgresModelCustomizer>();
         builder.ReplaceService<IHistoryRepository, PostgresMigrationHistoryRepository>();
     }
 
     private static void ConfigureNpgsql(NpgsqlDbContextOptionsBuilder npgsql) =>
-        npgsql.MigrationsAssembly(PostgresMigrationsAssembly.Name)
+        // Embeddings map to pgvector's vector (Pgvector.EntityFrameworkCore); the data source knows
+        // the type too (ConfiguredPostgresProvider), since EF does not build it here.
+        npgsql.UseVector()
+            .MigrationsAssembly(PostgresMigrationsAssembly.Name)
             .MigrationsHistoryTable(MigrationHistory.TableName)
             .EnableRetryOnFailure(MaxRetryCount, MaxRetryDelay, errorCodesToAdd: null);
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 
 namespace Compozy.Cli.Tests;
@@ -14,6 +16,20 @@ internal static class DocumentationSession
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(5);
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    /// <summary>The reader's shell: the compozy the tests run first on the PATH, no setting of the developer's.</summary>
+    public static Dictionary<string, string> UserEnvironment() => new(StringComparer.Ordinal)
+    {
+        ["PATH"] = $"{Path.GetDirectoryName(CompozyProcess.Executable)}:{Environment.GetEnvironmentVariable("PATH")}",
+    };
+
+    /// <summary>A loopback port nothing listens on now, for a page that starts a host (the default 5001 may be taken).</summary>
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     /// <summary>The page's commands, parsed from <paramref name="page"/> (relative to the repository root).</summary>
     public static IReadOnlyList<ConsoleExample> Commands(string page) =>

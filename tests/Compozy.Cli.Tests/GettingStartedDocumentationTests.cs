@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Compozy.Data.Testing;
 
@@ -24,7 +22,7 @@ public sealed partial class GettingStartedDocumentationTests
         var directory = Directory.CreateTempSubdirectory("compozy-installation-docs-");
         try
         {
-            var outputs = await DocumentationSession.RunAsync(InstallationPage, examples, directory.FullName, UserEnvironment());
+            var outputs = await DocumentationSession.RunAsync(InstallationPage, examples, directory.FullName, DocumentationSession.UserEnvironment());
 
             DocumentationSession.Mismatches(InstallationPage, examples, outputs).ShouldBeEmpty($"outputs differ from {InstallationPage}");
         }
@@ -46,8 +44,8 @@ public sealed partial class GettingStartedDocumentationTests
         {
             // A free port instead of the default 5001, which another process may hold; the page
             // reads it from SERVER_PORT as it tells readers to.
-            var environment = UserEnvironment();
-            environment["SERVER_PORT"] = FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var environment = DocumentationSession.UserEnvironment();
+            environment["SERVER_PORT"] = DocumentationSession.FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
             environment["DATABASE_URL"] = database;
 
             var outputs = await DocumentationSession.RunAsync(QuickstartPage, examples, directory.FullName, environment);
@@ -85,19 +83,6 @@ public sealed partial class GettingStartedDocumentationTests
         }
 
         notRun.ShouldBeEmpty("commands that run compozy or curl outside a console block are not run by the tests; write them as $ commands of a console block");
-    }
-
-    // The reader's shell: the compozy the tests run first on the PATH, no setting of the developer's.
-    private static Dictionary<string, string> UserEnvironment() => new(StringComparer.Ordinal)
-    {
-        ["PATH"] = $"{Path.GetDirectoryName(CompozyProcess.Executable)}:{Environment.GetEnvironmentVariable("PATH")}",
-    };
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string ReadIfExists(string directory, string file) =>

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Compozy.Data.Knowledge;
 using Npgsql;
+using Pgvector;
 
 namespace Compozy.Data.Postgres.Knowledge;
 
@@ -21,6 +22,9 @@ namespace Compozy.Data.Postgres.Knowledge;
 /// </remarks>
 public static class PgVectorSql
 {
+    /// <summary>pgvector's type, unqualified (it resolves in whichever schema the extension was created), and the extension's name.</summary>
+    public const string VectorType = "vector";
+
     /// <summary>The chunks table.</summary>
     public const string ChunksTable = "knowledge_chunks";
 
@@ -132,13 +136,14 @@ public static class PgVectorSql
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "unknown metric"),
     };
 
-    /// <summary>A <c>vector</c> parameter holding <paramref name="values"/>.</summary>
+    /// <summary>
+    /// A <c>vector</c> parameter holding a copy of <paramref name="values"/>, as the Pgvector
+    /// package's <see cref="Vector"/>: a <c>float[]</c> would be sent as <c>real[]</c>, which no
+    /// distance operator takes. The data source needs <c>UseVector()</c>.
+    /// </summary>
     /// <exception cref="ArgumentException">The values cannot be stored as a vector (the message names the length or the first bad value).</exception>
-    public static NpgsqlParameter Parameter(string name, ReadOnlySpan<float> values)
-    {
-        PgVectorValues.Check(values);
-        return new NpgsqlParameter(name, values.ToArray()) { DataTypeName = PgVectorTypeInfoResolverFactory.DataTypeName };
-    }
+    public static NpgsqlParameter Parameter(string name, ReadOnlySpan<float> values) =>
+        new NpgsqlParameter<Vector>(name, PgVectorValues.ToVector(values));
 
     private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using Pgvector;
 
 namespace Compozy.Data.Postgres.Knowledge;
 
@@ -51,20 +51,15 @@ public static class PgVectorValues
     }
 
     /// <summary>
-    /// pgvector's text form (<c>[1,2.5,-3]</c>), each value in the shortest form that reads back
-    /// as the same float32, for SQL literals and messages.
+    /// A copy of <paramref name="values"/> as the Pgvector package's <see cref="Vector"/>, after
+    /// <see cref="Check"/>: the package sends any length and any value, and the server's refusal
+    /// of NaN does not say which value it was.
     /// </summary>
     /// <exception cref="ArgumentException">The values cannot be stored (see <see cref="Check"/>).</exception>
-    public static string ToText(ReadOnlySpan<float> values)
+    public static Vector ToVector(ReadOnlySpan<float> values)
     {
         Check(values);
-        var text = new StringBuilder(values.Length * 10).Append('[');
-        for (var index = 0; index < values.Length; index++)
-        {
-            text.Append(index == 0 ? string.Empty : ",").Append(values[index].ToString("R", CultureInfo.InvariantCulture));
-        }
-
-        return text.Append(']').ToString();
+        return new Vector(values.ToArray());
     }
 
     private static string Describe(float value) => float.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";

@@ -44,9 +44,13 @@ public sealed class PostgresModelCustomizer(ModelCustomizerDependencies dependen
 
                 if (property.IsEmbedding())
                 {
-                    // One pgvector value, not EF's primitive collection of floats (which would be real[]).
+                    // One pgvector value, not EF's primitive collection of floats (which would be real[]):
+                    // the entity keeps float[] for both databases, and PostgreSQL stores it through
+                    // the Pgvector package's Vector mapping.
                     property.SetElementType(null);
-                    property.SetColumnType(PgVectorTypeMapping.StoreTypeName);
+                    property.SetColumnType(PgVectorSql.VectorType);
+                    property.SetValueConverter(new PgVectorEmbeddingConverter());
+                    property.SetValueComparer(new PgVectorEmbeddingComparer());
                     needsVector = true;
                 }
 
@@ -71,7 +75,7 @@ public sealed class PostgresModelCustomizer(ModelCustomizerDependencies dependen
 
         if (needsVector)
         {
-            modelBuilder.HasPostgresExtension(PgVectorTypeMapping.StoreTypeName);
+            modelBuilder.HasPostgresExtension(PgVectorSql.VectorType);
         }
     }
 }

@@ -15,4 +15,13 @@ internal static class SqliteInterrupt
         cancellationToken.CanBeCanceled
             ? cancellationToken.Register(static state => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)state!).Handle!), connection)
             : default;
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is SQLite's <c>SQLITE_INTERRUPT</c> for an interrupt that
+    /// <paramref name="cancellationToken"/> asked for: Microsoft.Data.Sqlite reports a statement
+    /// stopped mid-way as a plain <see cref="SqliteException"/>, which callers should see as the
+    /// cancellation it is.
+    /// </summary>
+    public static bool WasRequestedBy(SqliteException exception, CancellationToken cancellationToken) =>
+        exception.SqliteErrorCode == SqliteErrorCodes.Interrupt && cancellationToken.IsCancellationRequested;
 }

@@ -108,7 +108,15 @@ public sealed partial class SqliteMaintenance(
         command.CommandText = sql;
         command.CommandTimeout = 0;
         using var interrupt = SqliteInterrupt.On(connection, cancellationToken);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException exception) when (SqliteInterrupt.WasRequestedBy(exception, cancellationToken))
+        {
+            throw new OperationCanceledException($"{sql} was cancelled and rolled back; the database is as it was before it", exception, cancellationToken);
+        }
+
         return true;
     }
 

@@ -12,7 +12,9 @@ namespace Compozy.Data.Sqlite.Startup;
 /// <summary>
 /// What <c>compozy start</c> does to a SQLite file before serving: probe the filesystem, check
 /// that the files can be read, refuse a missing database that leftovers show existed, notice a
-/// WAL left by a crash, check integrity, then fold the WAL back into the database. Its log lines
+/// WAL left by a crash, check integrity, then fold the WAL back into the database. A WAL that a
+/// process still using the database keeps (a running host next to <c>compozy auth bootstrap</c>,
+/// say) is not residue: it is named as such and left to that process. Its log lines
 /// are the phrases operators grep for: <c>startup detected WAL residue</c>,
 /// <c>startup quick_check passed</c> (or <c>startup integrity_check passed</c>) and
 /// <c>startup-recovery checkpoint completed</c>.
@@ -51,7 +53,15 @@ internal sealed partial class SqliteStartupCheck(
         }
 
         var walSize = connections.WalSize;
-        if (walSize > 0)
+        var otherUsers = SqliteDatabaseUsers.OtherProcesses(connections.Files!);
+        var inUse = otherUsers is { Count: > 0 };
+        if (inUse)
+        {
+            // A running host (or another command) keeps its WAL until it checkpoints: that is its
+            // work in progress, not residue, and its own checkpoints fold it back.
+            LogInUse(options.Path, otherUsers!, walSize);
+        }
+        else if (walSize > 0)
         {
             LogWalResidue(walSize, connections.WalPath!);
         }
@@ -73,7 +83,7 @@ internal sealed partial class SqliteStartupCheck(
             LogIntegrityPassed(check, elapsed.Elapsed.TotalMilliseconds);
         }
 
-        if (walSize > 0 && mode.JournalMode == SqliteJournalMode.Wal)
+        if (walSize > 0 && !inUse && mode.JournalMode == SqliteJournalMode.Wal)
         {
             var result = await checkpointer.CheckpointAsync(SqliteCheckpointMode.Truncate, cancellationToken).ConfigureAwait(false);
             if (result.Blocked)
@@ -92,6 +102,9 @@ internal sealed partial class SqliteStartupCheck(
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "startup detected WAL residue: {WalBytes} bytes in {WalPath} (left by a process that did not shut down cleanly, or by another process using the file)")]
     private partial void LogWalResidue(long walBytes, string walPath);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "startup: {Path} is open in another process (pid {Pids}); its WAL ({WalBytes} bytes) is that process's work in progress, so no recovery checkpoint runs")]
+    private partial void LogInUse(string path, IReadOnlyList<int> pids, long walBytes);
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "startup {Check} passed in {ElapsedMilliseconds:F0} ms")]
     private partial void LogIntegrityPassed(string check, double elapsedMilliseconds);

@@ -5,13 +5,16 @@ using Compozy.Data.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Pgvector;
+using Pgvector.EntityFrameworkCore;
 
 namespace Compozy.Data.IntegrationTests.Knowledge;
 
 /// <summary>
-/// The pgvector type mapping written in the project (no Pgvector package here): EF round-trips of
-/// embeddings bit for bit, refusal of values pgvector cannot hold, the <c>vector</c> column, and
-/// the per-knowledge-base HNSW indexes with their metric's operator class.
+/// The embedding mapped through Pgvector.EntityFrameworkCore: EF round-trips of embeddings bit for
+/// bit, refusal of values pgvector cannot hold (naming the value, which neither the package nor the
+/// server does), the package's distance functions in LINQ, the <c>vector</c> column, and the
+/// per-knowledge-base HNSW indexes with their metric's operator class.
 /// </summary>
 public sealed class PgVectorMappingTests
 {
@@ -74,6 +77,41 @@ public sealed class PgVectorMappingTests
 
         await using var context = await db.Contexts.CreateDbContextAsync();
         (await context.KnowledgeChunks.CountAsync()).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Linq_orders_chunks_by_the_packages_distance_functions_on_the_models_embedding()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseKind.Postgres, "pgvector_linq");
+        await db.MigrateAsync();
+        var knowledge = db.Services.GetRequiredService<IKnowledgeStore>();
+        await knowledge.PutKnowledgeBaseAsync(new KnowledgeBaseRequest("linq", 3, VectorMetric.Cosine));
+        await knowledge.UpsertChunksAsync("linq",
+        [
+            new VectorChunk("far", "d", "far", new float[] { -1, 0, 0 }, null),
+            new VectorChunk("near", "d", "near", new float[] { 1, 0.1f, 0 }, null),
+            new VectorChunk("middle", "d", "middle", new float[] { 0, 1, 0 }, null),
+        ]);
+
+        // A captured Vector: the package writes a Vector constant inline without quotes (a syntax
+        // error), and a float[] would be sent as real[], which no distance operator takes.
+        var query = new Vector(new float[] { 1, 0, 0 });
+        await using var context = await db.Contexts.CreateDbContextAsync();
+        var byCosine = await context.KnowledgeChunks
+            .Where(chunk => chunk.KnowledgeBaseName == "linq")
+            .OrderBy(chunk => chunk.Embedding.CosineDistance(query))
+            .Select(chunk => new { chunk.Id, Distance = chunk.Embedding.CosineDistance(query) })
+            .ToListAsync();
+        byCosine.Select(row => row.Id).ShouldBe(["near", "middle", "far"]);
+        byCosine[1].Distance.ShouldBe(1, tolerance: 1e-6);
+        byCosine[2].Distance.ShouldBe(2, tolerance: 1e-6);
+
+        var byL2 = await context.KnowledgeChunks
+            .Where(chunk => chunk.KnowledgeBaseName == "linq")
+            .OrderByDescending(chunk => chunk.Embedding.L2Distance(query))
+            .Select(chunk => chunk.Id)
+            .ToListAsync();
+        byL2.ShouldBe(["far", "middle", "near"]);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Compozy.Data.Operations;
 using Compozy.Data.Sqlite.Checkpoints;
+using Compozy.Data.Sqlite.Writes;
 using Compozy.Data.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -38,7 +39,7 @@ public sealed class SqliteMaintenanceTests
         // then saw the WAL grow too late to interrupt anything.
         await using var db = await (await TestDatabase.CreateAsync(
             DatabaseKind.Sqlite, "maintenance_cancel", new Dictionary<string, string?> { ["database:sqlite:cache_size"] = "256KB" })).MigrateAsync();
-        for (var round = 0; round < 5; round++)
+        for (var round = 0; round < 2; round++)
         {
             await SqliteCheckpointTests.WriteRowsAsync(db.Writer, count: 4000, payloadBytes: 4000);
         }
@@ -52,27 +53,41 @@ public sealed class SqliteMaintenanceTests
 
         await db.Services.GetRequiredService<SqliteCheckpointer>().CheckpointAsync(SqliteCheckpointMode.Truncate, CancellationToken.None);
         var sizeBefore = new FileInfo(db.Location).Length;
-        var wal = new FileInfo(db.Location + "-wal");
 
-        // Cancelled once VACUUM is under way, which shows as its pages arriving in the emptied
-        // WAL: only sqlite3_interrupt can stop it there (Microsoft.Data.Sqlite checks the token
-        // only before a statement starts, and reports an interrupted one as cancelled). A fixed
-        // delay instead lands before or after the VACUUM depending on the machine's load.
+        // Cancelled while the VACUUM statement is executing: a progress handler on the writer's
+        // connection sees the VACUUM busy, signals the test and holds it there until the token has
+        // fired. Only sqlite3_interrupt can stop a statement under way (Microsoft.Data.Sqlite checks
+        // the token only before a statement starts, and reports an interrupted one as cancelled).
+        var writer = db.Services.GetRequiredService<SqliteDatabaseWriter>();
+        var vacuumUnderWay = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var vacuumStarted = 0;
+        using var cancelled = new ManualResetEventSlim();
+        await writer.RunOnConnectionAsync((connection, _) =>
+        {
+            SQLitePCL.raw.sqlite3_trace(connection.Handle!, (_, statement) =>
+            {
+                if (statement.utf8_to_string().StartsWith("VACUUM", StringComparison.OrdinalIgnoreCase))
+                {
+                    Volatile.Write(ref vacuumStarted, 1);
+                }
+            }, null);
+            SQLitePCL.raw.sqlite3_progress_handler(connection.Handle!, 1000, _ =>
+            {
+                if (Volatile.Read(ref vacuumStarted) == 1 && vacuumUnderWay.TrySetResult())
+                {
+                    cancelled.Wait();
+                }
+
+                return 0;
+            }, null);
+            return Task.FromResult(0);
+        });
+
         using var cancel = new CancellationTokenSource();
         var running = db.Services.GetRequiredService<IDatabaseMaintenance>().RunAsync(full: true, cancel.Token);
-        while (!running.IsCompleted)
-        {
-            wal.Refresh();
-            if (wal.Exists && wal.Length > 1024 * 1024)
-            {
-                break;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(2));
-        }
-
-        running.IsCompleted.ShouldBeFalse("the VACUUM of ~40 MB finished before the test saw it start; the test needs a larger database");
+        await vacuumUnderWay.Task;
         await cancel.CancelAsync();
+        cancelled.Set();
         await Should.ThrowAsync<OperationCanceledException>(() => running);
 
         new FileInfo(db.Location).Length.ShouldBe(sizeBefore, "the VACUUM was rolled back, not completed");

@@ -114,7 +114,7 @@ public sealed partial class DocumentationExamplesTests
     [InlineData("auth bootstrap", AuthPage)]
     public async Task Every_flag_in_the_help_of_a_command_is_on_its_documentation_page(string command, string page)
     {
-        var help = await RunHelpAsync(command);
+        var help = await CliHelp.ReadAsync(command);
         var documentation = DocumentationSource.ReadText(page);
 
         var flags = FlagToken().Matches(help).Select(match => match.Value).Distinct().ToList();
@@ -216,15 +216,6 @@ public sealed partial class DocumentationExamplesTests
         cells[1].ShouldBe($"`{key.EnvironmentVariable}`", $"environment variable of {key.Path} in {page}");
         cells[2].ShouldBe(key.Flag is null ? "-" : $"`{key.Flag}`", $"flag of {key.Path} in {page}");
         cells[3].ShouldBe(key.Default is null ? "none" : $"`{key.Default}`", $"default of {key.Path} in {page}");
-    }
-
-    private static async Task<string> RunHelpAsync(string command)
-    {
-        using var output = new StringWriter(CultureInfo.InvariantCulture);
-        using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var exitCode = await CompozyCli.RunAsync([.. command.Split(' '), "--help"], new CliConsole(output, error, _ => null));
-        exitCode.ShouldBe(0, error.ToString());
-        return output.ToString();
     }
 
     private static bool MentionsFlag(string documentation, string flag) =>
