@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using Pgvector;
 
 #nullable disable
 
@@ -255,7 +256,7 @@ namespace Compozy.Data.Migrations.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("document_id");
 
-                    b.Property<float[]>("Embedding")
+                    b.Property<Vector>("Embedding")
                         .IsRequired()
                         .HasColumnType("vector")
                         .HasColumnName("embedding")

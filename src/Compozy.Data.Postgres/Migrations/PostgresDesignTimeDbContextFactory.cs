@@ -21,7 +21,9 @@ internal sealed class PostgresDesignTimeDbContextFactory : IDesignTimeDbContextF
     public CompozyDbContext CreateDbContext(string[] args)
     {
         var connectionString = DesignTimeArguments.Connection(args) ?? "Host=localhost;Database=compozy";
-        var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.UseVector();
+        var dataSource = builder.Build();
         return new CompozyDbContext(new PostgresDbContextOptionsConfigurer(dataSource, NullLoggerFactory.Instance).CreateWriterOptions());
     }
 }

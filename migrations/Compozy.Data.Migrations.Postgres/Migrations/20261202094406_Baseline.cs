@@ -1,6 +1,7 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using Pgvector;
 
 #nullable disable
 
@@ -167,7 +168,7 @@ namespace Compozy.Data.Migrations.Postgres.Migrations
                     document_id = table.Column<string>(type: "text", nullable: false),
                     text = table.Column<string>(type: "text", nullable: false),
                     metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    embedding = table.Column<float[]>(type: "vector", nullable: false),
+                    embedding = table.Column<Vector>(type: "vector", nullable: false),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false, defaultValueSql: "now()"),
                     updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false, defaultValueSql: "now()")
                 },

@@ -6,13 +6,14 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using Pgvector;
 
 #nullable disable
 
 namespace Compozy.Data.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(CompozyDbContext))]
-    [Migration("20261202084204_Baseline")]
+    [Migration("20261202094406_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -258,7 +259,7 @@ namespace Compozy.Data.Migrations.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("document_id");
 
-                    b.Property<float[]>("Embedding")
+                    b.Property<Vector>("Embedding")
                         .IsRequired()
                         .HasColumnType("vector")
                         .HasColumnName("embedding")
