@@ -133,6 +133,24 @@ say "preparing PostgreSQL took $preparation_seconds s (engine $engine_seconds s,
 say "building ($configuration)"
 dotnet build Compozy.Data.sln -c "$configuration" -nologo -v quiet
 
+# Every model change needs a migration for each database, and the sample's own model too:
+# dotnet ef compares the model each design-time factory builds with the snapshot of its
+# migrations and fails when they differ (docs/database/migrations.md).
+dotnet tool restore >/dev/null
+for check in \
+  "SQLite|--project migrations/Compozy.Data.Migrations.Sqlite --startup-project src/Compozy.Data.Sqlite" \
+  "PostgreSQL|--project migrations/Compozy.Data.Migrations.Postgres --startup-project src/Compozy.Data.Postgres" \
+  "the extension sample on SQLite|--project samples/Compozy.Samples.Extension --context SqliteNotesDbContext" \
+  "the extension sample on PostgreSQL|--project samples/Compozy.Samples.Extension --context PostgresNotesDbContext"; do
+  what=${check%%|*}
+  say "checking that the migrations of $what cover the model (dotnet ef migrations has-pending-model-changes)"
+  # shellcheck disable=SC2086 # the project flags are split on purpose
+  if ! dotnet ef migrations has-pending-model-changes --no-build --configuration "$configuration" ${check#*|}; then
+    say "the model changed without a migration for $what: add one with \`dotnet ef migrations add <Name> ${check#*|}\` (docs/database/migrations.md)"
+    exit 1
+  fi
+done
+
 say "publishing the compozy executable to artifacts/compozy"
 rm -rf "$artifacts/compozy"
 dotnet publish src/Compozy.Cli -c "$configuration" --no-build -nologo -v quiet -o "$artifacts/compozy"

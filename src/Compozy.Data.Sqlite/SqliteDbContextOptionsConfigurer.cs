@@ -39,12 +39,26 @@ internal sealed class SqliteDbContextOptionsConfigurer(
     public static DbContextOptions<CompozyDbContext> CreateWriterOptions(
         SqliteConnection writerConnection, ILoggerFactory loggerFactory, SqliteBusyCounter busyCounter)
     {
-        var builder = new DbContextOptionsBuilder<CompozyDbContext>();
-        builder.UseSqlite(writerConnection, ConfigureSqlite);
-        ConfigureCommon(builder);
+        var builder = CreateBuilder(writerConnection);
         builder.AddInterceptors(busyCounter);
         builder.UseLoggerFactory(loggerFactory);
         return builder.Options;
+    }
+
+    /// <summary>
+    /// Options for <c>dotnet ef</c> (<see cref="Migrations.SqliteDesignTimeDbContextFactory"/>): the
+    /// model, migrations assembly and history table of the writer's contexts, without its
+    /// connection profile, which design-time commands do not need.
+    /// </summary>
+    public static DbContextOptions<CompozyDbContext> CreateDesignTimeOptions(SqliteConnection connection) =>
+        CreateBuilder(connection).Options;
+
+    private static DbContextOptionsBuilder<CompozyDbContext> CreateBuilder(SqliteConnection connection)
+    {
+        var builder = new DbContextOptionsBuilder<CompozyDbContext>();
+        builder.UseSqlite(connection, ConfigureSqlite);
+        ConfigureCommon(builder);
+        return builder;
     }
 
     private static void ConfigureSqlite(Microsoft.EntityFrameworkCore.Infrastructure.SqliteDbContextOptionsBuilder sqlite) =>

@@ -15,15 +15,13 @@ public sealed class MigrateCommandTests
 
         var pending = await cli.RunAsync("migrate", "status");
         pending.ExitCode.ShouldBe(0, pending.ToString());
-        pending.Stdout.ShouldContain("20261122090000_InitialCreate");
-        pending.Stdout.ShouldContain("4 pending; 0 of 4 migrations applied");
+        pending.Stdout.ShouldMatch(@"\d{14}_Baseline +pending");
+        pending.Stdout.ShouldContain("1 pending; 0 of 1 migrations applied");
 
         var up = await cli.RunAsync("migrate", "up");
         up.ExitCode.ShouldBe(0, up.ToString());
-        up.Stdout.ShouldContain("applied  20261122090000_InitialCreate");
-        up.Stdout.ShouldContain("applied  20261122093000_AddTaskStateQueryIndexes");
-        up.Stdout.ShouldContain("applied  20261122120000_AddKnowledge");
-        up.Stdout.ShouldContain("applied  20261202090000_WidenTokenCountsToBigint");
+        up.Stdout.ShouldMatch(@"applied  \d{14}_Baseline \(\d+ ms\)");
+        up.Stdout.ShouldContain("applied 1; 1 of 1 migrations applied");
         (await SchemaReader.ReadAsync(cli.Database)).Tables.Order().ShouldBe(AppTables);
 
         var status = await cli.RunAsync("migrate", "status", "--json");
@@ -31,22 +29,20 @@ public sealed class MigrateCommandTests
         using (var json = JsonDocument.Parse(status.Stdout))
         {
             json.RootElement.GetProperty("current").GetBoolean().ShouldBeTrue();
-            json.RootElement.GetProperty("applied").GetInt32().ShouldBe(4);
+            json.RootElement.GetProperty("applied").GetInt32().ShouldBe(1);
             var migrations = json.RootElement.GetProperty("migrations").EnumerateArray().ToList();
-            migrations.Select(migration => migration.GetProperty("status").GetString()).ShouldBe(["applied", "applied", "applied", "applied"]);
+            migrations.Select(migration => (migration.GetProperty("name").GetString(), migration.GetProperty("status").GetString())).ShouldBe([("Baseline", "applied")]);
             migrations.ShouldAllBe(migration => migration.GetProperty("applied_at").GetDateTime() > DateTime.UtcNow.AddHours(-1));
         }
 
         var downOne = await cli.RunAsync("migrate", "down");
         downOne.ExitCode.ShouldBe(0, downOne.ToString());
-        downOne.Stdout.ShouldContain("reverted 20261202090000_WidenTokenCountsToBigint");
-        downOne.Stdout.ShouldNotContain("AddKnowledge (");
-        downOne.Stdout.ShouldNotContain("AddTaskStateQueryIndexes (");
-        downOne.Stdout.ShouldNotContain("InitialCreate (");
-
-        var downAll = await cli.RunAsync("migrate", "down", "--target=0");
-        downAll.ExitCode.ShouldBe(0, downAll.ToString());
+        downOne.Stdout.ShouldMatch(@"reverted \d{14}_Baseline \(\d+ ms\)");
         (await SchemaReader.ReadAsync(cli.Database)).Tables.ShouldBeEmpty();
+
+        var downAgain = await cli.RunAsync("migrate", "down", "--target=0");
+        downAgain.ExitCode.ShouldBe(0, downAgain.ToString());
+        downAgain.Stdout.ShouldContain("nothing to revert; 0 of 1 migrations applied");
     }
 
     [Theory, DatabaseData]
@@ -58,9 +54,7 @@ public sealed class MigrateCommandTests
 
         results.ShouldAllBe(result => result.ExitCode == 0, string.Join("\n", results.Select(result => result.ToString())));
         var applied = results.SelectMany(result => result.Stdout.Split('\n')).Where(line => line.StartsWith("applied  ", StringComparison.Ordinal)).ToList();
-        applied.Count.ShouldBe(4, string.Join("\n", applied));
-        applied.ShouldContain(line => line.Contains("InitialCreate", StringComparison.Ordinal));
-        applied.ShouldContain(line => line.Contains("AddTaskStateQueryIndexes", StringComparison.Ordinal));
+        applied.ShouldHaveSingleItem(string.Join("\n", applied)).ShouldContain("_Baseline");
         (await cli.Database.Migrations.GetStatusAsync()).IsCurrent.ShouldBeTrue();
     }
 
@@ -68,35 +62,73 @@ public sealed class MigrateCommandTests
     public async Task A_failing_migration_exits_1_naming_it_and_the_database_error(DatabaseKind database)
     {
         await using var cli = await CliDatabase.CreateAsync(database, "cli_failure");
-        (await cli.RunAsync("migrate", "up", "--target", "InitialCreate")).ExitCode.ShouldBe(0);
-        await cli.Database.ExecuteRawAsync("CREATE INDEX idx_task_states_workflow_exec_id_execution_type ON users (role)");
+        await cli.Database.Writer.RunExclusiveAsync((context, token) => Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(
+            context.Database, "CREATE TABLE squatter (a integer); CREATE INDEX idx_workflow_states_workflow_id_status ON squatter (a);", token));
 
         var result = await cli.RunAsync("migrate", "up");
 
         result.ExitCode.ShouldBe(1, result.ToString());
-        result.Stderr.ShouldContain("migration 20261122093000_AddTaskStateQueryIndexes failed and was rolled back");
-        result.Stderr.ShouldContain("idx_task_states_workflow_exec_id_execution_type");
+        result.Stderr.ShouldMatch(@"migration \d{14}_Baseline failed and was rolled back");
+        result.Stderr.ShouldContain("idx_workflow_states_workflow_id_status");
         var status = await cli.RunAsync("migrate", "status");
-        status.Stdout.ShouldContain("3 pending; 1 of 4 migrations applied");
+        status.Stdout.ShouldContain("1 pending; 0 of 1 migrations applied");
     }
 
     [Theory, DatabaseData]
-    public async Task Reverting_the_64_bit_token_counts_while_a_count_needs_them_exits_1_and_changes_nothing(DatabaseKind database)
+    public async Task Script_prints_the_pending_migrations_sql_that_brings_the_database_up_to_date(DatabaseKind database)
     {
-        await using var cli = await CliDatabase.CreateAsync(database, "cli_wide_counts");
-        (await cli.RunAsync("migrate", "up")).ExitCode.ShouldBe(0);
-        await cli.Database.ExecuteRawAsync("""
-            INSERT INTO "workflow_states" ("workflow_exec_id", "workflow_id", "status") VALUES ('wf-1', 'flow', 'RUNNING');
-            INSERT INTO "execution_llm_usage" ("workflow_exec_id", "component", "provider", "model", "prompt_tokens") VALUES ('wf-1', 'agent', 'openai', 'gpt-4o', 2147483648);
-            """);
+        await using var cli = await CliDatabase.CreateAsync(database, "cli_script");
 
-        var result = await cli.RunAsync("migrate", "down");
+        var script = await cli.RunAsync("migrate", "script");
 
-        result.ExitCode.ShouldBe(1, result.ToString());
-        result.Stderr.ShouldContain("migration 20261202090000_WidenTokenCountsToBigint failed and was rolled back");
-        result.Stderr.ShouldContain("hold token counts above 2147483647, which the previous version");
-        result.Stderr.ShouldContain("so nothing was changed");
-        (await cli.RunAsync("migrate", "status")).Stdout.ShouldContain("up to date; 4 of 4 migrations applied");
+        script.ExitCode.ShouldBe(0, script.ToString());
+        script.Stdout.ShouldMatch(@"CREATE TABLE ""?workflow_states""? \(");
+        script.Stdout.ShouldMatch(@"INSERT INTO ""__EFMigrationsHistory"" \(""MigrationId"", ""ProductVersion""\)\s+VALUES \('\d{14}_Baseline'");
+        (await cli.Database.Migrations.GetStatusAsync()).Applied.ShouldBeEmpty("script changes nothing");
+
+        await cli.Database.Writer.RunExclusiveAsync((context, token) => Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(
+            context.Database, script.Stdout, token));
+        (await cli.Database.Migrations.GetStatusAsync()).IsCurrent.ShouldBeTrue();
+        (await SchemaReader.ReadAsync(cli.Database)).Tables.Order().ShouldBe(AppTables);
+
+        var nothing = await cli.RunAsync("migrate", "script");
+        nothing.ExitCode.ShouldBe(0, nothing.ToString());
+        nothing.Stdout.ShouldBeEmpty();
+        nothing.Stderr.ShouldContain("nothing to script: no migration is pending");
+
+        var range = await cli.RunAsync("migrate", "script", "--from", "0", "--to", "Baseline");
+        range.ExitCode.ShouldBe(0, range.ToString());
+        range.Stdout.ShouldMatch(@"CREATE TABLE ""?workflow_states""? \(");
+
+        var idempotent = await cli.RunAsync("migrate", "script", "--from", "0", "--idempotent");
+        if (database == DatabaseKind.Sqlite)
+        {
+            idempotent.ExitCode.ShouldBe(2, idempotent.ToString());
+            idempotent.Stderr.ShouldContain("--idempotent is not available for this database");
+            idempotent.Stderr.ShouldContain("Leave out --idempotent");
+            idempotent.Stdout.ShouldBeEmpty();
+        }
+        else
+        {
+            // Idempotent: run on the database that already has everything, it changes nothing and fails nothing.
+            idempotent.ExitCode.ShouldBe(0, idempotent.ToString());
+            idempotent.Stdout.ShouldContain("IF NOT EXISTS(SELECT 1 FROM \"__EFMigrationsHistory\"");
+            await cli.Database.ExecuteRawAsync(idempotent.Stdout);
+            (await cli.Database.Migrations.GetStatusAsync()).Applied.Count.ShouldBe(1);
+        }
+    }
+
+    [Fact]
+    public async Task Script_with_an_unknown_migration_exits_2_and_lists_the_known_ones()
+    {
+        await using var cli = await CliDatabase.CreateAsync(DatabaseKind.Sqlite, "cli_script_target");
+
+        var result = await cli.RunAsync("migrate", "script", "--to", "AddNothing");
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Stderr.ShouldContain("no migration is named 'AddNothing'");
+        result.Stderr.ShouldContain("_Baseline");
+        File.Exists(cli.Database.Location).ShouldBeFalse("script only reads");
     }
 
     [Fact]
@@ -115,10 +147,10 @@ public sealed class MigrateCommandTests
             var up = await CompozyProcess.RunAsync(workingDirectory, environment, "migrate", "up");
 
             status.ExitCode.ShouldBe(0, status.ToString());
-            status.Stdout.ShouldContain("4 pending; 0 of 4 migrations applied");
+            status.Stdout.ShouldContain("1 pending; 0 of 1 migrations applied");
             status.Stderr.ShouldNotContain("fail:");
             up.ExitCode.ShouldBe(0, up.ToString());
-            up.Stdout.ShouldContain("applied 4; 4 of 4 migrations applied");
+            up.Stdout.ShouldContain("applied 1; 1 of 1 migrations applied");
             up.Stderr.ShouldNotContain("fail:");
         }
         finally
@@ -137,7 +169,7 @@ public sealed class MigrateCommandTests
 
         result.ExitCode.ShouldBe(2, result.ToString());
         result.Stderr.ShouldContain("no migration is named 'AddNothing'");
-        result.Stderr.ShouldContain("20261122093000_AddTaskStateQueryIndexes");
+        result.Stderr.ShouldContain("_Baseline");
         File.Exists(cli.Database.Location).ShouldBeFalse();
     }
 

@@ -48,7 +48,7 @@ internal static class AuthCommand
             else if ((await migrations.GetStatusAsync(token).ConfigureAwait(false)) is { IsCurrent: false } status)
             {
                 await console.Error.WriteLineAsync(
-                    $"compozy: {status.Pending.Count} migrations are pending and database.auto_migrate is false; run compozy migrate up first").ConfigureAwait(false);
+                    $"compozy: {status.Pending.Count} {(status.Pending.Count == 1 ? "migration is" : "migrations are")} pending and database.auto_migrate is false; run compozy migrate up first").ConfigureAwait(false);
                 return ExitCodes.SchemaNotCurrent;
             }
 

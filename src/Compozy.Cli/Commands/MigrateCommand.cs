@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Compozy.Cli.Commands;
 
-/// <summary><c>compozy migrate up|down|status</c>.</summary>
+/// <summary><c>compozy migrate up|down|status|script</c>.</summary>
 internal static class MigrateCommand
 {
 
@@ -18,7 +18,39 @@ internal static class MigrateCommand
         migrate.Subcommands.Add(CreateUp(console, flags));
         migrate.Subcommands.Add(CreateDown(console, flags));
         migrate.Subcommands.Add(CreateStatus(console, flags));
+        migrate.Subcommands.Add(CreateScript(console, flags));
         return migrate;
+    }
+
+    private static Command CreateScript(CliConsole console, ConfigurationFlags flags)
+    {
+        var from = new Option<string?>("--from")
+        {
+            Description = "Start after this migration (id or name; 0 for an empty database). Default: the last one applied to the configured database.",
+            HelpName = "NAME|0",
+        };
+        var to = new Option<string?>("--to") { Description = "End with this migration (id or name). Default: the last one of this build.", HelpName = "NAME" };
+        var idempotent = new Option<bool>("--idempotent")
+        {
+            Description = "Make each migration check the history table first, so the script can run on a database at any point of the range (PostgreSQL only).",
+        };
+        var script = new Command("script", "Print the SQL of the pending migrations (or of a range) for review; changes nothing.") { from, to, idempotent };
+        script.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
+        {
+            var sql = await services.GetRequiredService<MigrationRunner>()
+                .ScriptAsync(parseResult.GetValue(from), parseResult.GetValue(to), parseResult.GetValue(idempotent), token)
+                .ConfigureAwait(false);
+            if (sql.Length == 0)
+            {
+                // On standard error, so that `> file.sql` gives an empty file rather than a comment.
+                await console.Error.WriteLineAsync("compozy: nothing to script: no migration is pending").ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            await console.Out.WriteAsync(sql).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return script;
     }
 
     private static Command CreateUp(CliConsole console, ConfigurationFlags flags)

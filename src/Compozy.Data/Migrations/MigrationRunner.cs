@@ -52,19 +52,7 @@ public sealed partial class MigrationRunner
         var context = await _readContexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var known = context.GetService<IMigrationsAssembly>().Migrations.Keys.Order(StringComparer.Ordinal).ToList();
-            var applied = await ReadHistoryAsync(context, cancellationToken).ConfigureAwait(false);
-
-            var entries = known
-                .Select(id => applied.TryGetValue(id, out var appliedAt)
-                    ? new MigrationStatusEntry(id, IsApplied: true, appliedAt)
-                    : new MigrationStatusEntry(id, IsApplied: false, AppliedAt: null))
-                .Concat(applied.Keys
-                    .Where(id => !known.Contains(id, StringComparer.Ordinal))
-                    .Order(StringComparer.Ordinal)
-                    .Select(id => new MigrationStatusEntry(id, IsApplied: true, applied[id], IsKnown: false)))
-                .ToList();
-            return new MigrationStatus(entries);
+            return (await ReadStatusAsync(context, cancellationToken).ConfigureAwait(false)).Status;
         }
     }
 
@@ -149,11 +137,102 @@ public sealed partial class MigrationRunner
             string.Join(", ", status.Migrations.Where(migration => migration.IsKnown).Select(migration => migration.Id)));
     }
 
+    /// <summary>
+    /// The SQL that <c>migrate up</c> (or <c>down</c>) would run, for an operator who applies schema
+    /// changes through review: by default the pending migrations of this database; with
+    /// <paramref name="from"/> and <paramref name="to"/>, the migrations after <paramref name="from"/>
+    /// up to and including <paramref name="to"/> (ids or names, <c>0</c> for the empty database),
+    /// whatever the database holds. Each migration is in its own transaction and records itself in
+    /// the history table. Reads only; a SQLite file that does not exist is not created.
+    /// </summary>
+    /// <param name="from">The last migration the database is assumed to have; default: the last applied one.</param>
+    /// <param name="to">The last migration to include; default: the last of this build.</param>
+    /// <param name="idempotent">Make every migration check the history table first, so that the script may be run on a database at any migration of the range.</param>
+    /// <param name="cancellationToken">Cancels the read of the history.</param>
+    /// <returns>The script; empty when there is nothing to apply.</returns>
+    /// <exception cref="MigrationTargetException">A name is unknown, or the provider cannot write an idempotent script (SQLite).</exception>
+    public async Task<string> ScriptAsync(string? from = null, string? to = null, bool idempotent = false, CancellationToken cancellationToken = default)
+    {
+        var context = await _readContexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var (status, legacy, baselineId) = await ReadStatusAsync(context, cancellationToken).ConfigureAwait(false);
+            var fromId = from is null
+                ? status.Applied.LastOrDefault(migration => migration.IsKnown)?.Id ?? Migration.InitialDatabase
+                : ResolveScriptEnd(status, from);
+            var toId = to is null ? status.Migrations.LastOrDefault(migration => migration.IsKnown)?.Id : ResolveScriptEnd(status, to);
+
+            var options = MigrationsSqlGenerationOptions.Script | (idempotent ? MigrationsSqlGenerationOptions.Idempotent : MigrationsSqlGenerationOptions.Default);
+            string script;
+            try
+            {
+                script = fromId == toId ? string.Empty : context.GetService<IMigrator>().GenerateScript(fromId, toId, options);
+            }
+            catch (NotSupportedException exception) when (idempotent)
+            {
+                throw new MigrationTargetException(
+                    $"--idempotent is not available for this database: {exception.Message} " +
+                    "Leave out --idempotent: the script then holds exactly the migrations after --from (by default the last one applied), so run it once, on that database.",
+                    exception);
+            }
+
+            // The history rewrite `migrate up` would do first (LegacyMigrationHistory); only when the
+            // script starts from this database's own history, which is when it applies.
+            if (from is null && legacy == LegacyHistoryState.Complete)
+            {
+                var rewrite = string.Join(Environment.NewLine, LegacyMigrationHistory.ReplaceStatements(baselineId!).Select(statement => statement + ";"));
+                script = $"-- This database's history lists the hand-written migrations {string.Join(", ", LegacyMigrationHistory.Ids)}.{Environment.NewLine}" +
+                    $"-- Its schema is that of {baselineId}, which is recorded in their place; nothing else changes.{Environment.NewLine}" +
+                    $"BEGIN;{Environment.NewLine}{rewrite}{Environment.NewLine}COMMIT;{Environment.NewLine}{Environment.NewLine}{script}";
+            }
+
+            return script;
+        }
+    }
+
+    private static string ResolveScriptEnd(MigrationStatus status, string name) =>
+        name == Migration.InitialDatabase ? Migration.InitialDatabase : ResolveTarget(status, name);
+
+    private static async Task<(MigrationStatus Status, LegacyHistoryState Legacy, string? BaselineId)> ReadStatusAsync(
+        CompozyDbContext context, CancellationToken cancellationToken)
+    {
+        var migrations = context.GetService<IMigrationsAssembly>();
+        var known = migrations.Migrations.Keys.Order(StringComparer.Ordinal).ToList();
+        var applied = await ReadHistoryAsync(context, cancellationToken).ConfigureAwait(false);
+
+        // A database migrated by the hand-written migrations has the baseline's schema: show it as
+        // applied when the last of them was; `migrate up` records it (ReplaceLegacyHistoryAsync).
+        var baselineId = LegacyMigrationHistory.BaselineId(migrations);
+        var legacy = LegacyMigrationHistory.Classify(applied.Keys, baselineId);
+        if (legacy == LegacyHistoryState.Complete)
+        {
+            var appliedAt = applied[LegacyMigrationHistory.Ids[^1]];
+            foreach (var id in LegacyMigrationHistory.Ids)
+            {
+                applied.Remove(id);
+            }
+
+            applied[baselineId!] = appliedAt;
+        }
+
+        var entries = known
+            .Select(id => applied.TryGetValue(id, out var appliedAt)
+                ? new MigrationStatusEntry(id, IsApplied: true, appliedAt)
+                : new MigrationStatusEntry(id, IsApplied: false, AppliedAt: null))
+            .Concat(applied.Keys
+                .Where(id => !known.Contains(id, StringComparer.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .Select(id => new MigrationStatusEntry(id, IsApplied: true, applied[id], IsKnown: false)))
+            .ToList();
+        return (new MigrationStatus(entries), legacy, baselineId);
+    }
+
     private Task<IReadOnlyList<MigrationStep>> RunAsync(string? targetId, CancellationToken cancellationToken) =>
         _writer.RunExclusiveAsync<IReadOnlyList<MigrationStep>>(
             async (context, token) =>
             {
                 context.Database.SetCommandTimeout(_options.MigrationTimeout);
+                await ReplaceLegacyHistoryAsync(context, token).ConfigureAwait(false);
                 var migrator = context.GetService<IMigrator>();
                 using var progress = new MigrationProgressListener(migrator);
                 try
@@ -186,6 +265,70 @@ public sealed partial class MigrationRunner
                 return steps;
             },
             cancellationToken);
+
+    /// <summary>
+    /// Records the baseline in place of a complete legacy history (<see cref="LegacyMigrationHistory"/>)
+    /// under the migration lock, in one transaction; refuses a partial one. Nothing for any other
+    /// database, which costs one read of the history.
+    /// </summary>
+    private async Task ReplaceLegacyHistoryAsync(CompozyDbContext context, CancellationToken cancellationToken)
+    {
+        var baselineId = LegacyMigrationHistory.BaselineId(context.GetService<IMigrationsAssembly>());
+        var history = context.GetService<IHistoryRepository>();
+
+        // Read before locking: a new PostgreSQL database does not exist yet, so no connection can
+        // be held open for the lock (the provider's repository answers "nothing applied" for it).
+        if (LegacyMigrationHistory.Classify(await AppliedIdsAsync(history, cancellationToken).ConfigureAwait(false), baselineId) == LegacyHistoryState.None)
+        {
+            return;
+        }
+
+        try
+        {
+            // The lock is a session lock on PostgreSQL: hold one connection open until it is released.
+            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var databaseLock = await history.AcquireDatabaseLockAsync(cancellationToken).ConfigureAwait(false);
+                await using (databaseLock.ConfigureAwait(false))
+                {
+                    // Again under the lock: another run may have recorded the baseline meanwhile.
+                    var applied = await AppliedIdsAsync(history, cancellationToken).ConfigureAwait(false);
+                    switch (LegacyMigrationHistory.Classify(applied, baselineId))
+                    {
+                        case LegacyHistoryState.Partial:
+                            throw new MigrationFailedException(null, LegacyMigrationHistory.PartialMessage(applied), null);
+                        case LegacyHistoryState.Complete:
+                            var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                            await using (transaction.ConfigureAwait(false))
+                            {
+                                foreach (var statement in LegacyMigrationHistory.ReplaceStatements(baselineId!))
+                                {
+                                    await context.Database.ExecuteSqlRawAsync(statement, cancellationToken).ConfigureAwait(false);
+                                }
+
+                                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                            }
+
+                            LogLegacyHistoryReplaced(baselineId!, LegacyMigrationHistory.Ids.Count);
+                            break;
+                    }
+                }
+            }
+            finally
+            {
+                await context.Database.CloseConnectionAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
+        {
+            throw new MigrationFailedException(
+                null, $"recording {baselineId} in place of the hand-written migrations failed, and nothing was changed: {exception.Message}", exception);
+        }
+    }
+
+    private static async Task<List<string>> AppliedIdsAsync(IHistoryRepository history, CancellationToken cancellationToken) =>
+        (await history.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)).Select(row => row.MigrationId).ToList();
 
     private void LogStep(MigrationStep step)
     {
@@ -225,6 +368,12 @@ public sealed partial class MigrationRunner
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "reverted migration {MigrationId} in {ElapsedMilliseconds:F0} ms")]
     private partial void LogReverted(string migrationId, double elapsedMilliseconds);
+
+    [LoggerMessage(
+        EventId = 2003,
+        Level = LogLevel.Information,
+        Message = "recorded migration {MigrationId} in place of the {Count} hand-written migrations the database was migrated with; its schema is already theirs, so nothing was run")]
+    private partial void LogLegacyHistoryReplaced(string migrationId, int count);
 
     private sealed record HistoryRow(string MigrationId, DateTime? AppliedAt);
 }

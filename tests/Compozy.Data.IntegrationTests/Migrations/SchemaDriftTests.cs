@@ -5,9 +5,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Compozy.Data.IntegrationTests.Migrations;
 
 /// <summary>
-/// Migrations are written by hand (EF's design tooling does not restore here), so this is what
-/// proves them: the schema that applying every migration produces must equal the schema EF
-/// creates from the model, fact for fact, on each database.
+/// The schema that applying every migration produces must equal the schema EF creates from the
+/// model, fact for fact, on each database. <c>dotnet ef migrations has-pending-model-changes</c>
+/// (scripts/test.sh) compares the model with the snapshot; this compares real databases, so it
+/// also catches what a snapshot cannot: hand edits of a generated migration (the collation its
+/// <c>Down</c> must drop), raw SQL in a migration, and the model customizers' output.
 /// </summary>
 public sealed class SchemaDriftTests
 {

@@ -110,6 +110,7 @@ public sealed partial class DocumentationExamplesTests
     [InlineData("migrate up", MigratePage)]
     [InlineData("migrate down", MigratePage)]
     [InlineData("migrate status", MigratePage)]
+    [InlineData("migrate script", MigratePage)]
     [InlineData("db status", DbPage)]
     [InlineData("db maintenance", DbPage)]
     [InlineData("db backup", DbPage)]

@@ -23,7 +23,7 @@ public sealed partial class DocumentedInterfaceTests
     private static readonly Dictionary<string, string[]> CommandsOfPage = new(StringComparer.Ordinal)
     {
         ["docs/cli/start.md"] = ["start"],
-        ["docs/cli/migrate.md"] = ["migrate up", "migrate down", "migrate status"],
+        ["docs/cli/migrate.md"] = ["migrate up", "migrate down", "migrate status", "migrate script"],
         ["docs/cli/db.md"] = ["db status", "db maintenance", "db backup", "db restore"],
         ["docs/cli/auth.md"] = ["auth bootstrap"],
     };

@@ -86,4 +86,49 @@ public sealed class SampleTests
             directory.Delete(recursive: true);
         }
     }
+
+    [Theory, DatabaseData]
+    public async Task The_extension_sample_migrates_its_own_table_next_to_compozys_and_writes_and_reads_notes(DatabaseKind database)
+    {
+        var directory = Directory.CreateTempSubdirectory("compozy-sample-extension-");
+        var connectionString = database == DatabaseKind.Postgres ? await PostgresServer.CreateDatabaseAsync("sample_ext") : null;
+        try
+        {
+            var path = Path.Combine(directory.FullName, "notes.db");
+            var environment = connectionString is null
+                ? new Dictionary<string, string>()
+                : new Dictionary<string, string> { ["ConnectionStrings__Compozy"] = connectionString };
+            string[] arguments = connectionString is null ? [$"--database:path={path}"] : [];
+            for (var run = 1; run <= 2; run++)
+            {
+                var (exitCode, stdout, stderr) = await SampleProgram.RunAsync("Compozy.Samples.Extension", directory.FullName, environment, arguments);
+
+                exitCode.ShouldBe(0, $"run {run}:\n{stdout}\n{stderr}");
+                stdout.ReplaceLineEndings("\n").TrimEnd().ShouldBe($"""
+                    notes migrations applied: {(run == 1 ? "AddNotes" : "none")}
+                    notes of sample-wf-notes:
+                      The summary cites the right sources.
+                      Shorten the second paragraph.
+                    """, $"run {run}");
+            }
+
+            // The team's migrations have their own history: Compozy's lists none of them as unknown.
+            var settings = new Dictionary<string, string?>(connectionString is null
+                ? [new("database:driver", "sqlite"), new("database:path", path)]
+                : [new("database:driver", "postgres"), new("database:conn_string", connectionString)]);
+            await using var services = TestDatabase.BuildServices(settings);
+            var compozy = await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+                .GetRequiredService<Compozy.Data.Migrations.MigrationRunner>(services).GetStatusAsync();
+            compozy.IsCurrent.ShouldBeTrue();
+            compozy.Unknown.ShouldBeEmpty();
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+            if (connectionString is not null)
+            {
+                await PostgresServer.DropDatabaseAsync(connectionString);
+            }
+        }
+    }
 }
