@@ -93,7 +93,7 @@ internal static class MigrateCommand
         }
 
         var status = await runner.GetStatusAsync(cancellationToken).ConfigureAwait(false);
-        if (status.Pending.Count == 0 || status.Applied.Count == 0)
+        if (status.Pending.Count == 0 || (status.Applied.Count == 0 && !await backups.HoldsDataAsync(cancellationToken).ConfigureAwait(false)))
         {
             return;
         }

@@ -17,6 +17,8 @@ internal sealed class PostgresBackup(IOptions<PostgresOptions> options) : IDatab
 {
     public string? UnsupportedReason => Advice();
 
+    public Task<bool> HoldsDataAsync(CancellationToken cancellationToken) => Task.FromResult(false);
+
     public Task<DatabaseReport> BackupAsync(DatabaseBackupRequest request, CancellationToken cancellationToken) =>
         throw new DatabaseOperationNotSupportedException(Advice());
 

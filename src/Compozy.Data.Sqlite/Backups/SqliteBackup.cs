@@ -75,6 +75,19 @@ internal sealed partial class SqliteBackup(
 
     private string Stem => Path.GetFileNameWithoutExtension(Files.Database);
 
+    public Task<bool> HoldsDataAsync(CancellationToken cancellationToken)
+    {
+        if (UnsupportedReason is not null || !File.Exists(Files.Database) || new FileInfo(Files.Database).Length == 0)
+        {
+            return Task.FromResult(false);
+        }
+
+        using var connection = SqliteInspectionConnection.Open(Files.Database, BusyTimeout);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_\\_EFMigrations%' ESCAPE '\\'";
+        return Task.FromResult(Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+    }
+
     public async Task<DatabaseReport> BackupAsync(DatabaseBackupRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -16,6 +16,13 @@ public interface IDatabaseBackup
     string? UnsupportedReason { get; }
 
     /// <summary>
+    /// Whether the database holds anything to back up: a table besides the migration history. A
+    /// new database does not; one whose history was lost, or whose first migration failed half
+    /// way outside a transaction, may, and is worth a copy before migrations touch it.
+    /// </summary>
+    Task<bool> HoldsDataAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// Writes a consistent copy of the database as it is at one moment, while writers go on,
     /// checks it, and only then gives it its final name. The report names the file
     /// (<c>path</c>), its size (<c>bytes</c>), the check (<c>integrity</c>) and the duration.
