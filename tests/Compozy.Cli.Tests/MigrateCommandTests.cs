@@ -46,6 +46,30 @@ public sealed class MigrateCommandTests
     }
 
     [Theory, DatabaseData]
+    public async Task Up_start_and_bootstrap_refuse_a_schema_a_newer_build_migrated_with_exit_3_naming_the_migration(DatabaseKind database)
+    {
+        const string FromTheFuture = "29991231000000_AddSomethingNewer";
+        await using var cli = await CliDatabase.CreateAsync(database, "cli_newer_schema");
+        (await cli.RunAsync("migrate", "up")).ExitCode.ShouldBe(0);
+        await cli.Database.Writer.RunExclusiveAsync((context, token) => Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(
+            context.Database, $"INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('{FromTheFuture}', '10.0.15')", token));
+
+        var status = await cli.RunAsync("migrate", "status");
+        status.ExitCode.ShouldBe(0, status.ToString());
+        status.Stdout.ShouldMatch($@"{FromTheFuture} +unknown");
+
+        foreach (var command in new[] { new[] { "migrate", "up" }, ["start"], ["auth", "bootstrap", "--email", "admin@example.com"] })
+        {
+            var refused = await cli.RunAsync(command);
+            refused.ExitCode.ShouldBe(3, refused.ToString());
+            refused.Stderr.ShouldContain($"compozy: the database has 1 migration this build does not know ({FromTheFuture})");
+            refused.Stderr.ShouldContain("Nothing was changed.");
+        }
+
+        (await cli.Database.Migrations.GetStatusAsync()).Unknown.ShouldHaveSingleItem().Id.ShouldBe(FromTheFuture);
+    }
+
+    [Theory, DatabaseData]
     public async Task Two_migrate_up_processes_at_once_apply_each_migration_once(DatabaseKind database)
     {
         await using var cli = await CliDatabase.CreateAsync(database, "cli_concurrent");

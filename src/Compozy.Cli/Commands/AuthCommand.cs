@@ -45,11 +45,16 @@ internal static class AuthCommand
             {
                 await migrations.UpAsync(cancellationToken: token).ConfigureAwait(false);
             }
-            else if ((await migrations.GetStatusAsync(token).ConfigureAwait(false)) is { IsCurrent: false } status)
+            else
             {
-                await console.Error.WriteLineAsync(
-                    $"compozy: {status.Pending.Count} {(status.Pending.Count == 1 ? "migration is" : "migrations are")} pending and database.auto_migrate is false; run compozy migrate up first").ConfigureAwait(false);
-                return ExitCodes.SchemaNotCurrent;
+                var status = await migrations.GetStatusAsync(token).ConfigureAwait(false);
+                NewerSchemaException.ThrowIfAny(status);
+                if (!status.IsCurrent)
+                {
+                    await console.Error.WriteLineAsync(
+                        $"compozy: {status.Pending.Count} {(status.Pending.Count == 1 ? "migration is" : "migrations are")} pending and database.auto_migrate is false; run compozy migrate up first").ConfigureAwait(false);
+                    return ExitCodes.SchemaNotCurrent;
+                }
             }
 
             IssuedApiKey issued;

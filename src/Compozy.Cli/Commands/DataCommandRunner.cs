@@ -62,6 +62,11 @@ internal static class DataCommandRunner
                 await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
                 return ExitCodes.InvalidConfiguration;
             }
+            catch (NewerSchemaException exception)
+            {
+                await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
+                return ExitCodes.SchemaNotCurrent;
+            }
             catch (MigrationFailedException exception)
             {
                 await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);

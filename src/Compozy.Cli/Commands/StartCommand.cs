@@ -117,7 +117,7 @@ internal static class StartCommand
 
             return ExitCodes.Success;
         }
-        catch (PendingMigrationsException exception)
+        catch (Exception exception) when (exception is PendingMigrationsException or NewerSchemaException)
         {
             await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
             return ExitCodes.SchemaNotCurrent;

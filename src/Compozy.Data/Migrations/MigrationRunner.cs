@@ -62,9 +62,11 @@ public sealed partial class MigrationRunner
     /// </summary>
     /// <exception cref="MigrationTargetException">The target is unknown or already applied with later migrations after it.</exception>
     /// <exception cref="MigrationFailedException">A migration failed; the database is at the previous one.</exception>
+    /// <exception cref="NewerSchemaException">A newer build applied migrations this build does not know; nothing is applied.</exception>
     public async Task<IReadOnlyList<MigrationStep>> UpAsync(string? target = null, CancellationToken cancellationToken = default)
     {
         var status = await GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        NewerSchemaException.ThrowIfAny(status);
         string? targetId = null;
         if (target is not null)
         {

@@ -27,6 +27,7 @@ public sealed partial class DatabaseInitializer(
 
     /// <inheritdoc />
     /// <exception cref="PendingMigrationsException">Migrations are pending and <c>auto_migrate</c> is off.</exception>
+    /// <exception cref="NewerSchemaException">A newer build applied migrations this build does not know.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         logger.LogConfigurationWarnings(configurationWarnings.Warnings);
@@ -48,10 +49,7 @@ public sealed partial class DatabaseInitializer(
             }
         }
 
-        if (status.Unknown.Count > 0)
-        {
-            LogUnknownMigrations(string.Join(", ", status.Unknown.Select(migration => migration.Id)));
-        }
+        NewerSchemaException.ThrowIfAny(status);
 
         foreach (var check in schemaChecks)
         {
@@ -67,7 +65,4 @@ public sealed partial class DatabaseInitializer(
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "store initialized: driver={Driver} {Description}; schema at {Applied}/{Total} migrations")]
     private partial void LogStoreInitialized(string driver, string description, int applied, int total);
-
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "the database has migrations this build does not know ({Migrations}); a newer build applied them. Running an older build against a newer schema may fail.")]
-    private partial void LogUnknownMigrations(string migrations);
 }
