@@ -44,6 +44,7 @@ internal sealed partial class SqliteBackup(
 
     private const string Extension = ".db";
     private const string ReplacedInfix = ".replaced-";
+    private const string EfMigrationLockTable = "__EFMigrationsLock";
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
     private static readonly string[] CompozyTables = [MigrationHistory.TableName, "workflow_states", "task_states"];
 
@@ -84,8 +85,9 @@ internal sealed partial class SqliteBackup(
 
         using var connection = SqliteInspectionConnection.Open(Files.Database, BusyTimeout);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_\\_EFMigrations%' ESCAPE '\\'";
-        return Task.FromResult(Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        // SQLite's own tables, the history and EF's migration lock table hold nothing to lose.
+        command.CommandText = $"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('{MigrationHistory.TableName}', '{EfMigrationLockTable}')";
+        return Task.FromResult(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0);
     }
 
     public async Task<DatabaseReport> BackupAsync(DatabaseBackupRequest request, CancellationToken cancellationToken)
