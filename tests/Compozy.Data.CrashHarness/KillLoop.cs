@@ -15,6 +15,9 @@ public static class KillLoop
 {
     private static readonly TimeSpan LineTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>A kill outside startup follows between one and this many fresh acknowledgements.</summary>
+    private const int AcknowledgementsBeforeKillAtMost = 12;
+
     /// <summary>Runs <paramref name="kills"/> kill-and-verify rounds.</summary>
     public static async Task<KillReport> RunAsync(
         string harnessExecutable, string databasePath, int kills, int seed, string synchronous, TextWriter progress)
@@ -36,6 +39,11 @@ public static class KillLoop
 
             report.Kills++;
             report.Acknowledged += outcome.Acknowledged.Count;
+            if (outcome.Acknowledged.Count == 0 && !duringStartup)
+            {
+                report.RoundsWithNothingAtRisk++;
+            }
+
             report.KillsByPhase[outcome.Phase] = report.KillsByPhase.GetValueOrDefault(outcome.Phase) + 1;
             if (outcome.Failure is not null)
             {
@@ -87,10 +95,8 @@ public static class KillLoop
                         acknowledged[parts[1]] = int.Parse(parts[2], CultureInfo.InvariantCulture);
                     }
                 }
-                else
-                {
-                    await lines.Writer.WriteAsync(line).ConfigureAwait(false);
-                }
+
+                await lines.Writer.WriteAsync(line).ConfigureAwait(false);
             }
 
             lines.Writer.Complete();
@@ -109,8 +115,9 @@ public static class KillLoop
             {
                 await WaitForLineAsync(lines.Reader, "ready").ConfigureAwait(false);
 
-                // Let acknowledged commits pile up before choosing the moment, so each kill risks more of them.
-                await Task.Delay(random.Next(50, 600)).ConfigureAwait(false);
+                // Let acknowledged commits pile up before choosing the moment, so each kill risks
+                // some: counted acknowledgements, not a delay, whatever the machine's speed.
+                await WaitForAcknowledgementsAsync(lines.Reader, random.Next(1, AcknowledgementsBeforeKillAtMost + 1)).ConfigureAwait(false);
 
                 // Markers printed during the wait are history; the kill must follow a fresh one.
                 while (lines.Reader.TryRead(out _))
@@ -161,23 +168,30 @@ public static class KillLoop
         }
     }
 
-    private static async Task WaitForLineAsync(ChannelReader<string> lines, string expected)
+    private static Task WaitForLineAsync(ChannelReader<string> lines, string expected) =>
+        WaitForLinesAsync(lines, line => line == expected, 1, $"no \"{expected}\"");
+
+    private static Task WaitForAcknowledgementsAsync(ChannelReader<string> lines, int count) =>
+        WaitForLinesAsync(lines, line => line.StartsWith("ack ", StringComparison.Ordinal), count, $"fewer than {count} acknowledgements");
+
+    private static async Task WaitForLinesAsync(ChannelReader<string> lines, Func<string, bool> matches, int count, string missing)
     {
+        // A safety net for a hung child, not a pacing device: the wait ends on the lines.
         using var timeout = new CancellationTokenSource(LineTimeout);
         try
         {
-            while (true)
+            var seen = 0;
+            while (seen < count)
             {
-                var line = await lines.ReadAsync(timeout.Token).ConfigureAwait(false);
-                if (line == expected)
+                if (matches(await lines.ReadAsync(timeout.Token).ConfigureAwait(false)))
                 {
-                    return;
+                    seen++;
                 }
             }
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"no \"{expected}\" from the child within {LineTimeout.TotalSeconds:F0} s");
+            throw new TimeoutException($"{missing} from the child within {LineTimeout.TotalSeconds:F0} s");
         }
     }
 }

@@ -12,6 +12,12 @@ public sealed record KillReport
     /// <summary>Transactions acknowledged by children before they died.</summary>
     public long Acknowledged { get; set; }
 
+    /// <summary>
+    /// Rounds that killed a child, outside startup, before it had acknowledged anything: each such
+    /// round tested nothing, so a sound loop has none.
+    /// </summary>
+    public int RoundsWithNothingAtRisk { get; set; }
+
     /// <summary>Acknowledged transactions found present and whole after the kills (cumulative checks).</summary>
     public long VerifiedAfterKills { get; set; }
 
