@@ -105,7 +105,9 @@ start() {
     || { cat "$dir/initdb.log" >&2; exit 1; }
   rm -f "$dir/.pwfile"
   launch "$dir" "$port"
-  as_owner "$PG_BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -qAt \
+  # ON_ERROR_STOP: without it psql goes on after a failed CREATE EXTENSION and the server is
+  # announced "with pgvector" that has none.
+  as_owner "$PG_BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1 \
     -c "CREATE EXTENSION IF NOT EXISTS vector" -c "SELECT extversion FROM pg_extension WHERE extname='vector'" >"$dir/pgvector.version"
   echo "$port" > "$dir/port"
   log "PostgreSQL $(as_owner "$PG_BIN/postgres" --version | awk '{print $3}') with pgvector $(cat "$dir/pgvector.version") on 127.0.0.1:$port"

@@ -22,21 +22,8 @@ public sealed class CapturedLogs : ILoggerProvider
     }
 
     /// <summary>Waits until <paramref name="count"/> messages contain <paramref name="text"/>.</summary>
-    public async Task WaitForCountAsync(string text, int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Containing(text).Count >= count)
-            {
-                return;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"fewer than {count} log lines contained \"{text}\" within {timeout}; logged:\n{string.Join('\n', Lines)}");
-    }
+    public Task WaitForCountAsync(string text, int count, TimeSpan timeout) =>
+        Poll.UntilAsync(() => Containing(text).Count >= count, $"{count} log lines containing \"{text}\" (logged:\n{string.Join('\n', Lines)})", timeout);
 
     /// <inheritdoc />
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);

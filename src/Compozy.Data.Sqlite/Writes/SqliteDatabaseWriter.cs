@@ -105,7 +105,10 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
         ArgumentNullException.ThrowIfNull(work);
         var unit = new UnitOfWork<T>(work, cancellationToken);
         await EnqueueAsync(unit, cancellationToken).ConfigureAwait(false);
-        return await unit.Task.ConfigureAwait(false);
+        using (unit.CancelWhileQueued())
+        {
+            return await unit.Task.ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -134,7 +137,10 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
         ArgumentNullException.ThrowIfNull(work);
         var job = new ExclusiveJob<T>(work, cancellationToken);
         await EnqueueAsync(job, cancellationToken).ConfigureAwait(false);
-        return await job.Task.ConfigureAwait(false);
+        using (job.CancelWhileQueued())
+        {
+            return await job.Task.ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -270,8 +276,17 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
             {
                 continue;
             }
+            else
+            {
+                Dequeued(first);
+            }
 
-            Dequeued(first);
+            if (!first.TryTake())
+            {
+                // Cancelled while it waited; its caller has been answered.
+                continue;
+            }
+
             if (first is IExclusiveJob)
             {
                 await RunExclusiveJobAsync(first).ConfigureAwait(false);
@@ -288,7 +303,10 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
                     break;
                 }
 
-                batch.Add((UnitOfWork)next);
+                if (next.TryTake())
+                {
+                    batch.Add((UnitOfWork)next);
+                }
             }
 
             await RunBatchAsync(batch).ConfigureAwait(false);

@@ -144,9 +144,9 @@ public sealed class DbErrorKindTests(MigratedDatabaseFixture fixture) : IClassFi
             context.WorkflowStates.Add(Workflow());
             await Task.CompletedTask;
         });
-        // Held past Microsoft.Data.Sqlite's own one-second busy loop, so SQLITE_BUSY reaches the
-        // layer's retrying strategy at least once.
-        await Task.Delay(TimeSpan.FromMilliseconds(2500));
+        // Held until SQLITE_BUSY got past Microsoft.Data.Sqlite's own busy loop and reached the
+        // layer's retrying strategy (the busy counter says so) at least twice.
+        await Poll.UntilAsync(() => recorder.Sum("compozy.data.sqlite.busy") >= 2, "two busy errors counted while the lock is held", TimeSpan.FromSeconds(60));
         write.IsCompleted.ShouldBeFalse("the writer is waiting and retrying, not failing");
         held.Rollback();
         held.Dispose();

@@ -30,9 +30,6 @@ public sealed class ServerRestartTests(DedicatedPostgresServer server, ITestOutp
     /// </summary>
     private static readonly TimeSpan WriteBound = TimeSpan.FromSeconds(40);
 
-    /// <summary>How long the server stays down; long enough for writes to find it gone.</summary>
-    private static readonly TimeSpan Outage = TimeSpan.FromMilliseconds(1500);
-
     [Fact]
     public async Task Writes_across_a_server_restart_are_stored_once_or_fail_as_connection_failures_and_the_pool_recovers()
     {
@@ -56,7 +53,7 @@ public sealed class ServerRestartTests(DedicatedPostgresServer server, ITestOutp
         await Poll.UntilAsync(() => AcknowledgedPerCaller(outcomes, after: long.MinValue).All(count => count >= WritesPerPhase), "writes before the outage", WriteBound);
         var pausedAt = Stopwatch.GetTimestamp();
         await server.StopAsync();
-        await Task.Delay(Outage);
+        await Poll.UntilAsync(() => FailedPerCaller(outcomes, after: pausedAt).All(count => count > 0), "every caller meeting the outage", WriteBound);
         await server.StartAgainAsync();
         var resumedAt = Stopwatch.GetTimestamp();
         await Poll.UntilAsync(() => AcknowledgedPerCaller(outcomes, after: resumedAt).All(count => count >= WritesPerPhase), "writes after the restart", WriteBound);
@@ -131,6 +128,10 @@ public sealed class ServerRestartTests(DedicatedPostgresServer server, ITestOutp
             await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
         }
     }
+
+    /// <summary>The server stays down until each caller has had a write that started after the stop fail.</summary>
+    private static IEnumerable<int> FailedPerCaller(IEnumerable<Outcome> outcomes, long after) =>
+        Enumerable.Range(0, Callers).Select(caller => outcomes.Count(o => o.Caller == caller && o.Error is not null && o.StartedAt > after));
 
     private static IEnumerable<int> AcknowledgedPerCaller(IEnumerable<Outcome> outcomes, long after) =>
         Enumerable.Range(0, Callers).Select(caller => outcomes.Count(o => o.Caller == caller && o.Error is null && !o.Hung && o.StartedAt > after));

@@ -89,13 +89,20 @@ public sealed class SqliteCheckpointTests
         await WriteRowsAsync(writer, count: 3000, payloadBytes: 1000);
         await writer.WriteAsync((context, token) => context.WorkflowStates.ExecuteDeleteAsync(token));
 
-        // Keep the writer busy past the deadline so shutdown cannot get its turn in time.
+        // Keep the writer busy until shutdown has given up on its turn, so it cannot get it in time.
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var holding = host.Services.GetRequiredService<SqliteDatabaseWriter>().RunOnConnectionAsync(async (_, _) =>
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(400), CancellationToken.None);
+            running.SetResult();
+            await gate.Task;
             return true;
         });
-        await host.Host.StopAsync();
+        await running.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var stopping = host.Host.StopAsync();
+        await host.Logs.WaitForAsync("shutdown maintenance and checkpoint stopped after", TimeSpan.FromSeconds(30));
+        gate.SetResult();
+        await stopping;
         await holding;
 
         host.Logs.Containing("shutdown maintenance and checkpoint stopped after").ShouldHaveSingleItem();

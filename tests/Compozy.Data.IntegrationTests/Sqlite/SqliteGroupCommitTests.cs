@@ -11,19 +11,15 @@ namespace Compozy.Data.IntegrationTests.Sqlite;
 public sealed class SqliteGroupCommitTests
 {
     private const string BatchSize = "compozy.data.sqlite.writer.batch_size";
+    private const string QueueLength = "compozy.data.sqlite.writer.queue_length";
 
     [Fact]
     public async Task Writes_queued_behind_a_busy_writer_commit_together_and_a_failing_one_rolls_back_alone()
     {
         await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "group_commit")).MigrateAsync();
         using var batches = new MeterRecorder(db.Services);
-        var writer = db.Services.GetRequiredService<SqliteDatabaseWriter>();
         var gate = new TaskCompletionSource();
-        var holding = writer.RunOnConnectionAsync(async (_, _) =>
-        {
-            await gate.Task;
-            return true;
-        });
+        var holding = await HoldWriterAsync(db, gate);
 
         var writes = Enumerable.Range(0, 20).Select(index => db.Writer.WriteAsync(async (context, _) =>
         {
@@ -34,7 +30,7 @@ public sealed class SqliteGroupCommitTests
                 throw new InvalidOperationException("unit 7 fails after adding its row");
             }
         })).ToList();
-        await WaitUntilAsync(() => writes.All(write => !write.IsCompleted));
+        await QueueLengthReachesAsync(batches, 20);
         gate.SetResult();
         await holding;
 
@@ -73,35 +69,30 @@ public sealed class SqliteGroupCommitTests
     }
 
     [Fact]
-    public async Task A_full_queue_makes_callers_wait_and_a_waiting_or_queued_write_can_be_cancelled_without_running()
+    public async Task A_full_queue_makes_callers_wait_and_a_waiting_or_queued_write_is_cancelled_at_once_without_running()
     {
         await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "backpressure", new Dictionary<string, string?>
         {
             ["database:sqlite:writer_queue_capacity"] = "1",
         })).MigrateAsync();
-        var writer = db.Services.GetRequiredService<SqliteDatabaseWriter>();
+        using var gauges = new MeterRecorder(db.Services);
         var gate = new TaskCompletionSource();
-        var holding = writer.RunOnConnectionAsync(async (_, _) =>
-        {
-            await gate.Task;
-            return true;
-        });
-        await WaitUntilAsync(() => !holding.IsCompleted);
+        var holding = await HoldWriterAsync(db, gate);
         var ran = new ConcurrentBag<string>();
 
         using var queuedCancel = new CancellationTokenSource();
         var queued = db.Writer.WriteAsync(Recording("queued", ran), queuedCancel.Token);
         using var waitingCancel = new CancellationTokenSource();
         var waiting = db.Writer.WriteAsync(Recording("waiting", ran), waitingCancel.Token);
-        await Task.Delay(100);
+        await QueueLengthReachesAsync(gauges, 2);
         waiting.IsCompleted.ShouldBeFalse("the queue holds one write; the second waits to enqueue");
 
         await waitingCancel.CancelAsync();
         await queuedCancel.CancelAsync();
         await Should.ThrowAsync<OperationCanceledException>(() => waiting);
+        await Should.ThrowAsync<OperationCanceledException>(() => queued.WaitAsync(TimeSpan.FromSeconds(30)));
         gate.SetResult();
         await holding;
-        await Should.ThrowAsync<OperationCanceledException>(() => queued);
 
         await db.Writer.WriteAsync(Recording("after", ran));
         ran.ShouldBe(["after"]);
@@ -155,14 +146,29 @@ public sealed class SqliteGroupCommitTests
         UpdatedAt = DateTime.UtcNow,
     };
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    /// <summary>Runs an exclusive job on the writer that holds it until <paramref name="gate"/> opens; returns once it runs.</summary>
+    private static async Task<Task<bool>> HoldWriterAsync(TestDatabase db, TaskCompletionSource gate)
     {
-        for (var attempt = 0; attempt < 100 && !condition(); attempt++)
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = db.Services.GetRequiredService<SqliteDatabaseWriter>().RunOnConnectionAsync(async (_, _) =>
         {
-            await Task.Delay(10);
-        }
-
-        // Give queued writes time to reach the writer's channel behind the held job.
-        await Task.Delay(100);
+            running.SetResult();
+            await gate.Task;
+            return true;
+        });
+        await running.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return holding;
     }
+
+    /// <summary>Waits until the writer's queue-length gauge shows <paramref name="length"/> writes waiting behind the held job.</summary>
+    private static Task QueueLengthReachesAsync(MeterRecorder recorder, int length) =>
+        Poll.UntilAsync(
+            () =>
+            {
+                recorder.Observe();
+                var observed = recorder.Values(QueueLength);
+                return observed.Count > 0 && observed[^1] >= length;
+            },
+            $"{length} writes queued behind the held job",
+            TimeSpan.FromSeconds(30));
 }
