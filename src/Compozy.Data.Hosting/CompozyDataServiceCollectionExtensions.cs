@@ -58,6 +58,7 @@ public static class CompozyDataServiceCollectionExtensions
         services.AddSingleton(provider);
         services.AddSingleton(new ConfigurationWarnings(warnings));
         provider.AddServices(services);
+        DatabaseProviderContract.EnsureRegistered(services, provider);
 
         services.AddPooledDbContextFactory<CompozyDbContext>(
             (serviceProvider, builder) => serviceProvider.GetRequiredService<IDbContextOptionsConfigurer>().ConfigureReadContext(builder));

@@ -101,7 +101,9 @@ public sealed class TestDatabase : IAsyncDisposable
             }
         });
         before?.Invoke(services);
-        return services.AddCompozyData(configuration).BuildServiceProvider();
+        // Validated as a Development host would be, so every test also proves the registrations
+        // resolve and no singleton holds a scoped service.
+        return services.AddCompozyData(configuration).BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
     /// <summary>

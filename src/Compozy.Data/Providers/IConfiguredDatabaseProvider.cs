@@ -15,8 +15,11 @@ public interface IConfiguredDatabaseProvider
     string Description { get; }
 
     /// <summary>
-    /// Registers this provider's services: an <see cref="IDbContextOptionsConfigurer"/>, an
-    /// <see cref="Writes.IDatabaseWriter"/>, and whatever startup checks and hosted services it needs.
+    /// Registers this provider's services: every service of
+    /// <see cref="DatabaseProviderContract.RequiredServices"/> (the options configurer, the writer,
+    /// the error classifier, the store dialect, the status reader, maintenance and backup), checked
+    /// when the services are composed, and whatever startup checks and hosted services it needs.
+    /// Services are singletons; the container is built with scope validation in the tests.
     /// </summary>
     void AddServices(IServiceCollection services);
 }

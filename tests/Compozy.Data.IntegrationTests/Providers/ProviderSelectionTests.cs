@@ -26,6 +26,18 @@ public sealed class ProviderSelectionTests
     }
 
     [Theory, DatabaseData]
+    public async Task Each_provider_registers_the_provider_contract_and_its_services_build_with_scope_validation(DatabaseKind database)
+    {
+        // BuildServices validates on build and validates scopes: building is the first check.
+        await using var db = await TestDatabase.CreateAsync(database, "contract");
+
+        foreach (var (service, purpose) in DatabaseProviderContract.RequiredServices)
+        {
+            db.Services.GetService(service).ShouldNotBeNull($"{service.Name}: {purpose}");
+        }
+    }
+
+    [Theory, DatabaseData]
     public async Task Registering_touches_no_database_until_a_service_is_used(DatabaseKind database)
     {
         var settings = database == DatabaseKind.Sqlite
