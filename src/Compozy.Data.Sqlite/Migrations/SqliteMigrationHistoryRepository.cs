@@ -29,7 +29,6 @@ namespace Compozy.Data.Sqlite.Migrations;
 internal sealed class SqliteMigrationHistoryRepository(HistoryRepositoryDependencies dependencies)
     : SqliteHistoryRepository(dependencies)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     protected override void ConfigureTable(EntityTypeBuilder<HistoryRow> history)
     {
@@ -96,7 +95,6 @@ internal sealed class SqliteMigrationHistoryRepository(HistoryRepositoryDependen
         }
 
         var timeout = TimeSpan.FromSeconds(Dependencies.Connection.CommandTimeout ?? 30);
-        var deadline = DateTime.UtcNow + timeout;
         var options = new FileStreamOptions
         {
             Mode = FileMode.OpenOrCreate,
@@ -108,25 +106,17 @@ internal sealed class SqliteMigrationHistoryRepository(HistoryRepositoryDependen
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        while (true)
-        {
-            try
-            {
-                // On Unix, FileShare.None takes flock(LOCK_EX | LOCK_NB) on the file.
-                return new FileStream(path, options);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException exception)
-            {
-                throw new TimeoutException(
-                    $"another migration run has held {path} for longer than {timeout.TotalSeconds:F0} s " +
-                    "(database.migration_timeout); wait for it to finish, or raise the timeout.",
-                    exception);
-            }
-        }
+        // On Unix, FileShare.None takes flock(LOCK_EX | LOCK_NB) on the file. EF Core builds this
+        // repository itself, out of reach of the host's TimeProvider: the system clock it is.
+        return await FileLockWait.UntilTakenAsync(
+            () => new FileStream(path, options),
+            timeout,
+            TimeProvider.System,
+            refused => new TimeoutException(
+                $"another migration run has held {path} for longer than {timeout.TotalSeconds:F0} s " +
+                "(database.migration_timeout); wait for it to finish, or raise the timeout.",
+                refused),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private void CheckDatabaseFile()

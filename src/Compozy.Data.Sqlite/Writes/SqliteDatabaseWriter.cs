@@ -66,6 +66,7 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
         SqliteBusyCounter busyCounter,
         IOptions<CompozyDataOptions> dataOptions,
         SqliteDatabaseFileGuard guard,
+        TimeProvider clock,
         ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(connections);
@@ -84,7 +85,7 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _processLock = new SqliteWriterLock(connections.Files);
+        _processLock = new SqliteWriterLock(connections.Files, clock);
     }
 
     /// <summary>Whether the writer connection is open.</summary>

@@ -21,10 +21,8 @@ namespace Compozy.Data.Sqlite.Writes;
 /// <para><see cref="FileStream.Lock"/> is <c>fcntl(F_SETLK)</c> on Unix: one system call each way, on a
 /// file this class alone opens (closing any other descriptor of it would drop the lock).</para>
 /// </remarks>
-internal sealed class SqliteWriterLock(SqliteDatabaseFiles? files) : IDisposable
+internal sealed class SqliteWriterLock(SqliteDatabaseFiles? files, TimeProvider clock) : IDisposable
 {
-    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(1);
-    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(50);
     private const long TurnByte = 0;
     private const long HolderByte = 1;
     private FileStream? _file;
@@ -41,28 +39,15 @@ internal sealed class SqliteWriterLock(SqliteDatabaseFiles? files) : IDisposable
         }
 
         var file = _file ??= Open(files.WriterLock);
-        var deadline = DateTime.UtcNow + timeout;
-        var pause = FirstPause;
-        while (true)
-        {
-            try
-            {
-                file.Lock(TurnByte, 1);
-                return;
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
-            }
-            catch (IOException exception)
-            {
-                throw new TimeoutException(
-                    $"another process has been writing to {files.Database} for more than {timeout.TotalSeconds:F1} s " +
-                    "(it holds the writer lock). SQLite takes one writing process at a time: wait for it, or stop it.",
-                    exception);
-            }
-        }
+        await FileLockWait.UntilTakenAsync(
+            () => LockByte(file, TurnByte),
+            timeout,
+            clock,
+            refused => new TimeoutException(
+                $"another process has been writing to {files.Database} for more than {timeout.TotalSeconds:F1} s " +
+                "(it holds the writer lock). SQLite takes one writing process at a time: wait for it, or stop it.",
+                refused),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Releases the lock taken by <see cref="AcquireAsync"/>.</summary>
@@ -93,30 +78,25 @@ internal sealed class SqliteWriterLock(SqliteDatabaseFiles? files) : IDisposable
 
         // Opened for reading only, so that FileStream.Lock takes a read (shared) lock.
         var holder = new FileStream(files.WriterLock, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite });
-        var deadline = DateTime.UtcNow + timeout;
-        var pause = FirstPause;
-        while (true)
+        try
         {
-            try
-            {
-                holder.Lock(HolderByte, 1);
-                _holder = holder;
-                return;
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
-            }
-            catch (IOException exception)
-            {
-                await holder.DisposeAsync().ConfigureAwait(false);
-                throw new TimeoutException(
+            await FileLockWait.UntilTakenAsync(
+                () => LockByte(holder, HolderByte),
+                timeout,
+                clock,
+                refused => new TimeoutException(
                     $"{files.Database} is being restored by another process (compozy db restore holds {files.WriterLock}) for more than {timeout.TotalSeconds:F1} s; " +
                     "wait for the restore to finish, then start again",
-                    exception);
-            }
+                    refused),
+                cancellationToken).ConfigureAwait(false);
         }
+        catch
+        {
+            await holder.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _holder = holder;
     }
 
     /// <summary>
@@ -153,6 +133,18 @@ internal sealed class SqliteWriterLock(SqliteDatabaseFiles? files) : IDisposable
         _file = null;
         _holder?.Dispose();
         _holder = null;
+    }
+
+    /// <summary>Locks one byte; throws <see cref="IOException"/> while another process holds it.</summary>
+    private static bool LockByte(FileStream file, long position)
+    {
+        // The callers return early on macOS already; the platform analyzer cannot see that through a lambda.
+        if (!OperatingSystem.IsMacOS())
+        {
+            file.Lock(position, 1);
+        }
+
+        return true;
     }
 
     private static FileStream Open(string path)
