@@ -82,7 +82,7 @@ internal sealed partial class SqliteCheckpointService(
         }
         finally
         {
-            writer.Close();
+            await writer.CloseAsync().ConfigureAwait(false);
         }
     }
 

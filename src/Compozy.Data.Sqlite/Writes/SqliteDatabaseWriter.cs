@@ -148,27 +148,73 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
     /// Closes the writer: lets queued work finish (up to a few seconds), fails what is left with
     /// <see cref="ObjectDisposedException"/>, then closes idle read connections and the writer
     /// connection, so that only the writer can be the last connection of the file. Closing
-    /// twice does nothing.
+    /// twice does nothing. The host's stop path uses <see cref="CloseAsync"/>; this is for
+    /// <see cref="Dispose"/>.
     /// </summary>
     public void Close()
     {
-        if (Interlocked.Exchange(ref _closed, 1) == 1)
+        if (BeginClose() is not { } loop)
         {
             return;
         }
 
-        _queue.Writer.TryComplete();
-        Task? loop;
-        lock (_startGate)
-        {
-            loop = _loop;
-        }
-
-        if (loop is not null && !loop.Wait(CloseWait))
+        if (!loop.Wait(CloseWait))
         {
             LogCloseTimedOut(CloseWait.TotalSeconds);
         }
 
+        var hasProcessLock = _connection is not null && TryTakeProcessLock(CloseWait).GetAwaiter().GetResult();
+        FinishClose(hasProcessLock);
+    }
+
+    /// <summary>
+    /// <see cref="Close"/> without blocking a thread: waits for queued work and for another
+    /// process's writer turn asynchronously.
+    /// </summary>
+    public async Task CloseAsync()
+    {
+        if (BeginClose() is not { } loop)
+        {
+            return;
+        }
+
+        try
+        {
+            await loop.WaitAsync(CloseWait).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogCloseTimedOut(CloseWait.TotalSeconds);
+        }
+
+        var hasProcessLock = _connection is not null && await TryTakeProcessLock(CloseWait).ConfigureAwait(false);
+        FinishClose(hasProcessLock);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Close();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
+
+    /// <summary>Marks the writer closed and stops taking work; null when it was closed already.</summary>
+    private Task? BeginClose()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 1)
+        {
+            return null;
+        }
+
+        _queue.Writer.TryComplete();
+        lock (_startGate)
+        {
+            return _loop ?? Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Fails what is left in the queue and closes the connections, once the loop ended or was given up on.</summary>
+    private void FinishClose(bool hasProcessLock)
+    {
         var closed = new ObjectDisposedException(nameof(SqliteDatabaseWriter), "the SQLite writer is closed");
         _deferred?.Fail(closed);
         while (_queue.Reader.TryRead(out var left))
@@ -188,8 +234,8 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
                 SaveLostDatabase(_connection);
             }
 
-            // Closing the last connection checkpoints; that must not overlap another process's write.
-            var hasProcessLock = TryTakeProcessLockForClose();
+            // Closing the last connection checkpoints; that must not overlap another process's
+            // write, hence the process lock taken by the caller.
             try
             {
                 _connection.Dispose();
@@ -204,18 +250,12 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
                 }
             }
         }
+        else if (hasProcessLock)
+        {
+            _processLock.Release();
+        }
 
         _processLock.Dispose();
-    }
-
-    /// <inheritdoc />
-    public void Dispose() => Close();
-
-    /// <inheritdoc />
-    public ValueTask DisposeAsync()
-    {
-        Close();
-        return ValueTask.CompletedTask;
     }
 
     private async Task EnqueueAsync(WriterItem item, CancellationToken cancellationToken)
@@ -595,11 +635,11 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
         }
     }
 
-    private bool TryTakeProcessLockForClose()
+    private async Task<bool> TryTakeProcessLock(TimeSpan wait)
     {
         try
         {
-            _processLock.AcquireAsync(CloseWait, CancellationToken.None).GetAwaiter().GetResult();
+            await _processLock.AcquireAsync(wait, CancellationToken.None).ConfigureAwait(false);
             return true;
         }
         catch (TimeoutException)
