@@ -36,7 +36,7 @@ command -v dotnet >/dev/null || { say "the .NET 10 SDK is required (dotnet not f
 # is checked with systemd-analyze; the documentation site and the API reference page (/scalar)
 # are opened in Debian's headless chromium; the SQLite FUSE tests mount a real FUSE filesystem
 # with bindfs, as root, on /dev/fuse. Each entry is command:Debian package.
-missing_tools=$(for entry in curl:curl jq:jq bindfs:bindfs psql:postgresql-client systemd-analyze:systemd; do
+missing_tools=$(for entry in curl:curl jq:jq sqlite3:sqlite3 bindfs:bindfs psql:postgresql-client systemd-analyze:systemd; do
     command -v "${entry%%:*}" >/dev/null || echo "${entry#*:}"
   done
   [ -x /usr/bin/chromium ] || echo chromium)

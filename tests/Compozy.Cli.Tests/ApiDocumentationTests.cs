@@ -14,6 +14,7 @@ public sealed class ApiDocumentationTests
     private const int MinimumCommands = 40;
 
     [Fact]
+    [RunsDocumentationPage(Page)]
     public async Task Every_command_of_the_api_page_prints_what_the_page_shows()
     {
         var examples = DocumentationSession.Commands(Page);

@@ -6,7 +6,8 @@ namespace Compozy.Cli.Tests;
 /// One <c>$ command</c> of a <c>console</c> block of a documentation page, with the output the
 /// page shows under it. A command continues on the next line when its line ends with <c>\</c>
 /// (the shell reads both) or when the next line starts with <c>&gt; </c> (the shell's prompt for
-/// a continued quote, which is not part of the command).
+/// a continued quote, which is not part of the command). A block marked as not run (see
+/// <see cref="ConsoleBlock.NotRunMarker"/>) holds no example.
 /// </summary>
 internal sealed record ConsoleExample(int Line, string Command, string ExpectedOutput)
 {
@@ -21,12 +22,19 @@ internal sealed record ConsoleExample(int Line, string Command, string ExpectedO
         var lines = markdown.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var examples = new List<ConsoleExample>();
         var inConsole = false;
+        var skipping = false;
         for (var index = 0; index < lines.Length; index++)
         {
             var line = lines[index];
             if (line.StartsWith("```", StringComparison.Ordinal))
             {
-                inConsole = !inConsole && line.Trim() == "```console";
+                inConsole = !inConsole && line.Trim() == "```console" && !ConsoleBlock.IsMarkedNotRun(lines, index);
+                skipping = !inConsole && !skipping && line.Trim() == "```console";
+                continue;
+            }
+
+            if (skipping)
+            {
                 continue;
             }
 
@@ -58,7 +66,7 @@ internal sealed record ConsoleExample(int Line, string Command, string ExpectedO
             examples.Add(new ConsoleExample(start + 1, string.Join('\n', command), string.Join('\n', output).TrimEnd()));
         }
 
-        if (inConsole)
+        if (inConsole || skipping)
         {
             throw new InvalidDataException("a console block is never closed");
         }

@@ -14,6 +14,7 @@ public sealed partial class GettingStartedDocumentationTests
     private const string QuickstartPage = "docs/getting-started/quickstart.md";
 
     [Fact]
+    [RunsDocumentationPage(InstallationPage)]
     public async Task Every_command_of_the_installation_page_prints_what_the_page_shows()
     {
         var examples = DocumentationSession.Commands(InstallationPage);
@@ -33,6 +34,7 @@ public sealed partial class GettingStartedDocumentationTests
     }
 
     [Fact]
+    [RunsDocumentationPage(QuickstartPage)]
     public async Task Every_command_of_the_quickstart_prints_what_the_page_shows_on_sqlite_then_postgresql()
     {
         var examples = DocumentationSession.Commands(QuickstartPage);

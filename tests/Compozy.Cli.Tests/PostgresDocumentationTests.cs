@@ -16,6 +16,7 @@ public sealed class PostgresDocumentationTests
     private const string DropRoleAndDatabase = "DROP DATABASE IF EXISTS compozy WITH (FORCE); DROP ROLE IF EXISTS compozy;";
 
     [Fact]
+    [RunsDocumentationPage(Page)]
     public async Task Every_command_of_the_postgresql_page_prints_what_the_page_shows()
     {
         var examples = DocumentationSession.Commands(Page);

@@ -13,6 +13,7 @@ public sealed class ProductionDocumentationTests
     private const string DocumentedExecutable = "/usr/local/bin/compozy";
 
     [Fact]
+    [RunsDocumentationPage(Page)]
     public async Task The_checks_after_a_deployment_print_what_the_page_shows()
     {
         var examples = DocumentationSession.Commands(Page);

@@ -78,6 +78,31 @@ public sealed class SiteBrowserTests(SiteFixture site)
         watched.ShouldHaveNoProblems();
     }
 
+    [Theory]
+    [InlineData("database/sqlite.html", 2)]
+    [InlineData("cli/start.html", 1)]
+    [InlineData("database/overview.html", 1)]
+    [InlineData("knowledge-bases/vector-databases.html", 1)]
+    public async Task The_diagrams_of_a_page_render_as_svg_without_the_network(string path, int diagrams)
+    {
+        await using var watched = await WatchedPage.OpenAsync(site.Browser);
+        await watched.GoToAsync(new Uri(site.BaseAddress, path));
+        var page = watched.Page;
+
+        // The template's script replaces each mermaid code block with an SVG once its bundled
+        // renderer has loaded; a block left as text means the renderer did not run.
+        var rendered = page.Locator("article .mermaid svg");
+        await rendered.Nth(diagrams - 1).WaitForAsync();
+        (await rendered.CountAsync()).ShouldBe(diagrams);
+        (await page.Locator("article code.lang-mermaid").CountAsync()).ShouldBe(0, "a diagram is still shown as its source");
+        var emptyDiagrams = await rendered.EvaluateAllAsync<int>("svgs => svgs.filter(svg => svg.getBBox().width < 50 || svg.querySelectorAll('text, foreignObject').length === 0).length");
+        emptyDiagrams.ShouldBe(0, "a diagram rendered without its boxes and labels");
+
+        await rendered.First.ScrollIntoViewIfNeededAsync();
+        await watched.ScreenshotAsync($"diagram-{Path.GetFileNameWithoutExtension(path)}");
+        watched.ShouldHaveNoProblems();
+    }
+
     [Fact]
     public async Task A_narrow_mobile_viewport_renders_a_page_without_sideways_scrolling_and_folds_the_sections_into_a_menu()
     {
