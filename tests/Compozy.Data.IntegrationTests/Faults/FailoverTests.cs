@@ -102,6 +102,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
             all.Where(o => o.Hung).ShouldBeEmpty($"writes still running after {WriteBound}");
             inFlight.ShouldBeGreaterThan(0, "no write was in flight when the primary died, so the failover tested nothing");
             (await CountAsync(promoted, "SELECT CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END")).ShouldBe(0, "the standby was promoted");
+            all.Where(o => o.Error is not null && o.StartedAt > goneAt).ShouldBeEmpty(
+                "a write started once the primary was gone has no COMMIT in doubt: it must wait out the promotion through the retries");
             stored.Where(row => row.Value > 1).ShouldBeEmpty("no write may be applied twice");
             foreach (var acknowledged in all.Where(o => o.Error is null && !o.Hung))
             {
