@@ -8,6 +8,11 @@
 #   scripts/postgres-test-server.sh pause DIR      stop it cleanly (fast shutdown: sessions are ended, the
 #                                                  data is kept), as an operator's restart would; for fault tests
 #   scripts/postgres-test-server.sh resume DIR     start a paused server again, on the same port with the same settings
+#   scripts/postgres-test-server.sh standby PRIMARY DIR
+#                                                  copy the running server in PRIMARY (pg_basebackup -R) into DIR and
+#                                                  start it as its streaming standby on a free port; print the port
+#   scripts/postgres-test-server.sh crash DIR      stop it with an immediate shutdown (no checkpoint, nothing more sent
+#                                                  to standbys), as a primary that dies would; for failover tests
 #
 # The cluster trusts nobody: host connections use scram-sha-256 with a random password, so the
 # tests also prove that passwords never reach logs. fsync is off: the data is thrown away.
@@ -133,6 +138,28 @@ resume() {
   launch "$dir" "$(cat "$dir/port")"
 }
 
+standby() {
+  local primary=$1 dir=$2 port
+  [ -f "$primary/port" ] || { log "no server was started in $primary"; exit 1; }
+  mkdir -p "$dir"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir"; fi
+  # Over the primary's Unix socket, which initdb's pg_hba.conf trusts for replication too; -R writes
+  # primary_conninfo and standby.signal, so the copy starts as a standby that streams from it.
+  as_owner "$PG_BIN/pg_basebackup" -h "$primary" -p "$(cat "$primary/port")" -U postgres -D "$dir/data" -R -X stream -c fast \
+    >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 1; }
+  port=$(free_port)
+  launch "$dir" "$port"
+  echo "$port" > "$dir/port"
+  log "standby of $primary on 127.0.0.1:$port"
+  echo "$port"
+}
+
+crash() {
+  local dir=$1
+  [ -f "$dir/port" ] || { log "no server was started in $dir"; exit 1; }
+  as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w -t 60 stop >/dev/null
+}
+
 stop() {
   local dir=$1
   [ -d "$dir/data" ] || return 0
@@ -145,5 +172,7 @@ case "${1:-}" in
   stop) [ $# -eq 2 ] || { log "usage: $0 stop DIR"; exit 2; }; stop "$2" ;;
   pause) [ $# -eq 2 ] || { log "usage: $0 pause DIR"; exit 2; }; pause "$2" ;;
   resume) [ $# -eq 2 ] || { log "usage: $0 resume DIR"; exit 2; }; resume "$2" ;;
-  *) log "usage: $0 install | start DIR | stop DIR | pause DIR | resume DIR"; exit 2 ;;
+  standby) [ $# -eq 3 ] || { log "usage: $0 standby PRIMARY DIR"; exit 2; }; standby "$2" "$3" ;;
+  crash) [ $# -eq 2 ] || { log "usage: $0 crash DIR"; exit 2; }; crash "$2" ;;
+  *) log "usage: $0 install | start DIR | stop DIR | pause DIR | resume DIR | standby PRIMARY DIR | crash DIR"; exit 2 ;;
 esac

@@ -53,5 +53,5 @@ internal sealed class PostgresDbContextOptionsConfigurer(NpgsqlDataSource dataSo
         npgsql.UseVector()
             .MigrationsAssembly(PostgresMigrationsAssembly.Name)
             .MigrationsHistoryTable(MigrationHistory.TableName)
-            .EnableRetryOnFailure(MaxRetryCount, MaxRetryDelay, errorCodesToAdd: null);
+            .ExecutionStrategy(dependencies => new PostgresRetryingExecutionStrategy(dependencies, MaxRetryCount, MaxRetryDelay));
 }

@@ -50,12 +50,17 @@ public sealed class PostgresTestContainer : IStoppablePostgresServer
     /// and owner. With <paramref name="fixedHostPort"/> the server keeps its address when the
     /// container is stopped and started again (the engine picks a new random port at every start).
     /// </summary>
+    /// <param name="purpose">Written on the container as a label, for whoever lists the engine's containers.</param>
+    /// <param name="fixedHostPort">Keep the server's host port across a stop and start.</param>
+    /// <param name="password">The superuser's password; a random one when not given.</param>
+    /// <param name="configure">Further settings (a network, another entry point), applied last.</param>
     /// <exception cref="DockerUnavailableException">No container engine answers.</exception>
     /// <exception cref="InvalidOperationException">The image could not be built or the container did not become ready.</exception>
-    public static async Task<PostgresTestContainer> StartAsync(string purpose, bool fixedHostPort = false)
+    public static async Task<PostgresTestContainer> StartAsync(
+        string purpose, bool fixedHostPort = false, string? password = null, Func<PostgreSqlBuilder, PostgreSqlBuilder>? configure = null)
     {
         var image = await PostgresTestImage.NameAsync();
-        var password = "test-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        password ??= NewPassword();
         var builder = new PostgreSqlBuilder(image)
             .WithPassword(password)
             .WithLabel(TestContainerOwner.Label, TestContainerOwner.Id)
@@ -65,6 +70,11 @@ public sealed class PostgresTestContainer : IStoppablePostgresServer
         if (fixedHostPort)
         {
             builder = builder.WithPortBinding(FreePort(), PostgreSqlBuilder.PostgreSqlPort);
+        }
+
+        if (configure is not null)
+        {
+            builder = configure(builder);
         }
 
         // Build() is where Testcontainers finds out whether an engine answers: before any image build.
@@ -96,6 +106,19 @@ public sealed class PostgresTestContainer : IStoppablePostgresServer
                 $"{Environment.NewLine}The container's log:{Environment.NewLine}{log}",
                 exception);
         }
+    }
+
+    /// <summary>A random superuser password, for containers that must share one.</summary>
+    public static string NewPassword() => "test-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
+    /// <summary>Runs a command inside the container as its user; throws with its output when it fails.</summary>
+    public async Task<string> ExecAsync(params string[] command)
+    {
+        using var bound = new CancellationTokenSource(StopBound);
+        var result = await _container.ExecAsync(command, bound.Token);
+        return result.ExitCode == 0
+            ? result.Stdout
+            : throw new InvalidOperationException($"{string.Join(' ', command)} failed in the container with exit code {result.ExitCode}: {result.Stderr}{result.Stdout}");
     }
 
     /// <inheritdoc />

@@ -21,6 +21,8 @@ internal sealed class PostgresErrorClassifier : IDbErrorClassifier
                     return new DbErrorClassification(DbErrorKind.ConnectionFailed, "npgsql connection");
                 case NpgsqlException { IsTransient: true }:
                     return new DbErrorClassification(DbErrorKind.ConnectionFailed, "npgsql transient");
+                case NpgsqlException when PostgresHostUnavailability.IsNoUsableHost(current):
+                    return new DbErrorClassification(DbErrorKind.ConnectionFailed, "npgsql no usable host");
                 case TimeoutException:
                     return new DbErrorClassification(DbErrorKind.Timeout, "timeout");
                 case OperationCanceledException:

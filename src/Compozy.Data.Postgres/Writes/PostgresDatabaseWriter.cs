@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compozy.Data.Errors;
 using Compozy.Data.Persistence;
 using Compozy.Data.Writes;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +14,11 @@ namespace Compozy.Data.Postgres.Writes;
 /// retrying execution strategy so that a transient failure re-runs the whole unit on a clean
 /// context. A failure while COMMIT is in flight is first checked with the server
 /// (<c>pg_xact_status</c> of the transaction's id, on another connection), so that a write the
-/// server did commit is answered as done instead of being run a second time.
+/// server did commit is answered as done instead of being run a second time. When the server
+/// that answers is not the one that ran the transaction (it restarted, or a standby was promoted),
+/// an id whose record did not survive may have been handed out again, so "committed" from it
+/// proves nothing: the write then fails as a connection failure whose outcome is unknown, never
+/// acknowledged on a guess and never run twice.
 /// </summary>
 internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer optionsConfigurer, NpgsqlDataSource dataSource)
     : IDatabaseWriter, IDisposable
@@ -57,8 +62,8 @@ internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer 
     /// <summary>One write across its attempts: what the strategy runs, and what it asks after a failure.</summary>
     private sealed class Attempt<T>(CompozyDbContext context, Func<CompozyDbContext, CancellationToken, Task<T>> work, NpgsqlDataSource dataSource)
     {
-        /// <summary>The id of the transaction whose COMMIT was sent last and has not been answered.</summary>
-        private ulong? _committing;
+        /// <summary>The transaction whose COMMIT was sent last and has not been answered.</summary>
+        private PostgresTransactionMark? _committing;
 
         private T _result = default!;
 
@@ -81,10 +86,10 @@ internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer 
 
                 // The id must be known before COMMIT: once its reply is lost, the connection that could
                 // have told is gone. A transaction that wrote nothing has none, and re-running it is harmless.
-                var id = await PostgresTransactionStatus.CurrentIdIfAssignedAsync(
+                var mark = await PostgresTransactionStatus.MarkIfAssignedAsync(
                     context.Database.GetDbConnection(), transaction.GetDbTransaction(), cancellationToken).ConfigureAwait(false);
                 _result = result;
-                _committing = id;
+                _committing = mark;
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 _committing = null;
                 return result;
@@ -97,22 +102,34 @@ internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer 
         /// </summary>
         public async Task<ExecutionResult<T>> VerifyAsync(CancellationToken cancellationToken)
         {
-            if (_committing is not { } id)
+            if (_committing is not { } mark)
             {
                 return new ExecutionResult<T>(false, default!);
             }
 
-            return await PostgresTransactionStatus.QueryAsync(dataSource, id, cancellationToken).ConfigureAwait(false) switch
+            var (outcome, sameServer) = await PostgresTransactionStatus.QueryAsync(dataSource, mark, cancellationToken).ConfigureAwait(false);
+            return (outcome, sameServer) switch
             {
-                PostgresTransactionOutcome.Committed => new ExecutionResult<T>(true, _result),
+                (PostgresTransactionOutcome.Committed, true) => new ExecutionResult<T>(true, _result),
 
                 // The old backend is still finishing the COMMIT (or waiting for a synchronous
                 // standby) and may yet commit, so running the write again now could apply it twice.
                 // A TimeoutException is transient to the strategy: it asks again after its backoff,
                 // within the same retry budget, and gives up with the write reported as failed.
-                PostgresTransactionOutcome.InProgress => throw new TimeoutException(string.Create(
+                (PostgresTransactionOutcome.InProgress, true) => throw new TimeoutException(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"The connection failed while COMMIT of transaction {id} was in flight, and the server still reports it in progress.")),
+                    $"The connection failed while COMMIT of transaction {mark.TransactionId} was in flight, and the server still reports it in progress.")),
+
+                // Another server (a promoted standby) or the same one restarted after a crash: the
+                // id may belong to a transaction of its own now. Had this one's record reached it,
+                // the id could not have been handed out again, so only "committed" is in doubt;
+                // "in progress" there is some other session's transaction, since this one's
+                // backend is gone with the old server.
+                (PostgresTransactionOutcome.Committed, false) => throw new CompozyDataException(
+                    DbErrorKind.ConnectionFailed,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The connection failed while COMMIT of transaction {mark.TransactionId} was in flight, and the server that answers now restarted or took over since (failover); it reports that id committed, but the id may have been given to another transaction there, so whether this write was applied is unknown. It was not run again: check its effect before repeating it.")),
                 _ => new ExecutionResult<T>(false, default!),
             };
         }

@@ -11,47 +11,64 @@ namespace Compozy.Data.Postgres.Writes;
 internal static class PostgresTransactionStatus
 {
     /// <summary>
-    /// The id of the transaction open on <paramref name="connection"/>, or <see langword="null"/>
+    /// The mark of the transaction open on <paramref name="connection"/>, or <see langword="null"/>
     /// when it has not written anything yet (PostgreSQL assigns an id at the first write).
     /// </summary>
     /// <remarks>
     /// The <c>_if_assigned</c> form matters: <c>pg_current_xact_id()</c> would assign an id to a
     /// transaction that only read, which costs an id and turns its COMMIT into a WAL write and flush.
+    /// The server's start time comes in the same round trip.
     /// </remarks>
-    public static async Task<ulong?> CurrentIdIfAssignedAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    public static async Task<PostgresTransactionMark?> MarkIfAssignedAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT pg_current_xact_id_if_assigned()::text";
-        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return value is string text ? ulong.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : null;
+        command.CommandText = "SELECT pg_current_xact_id_if_assigned()::text, pg_postmaster_start_time()";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return reader.IsDBNull(0)
+            ? null
+            : new PostgresTransactionMark(ulong.Parse(reader.GetString(0), NumberStyles.None, CultureInfo.InvariantCulture), reader.GetDateTime(1));
     }
 
-    /// <summary>Asks the server, on a connection of its own, what became of transaction <paramref name="transactionId"/>.</summary>
-    public static async Task<PostgresTransactionOutcome> QueryAsync(NpgsqlDataSource dataSource, ulong transactionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the server, on a connection of its own, what became of the transaction
+    /// <paramref name="mark"/> names, and whether the server answering is the one that ran it
+    /// (not restarted or replaced by a promoted standby since).
+    /// </summary>
+    public static async Task<(PostgresTransactionOutcome Outcome, bool SameServer)> QueryAsync(
+        NpgsqlDataSource dataSource, PostgresTransactionMark mark, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            bool sameServer;
+            await using (var started = new NpgsqlCommand("SELECT pg_postmaster_start_time()", connection))
+            {
+                sameServer = (DateTime)(await started.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == mark.ServerStartedAt;
+            }
+
             await using var command = new NpgsqlCommand("SELECT pg_xact_status($1::xid8)", connection)
             {
-                Parameters = { new NpgsqlParameter { Value = transactionId.ToString(CultureInfo.InvariantCulture) } },
+                Parameters = { new NpgsqlParameter { Value = mark.TransactionId.ToString(CultureInfo.InvariantCulture) } },
             };
             try
             {
-                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) switch
+                var outcome = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) switch
                 {
                     "committed" => PostgresTransactionOutcome.Committed,
                     "aborted" => PostgresTransactionOutcome.Aborted,
                     "in progress" => PostgresTransactionOutcome.InProgress,
                     _ => PostgresTransactionOutcome.Unknown,
                 };
+                return (outcome, sameServer);
             }
             catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InvalidParameterValue)
             {
-                // "transaction ID ... is in the future": the server restarted from a point before the
-                // id was handed out, so nothing the transaction wrote survived.
-                return PostgresTransactionOutcome.Unknown;
+                // "transaction ID ... is in the future": the server restarted (or a standby was
+                // promoted) from a point before the id was handed out, so nothing the transaction
+                // wrote survived.
+                return (PostgresTransactionOutcome.Unknown, sameServer);
             }
         }
     }

@@ -1,0 +1,17 @@
+using Compozy.Data.Postgres.Errors;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql.EntityFrameworkCore.PostgreSQL;
+
+namespace Compozy.Data.Postgres;
+
+/// <summary>
+/// Npgsql's retrying strategy, which also retries while a multi-host connection string finds no
+/// usable host: during a failover that is the time between the primary going away and the
+/// standby's promotion, and writes must wait it out like any dropped connection.
+/// </summary>
+internal sealed class PostgresRetryingExecutionStrategy(ExecutionStrategyDependencies dependencies, int maxRetryCount, TimeSpan maxRetryDelay)
+    : NpgsqlRetryingExecutionStrategy(dependencies, maxRetryCount, maxRetryDelay, errorCodesToAdd: null)
+{
+    protected override bool ShouldRetryOn(Exception? exception) =>
+        base.ShouldRetryOn(exception) || (exception is not null && PostgresHostUnavailability.IsNoUsableHost(exception));
+}
