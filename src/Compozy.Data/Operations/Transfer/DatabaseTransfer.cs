@@ -4,6 +4,7 @@ using System.Text.Json;
 using Compozy.Data.Migrations;
 using Compozy.Data.Persistence;
 using Compozy.Data.Providers;
+using Compozy.Data.Startup;
 using Compozy.Data.Writes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -223,7 +224,7 @@ internal sealed partial class DatabaseTransfer(
         var applied = status.Applied.Where(migration => migration.IsKnown).ToList();
         if (!status.IsCurrent || applied.Count == 0)
         {
-            throw new TransferRefusedException(
+            throw new PendingMigrationsException(
                 $"cannot {verb} {provider.Description}: it is not migrated to this build's schema (pending: {string.Join(", ", status.Pending.Select(migration => migration.Id))}); " +
                 "run `compozy migrate up` first; nothing was written");
         }

@@ -21,7 +21,7 @@ public interface IDatabaseTransfer
     /// and the knowledge bases whose chunks are not in the database.
     /// </summary>
     /// <exception cref="NewerSchemaException">The database has migrations this build does not know.</exception>
-    /// <exception cref="TransferRefusedException">The database is not migrated to this build's schema.</exception>
+    /// <exception cref="Startup.PendingMigrationsException">The database is not migrated to this build's schema.</exception>
     Task<DatabaseReport> ExportAsync(Stream output, IProgress<DatabaseTransferProgress>? progress, CancellationToken cancellationToken);
 
     /// <summary>
@@ -32,7 +32,8 @@ public interface IDatabaseTransfer
     /// its count and checksum compared with the dump's. A failure after the first batch deletes
     /// what the import wrote, so the target is left empty as it was.
     /// </summary>
-    /// <exception cref="TransferRefusedException">The dump or the target cannot be used (not a dump, target not empty, not migrated); nothing was written.</exception>
+    /// <exception cref="TransferRefusedException">The dump or the target cannot be used (not a dump, target not empty, at another migration than the dump); nothing was written.</exception>
+    /// <exception cref="Startup.PendingMigrationsException">The target is not migrated to this build's schema; nothing was written.</exception>
     /// <exception cref="DatabaseIntegrityException">The dump is damaged or truncated (a count or checksum does not match); nothing was written.</exception>
     /// <exception cref="NewerSchemaException">The dump comes from a schema this build does not know; nothing was written.</exception>
     /// <exception cref="DatabaseInUseException">Another process has the SQLite database open; nothing was written.</exception>
