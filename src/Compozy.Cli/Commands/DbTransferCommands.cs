@@ -58,11 +58,19 @@ internal static class DbTransferCommands
                     Data.Operations.DatabaseReport report;
                     await using (file.ConfigureAwait(false))
                     {
-                        var stream = path.EndsWith(GzipSuffix, StringComparison.Ordinal) ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true) : (Stream)file;
-                        await using (stream.ConfigureAwait(false))
+                        var gzip = path.EndsWith(GzipSuffix, StringComparison.Ordinal) ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true) : null;
+                        try
                         {
                             report = await services.GetRequiredService<IDatabaseTransfer>()
-                                .ExportAsync(stream, new StderrTransferProgress(console.Error), token).ConfigureAwait(false);
+                                .ExportAsync(gzip ?? (Stream)file, new StderrTransferProgress(console.Error), token).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            // Disposing writes the gzip trailer into the file, which stays open to be flushed.
+                            if (gzip is not null)
+                            {
+                                await gzip.DisposeAsync().ConfigureAwait(false);
+                            }
                         }
 
                         await file.FlushAsync(token).ConfigureAwait(false);

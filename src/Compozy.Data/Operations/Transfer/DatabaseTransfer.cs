@@ -37,6 +37,34 @@ internal sealed partial class DatabaseTransfer(
         await using (context.ConfigureAwait(false))
         {
             var tables = DumpTable.InDependencyOrder(context.Model);
+
+            // A snapshot transaction is only allowed inside the provider's execution strategy;
+            // a retry could not take back what was already written, so there is none.
+            var attempts = 0;
+            return await context.Database.CreateExecutionStrategy().ExecuteAsync(
+                async token =>
+                {
+                    if (++attempts > 1)
+                    {
+                        throw new InvalidOperationException("the export met a transient database error after it had begun writing the dump; run it again");
+                    }
+
+                    return await ExportSnapshotAsync(context, tables, applied, output, progress, elapsed, token).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<DatabaseReport> ExportSnapshotAsync(
+        CompozyDbContext context,
+        IReadOnlyList<DumpTable> tables,
+        List<MigrationStatusEntry> applied,
+        Stream output,
+        IProgress<DatabaseTransferProgress>? progress,
+        Stopwatch elapsed,
+        CancellationToken cancellationToken)
+    {
+        {
             var snapshot = await dialect.BeginSnapshotAsync(context, cancellationToken).ConfigureAwait(false);
             await using (snapshot.ConfigureAwait(false))
             {
