@@ -29,7 +29,18 @@ internal sealed class DumpReader : IDisposable
     /// <summary>Reads the header line.</summary>
     public async Task<DumpHeader> ReadHeaderAsync(CancellationToken cancellationToken)
     {
-        using var document = await NextDocumentAsync(cancellationToken).ConfigureAwait(false)
+        JsonDocument? first;
+        try
+        {
+            first = await NextDocumentAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DatabaseIntegrityException exception)
+        {
+            // A first line that is not JSON is another kind of file, not a damaged dump.
+            throw new TransferRefusedException($"{_source} is not a Compozy dump (its first line is not JSON); allowed: a file written by compozy db export; nothing was written", exception);
+        }
+
+        using var document = first
             ?? throw new TransferRefusedException($"{_source} is empty; allowed: a file written by compozy db export; nothing was written");
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object
