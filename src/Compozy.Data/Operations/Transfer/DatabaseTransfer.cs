@@ -64,112 +64,110 @@ internal sealed partial class DatabaseTransfer(
         Stopwatch elapsed,
         CancellationToken cancellationToken)
     {
+        var snapshot = await dialect.BeginSnapshotAsync(context, cancellationToken).ConfigureAwait(false);
+        await using (snapshot.ConfigureAwait(false))
         {
-            var snapshot = await dialect.BeginSnapshotAsync(context, cancellationToken).ConfigureAwait(false);
-            await using (snapshot.ConfigureAwait(false))
+            var json = new Utf8JsonWriter(output);
+            await using (json.ConfigureAwait(false))
             {
-                var json = new Utf8JsonWriter(output);
-                await using (json.ConfigureAwait(false))
+                json.WriteStartObject();
+                json.WriteString("format", DumpFormat.Name);
+                json.WriteNumber("version", DumpFormat.Version);
+                json.WriteString("created_at", clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+                json.WriteStartObject("source");
+                json.WriteString("driver", provider.Driver);
+                json.WriteEndObject();
+                json.WriteStartObject("schema");
+                json.WriteString("migration", applied[^1].Name);
+                json.WriteString("migration_id", applied[^1].Id);
+                json.WriteStartArray("migrations");
+                foreach (var migration in applied)
+                {
+                    json.WriteStringValue(migration.Name);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+                json.WriteEndObject();
+                await EndLineAsync(json, output, cancellationToken).ConfigureAwait(false);
+
+                var facts = new List<KeyValuePair<string, object?>>();
+                long total = 0;
+                foreach (var table in tables)
                 {
                     json.WriteStartObject();
-                    json.WriteString("format", DumpFormat.Name);
-                    json.WriteNumber("version", DumpFormat.Version);
-                    json.WriteString("created_at", clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
-                    json.WriteStartObject("source");
-                    json.WriteString("driver", provider.Driver);
-                    json.WriteEndObject();
-                    json.WriteStartObject("schema");
-                    json.WriteString("migration", applied[^1].Name);
-                    json.WriteString("migration_id", applied[^1].Id);
-                    json.WriteStartArray("migrations");
-                    foreach (var migration in applied)
+                    json.WriteString("table", table.Name);
+                    json.WriteStartArray("columns");
+                    foreach (var column in table.ColumnNames)
                     {
-                        json.WriteStringValue(migration.Name);
+                        json.WriteStringValue(column);
                     }
 
                     json.WriteEndArray();
                     json.WriteEndObject();
-                    json.WriteEndObject();
                     await EndLineAsync(json, output, cancellationToken).ConfigureAwait(false);
 
-                    var facts = new List<KeyValuePair<string, object?>>();
-                    long total = 0;
-                    foreach (var table in tables)
+                    var checksum = new DumpChecksum();
+                    await foreach (var entity in table.ReadAll(context).WithCancellation(cancellationToken).ConfigureAwait(false))
                     {
+                        var values = table.ValuesOf(entity);
                         json.WriteStartObject();
-                        json.WriteString("table", table.Name);
-                        json.WriteStartArray("columns");
-                        foreach (var column in table.ColumnNames)
+                        json.WriteStartObject("row");
+                        for (var index = 0; index < values.Length; index++)
                         {
-                            json.WriteStringValue(column);
+                            json.WritePropertyName(table.ColumnNames[index]);
+                            DumpValues.Write(json, table.Columns[index], values[index]);
                         }
 
-                        json.WriteEndArray();
+                        json.WriteEndObject();
                         json.WriteEndObject();
                         await EndLineAsync(json, output, cancellationToken).ConfigureAwait(false);
-
-                        var checksum = new DumpChecksum();
-                        await foreach (var entity in table.ReadAll(context).WithCancellation(cancellationToken).ConfigureAwait(false))
+                        checksum.Add(DumpValues.Canonical(table.Columns, values));
+                        if (checksum.Rows % ProgressRows == 0)
                         {
-                            var values = table.ValuesOf(entity);
-                            json.WriteStartObject();
-                            json.WriteStartObject("row");
-                            for (var index = 0; index < values.Length; index++)
-                            {
-                                json.WritePropertyName(table.ColumnNames[index]);
-                                DumpValues.Write(json, table.Columns[index], values[index]);
-                            }
-
-                            json.WriteEndObject();
-                            json.WriteEndObject();
-                            await EndLineAsync(json, output, cancellationToken).ConfigureAwait(false);
-                            checksum.Add(DumpValues.Canonical(table.Columns, values));
-                            if (checksum.Rows % ProgressRows == 0)
-                            {
-                                progress?.Report(new DatabaseTransferProgress("export", table.Name, checksum.Rows));
-                            }
+                            progress?.Report(new DatabaseTransferProgress("export", table.Name, checksum.Rows));
                         }
-
-                        json.WriteStartObject();
-                        json.WriteString("end", table.Name);
-                        json.WriteNumber("rows", checksum.Rows);
-                        json.WriteString("sha256", checksum.ToHex());
-                        json.WriteEndObject();
-                        await EndLineAsync(json, output, cancellationToken).ConfigureAwait(false);
-                        progress?.Report(new DatabaseTransferProgress("export", table.Name, checksum.Rows));
-                        facts.Add(new($"rows_{table.Name}", checksum.Rows));
-                        total += checksum.Rows;
                     }
 
                     json.WriteStartObject();
-                    json.WriteBoolean("end_of_dump", true);
-                    json.WriteNumber("tables", tables.Count);
-                    json.WriteNumber("rows", total);
+                    json.WriteString("end", table.Name);
+                    json.WriteNumber("rows", checksum.Rows);
+                    json.WriteString("sha256", checksum.ToHex());
                     json.WriteEndObject();
                     await EndLineAsync(json, output, cancellationToken).ConfigureAwait(false);
-                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-
-                    // Chunks of a knowledge base whose vector database is outside the database
-                    // (Qdrant) are not in it, so they cannot be in the dump: say which.
-                    var withoutChunks = await context.KnowledgeBases
-                        .Where(knowledgeBase => !context.KnowledgeChunks.Any(chunk => chunk.KnowledgeBaseName == knowledgeBase.Name))
-                        .Select(knowledgeBase => knowledgeBase.Name + " (" + knowledgeBase.VectorDbId + ")")
-                        .ToListAsync(cancellationToken).ConfigureAwait(false);
-                    withoutChunks.Sort(StringComparer.Ordinal);
-
-                    LogExported(provider.Description, applied[^1].Name, tables.Count, total, elapsed.Elapsed.TotalMilliseconds);
-                    return new DatabaseReport(
-                    [
-                        new("source", provider.Description),
-                        new("format_version", DumpFormat.Version),
-                        new("migration", applied[^1].Name),
-                        new("tables", tables.Count),
-                        new("rows", total),
-                        .. facts,
-                        new("knowledge_bases_without_chunks", withoutChunks.Count == 0 ? null : string.Join(", ", withoutChunks)),
-                        new("duration_ms", Math.Round(elapsed.Elapsed.TotalMilliseconds)),
-                    ]);
+                    progress?.Report(new DatabaseTransferProgress("export", table.Name, checksum.Rows));
+                    facts.Add(new($"rows_{table.Name}", checksum.Rows));
+                    total += checksum.Rows;
                 }
+
+                json.WriteStartObject();
+                json.WriteBoolean("end_of_dump", true);
+                json.WriteNumber("tables", tables.Count);
+                json.WriteNumber("rows", total);
+                json.WriteEndObject();
+                await EndLineAsync(json, output, cancellationToken).ConfigureAwait(false);
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+                // Chunks of a knowledge base whose vector database is outside the database
+                // (Qdrant) are not in it, so they cannot be in the dump: say which.
+                var withoutChunks = await context.KnowledgeBases
+                    .Where(knowledgeBase => !context.KnowledgeChunks.Any(chunk => chunk.KnowledgeBaseName == knowledgeBase.Name))
+                    .Select(knowledgeBase => knowledgeBase.Name + " (" + knowledgeBase.VectorDbId + ")")
+                    .ToListAsync(cancellationToken).ConfigureAwait(false);
+                withoutChunks.Sort(StringComparer.Ordinal);
+
+                LogExported(provider.Description, applied[^1].Name, tables.Count, total, elapsed.Elapsed.TotalMilliseconds);
+                return new DatabaseReport(
+                [
+                    new("source", provider.Description),
+                    new("format_version", DumpFormat.Version),
+                    new("migration", applied[^1].Name),
+                    new("tables", tables.Count),
+                    new("rows", total),
+                    .. facts,
+                    new("knowledge_bases_without_chunks", withoutChunks.Count == 0 ? null : string.Join(", ", withoutChunks)),
+                    new("duration_ms", Math.Round(elapsed.Elapsed.TotalMilliseconds)),
+                ]);
             }
         }
     }
