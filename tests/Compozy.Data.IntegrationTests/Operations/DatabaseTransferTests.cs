@@ -131,6 +131,30 @@ public sealed class DatabaseTransferTests : IDisposable
     }
 
     [Theory, DatabaseData]
+    public async Task An_import_that_fails_after_its_first_batches_deletes_what_it_wrote(DatabaseKind kind)
+    {
+        // A task pointing at a workflow the dump does not hold, with its table's checksum made to
+        // match: the dump passes the first pass, and the database refuses the row only when the
+        // tables before it are already written.
+        var dump = await SeededDumpAsync();
+        await using var target = await (await TestDatabase.CreateAsync(kind, "transfer_fails")).MigrateAsync();
+        var lines = (await File.ReadAllLinesAsync(dump)).ToList();
+        var child = lines.FindIndex(line => line.Contains("\"t0-child\"", StringComparison.Ordinal) && line.StartsWith("{\"row\"", StringComparison.Ordinal));
+        child.ShouldBeGreaterThan(0);
+        lines[child] = lines[child].Replace("\"workflow_exec_id\":\"wf-1\"", "\"workflow_exec_id\":\"wf-missing\"", StringComparison.Ordinal);
+        lines[child].ShouldContain("wf-missing");
+        var broken = Path.Combine(_directory, "broken.jsonl");
+        await File.WriteAllLinesAsync(broken, lines);
+        await File.WriteAllLinesAsync(broken, await ResealAsync(target, broken, lines, "task_states"));
+
+        var failure = await Should.ThrowAsync<Exception>(() => ImportAsync(target, broken));
+        failure.ShouldNotBeOfType<DatabaseIntegrityException>($"the dump must pass the first pass and fail in the database: {failure.Message}");
+        failure.ShouldNotBeOfType<TransferRefusedException>(failure.Message);
+
+        (await TablesAsync(target)).ShouldNotContain(RowIndent, customMessage: "the rows written before the failure were deleted");
+    }
+
+    [Theory, DatabaseData]
     public async Task A_file_that_is_not_a_dump_is_refused(DatabaseKind kind)
     {
         var file = Path.Combine(_directory, "notes.txt");
@@ -189,6 +213,31 @@ public sealed class DatabaseTransferTests : IDisposable
             }
 
             return tables.ToString();
+        }
+    }
+
+    // The dump's end line of the table rewritten to the count and checksum of its rows as they now are.
+    private static async Task<List<string>> ResealAsync(TestDatabase db, string path, List<string> lines, string tableName)
+    {
+        var context = await db.Contexts.CreateDbContextAsync();
+        await using (context)
+        {
+            var checksum = new DumpChecksum();
+            using (var reader = new DumpReader(File.OpenRead(path), DumpTable.InDependencyOrder(context.Model), path))
+            {
+                await reader.ReadHeaderAsync(CancellationToken.None);
+                while (await reader.NextAsync(CancellationToken.None) is { } record)
+                {
+                    if (record is { Kind: DumpRecordKind.Row } && record.Table!.Name == tableName)
+                    {
+                        checksum.Add(DumpValues.Canonical(record.Table.Columns, record.Values!));
+                    }
+                }
+            }
+
+            var end = lines.FindIndex(line => line.StartsWith($"{{\"end\":\"{tableName}\"", StringComparison.Ordinal));
+            lines[end] = $"{{\"end\":\"{tableName}\",\"rows\":{checksum.Rows},\"sha256\":\"{checksum.ToHex()}\"}}";
+            return lines;
         }
     }
 
