@@ -12,7 +12,10 @@ internal static class ExitCodes
     /// <summary>Invalid configuration or usage (bad flag, key or value); nothing was touched.</summary>
     public const int InvalidConfiguration = 2;
 
-    /// <summary>The database schema is not current and the command may not change it (<c>start</c> with <c>auto_migrate: false</c>).</summary>
+    /// <summary>
+    /// The database schema is not current and the command may not change it (<c>start</c> with
+    /// <c>auto_migrate: false</c>, <c>db export|import</c>), or a schema or dump comes from a newer build.
+    /// </summary>
     public const int SchemaNotCurrent = 3;
 
     /// <summary>
@@ -23,7 +26,7 @@ internal static class ExitCodes
 
     /// <summary>
     /// The database is in use by another process and the command needs it alone
-    /// (<c>db restore</c> while a host, <c>migrate</c> or <c>db maintenance</c> has it open); nothing was changed.
+    /// (<c>db restore</c> or <c>db import</c> while a host, <c>migrate</c> or <c>db maintenance</c> has it open); nothing was changed.
     /// </summary>
     public const int DatabaseInUse = 5;
 

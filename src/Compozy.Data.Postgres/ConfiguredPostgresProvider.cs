@@ -1,5 +1,6 @@
 using Compozy.Data.Errors;
 using Compozy.Data.Operations;
+using Compozy.Data.Operations.Transfer;
 using Compozy.Data.Postgres.Configuration;
 using Compozy.Data.Postgres.Errors;
 using Compozy.Data.Postgres.Knowledge;
@@ -10,6 +11,7 @@ using Compozy.Data.Providers;
 using Compozy.Data.Stores;
 using Compozy.Data.Writes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace Compozy.Data.Postgres;
@@ -42,6 +44,9 @@ internal sealed class ConfiguredPostgresProvider(PostgresOptions options) : ICon
         services.AddSingleton<IDbErrorClassifier, PostgresErrorClassifier>();
         services.AddSingleton<IDatabaseMaintenance, PostgresMaintenance>();
         services.AddSingleton<IDatabaseBackup, PostgresBackup>();
+        services.AddSingleton<ITransferDialect, PostgresTransferDialect>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IDatabaseTransfer, DatabaseTransfer>();
         services.AddSingleton<IStoreDialect, PostgresStoreDialect>();
     }
 }

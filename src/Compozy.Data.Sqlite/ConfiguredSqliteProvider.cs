@@ -1,6 +1,7 @@
 using Compozy.Data.Errors;
 using Compozy.Data.Health;
 using Compozy.Data.Operations;
+using Compozy.Data.Operations.Transfer;
 using Compozy.Data.Providers;
 using Compozy.Data.Sqlite.Stores;
 using Compozy.Data.Stores;
@@ -56,6 +57,9 @@ internal sealed class ConfiguredSqliteProvider(SqliteOptions options) : IConfigu
         services.AddSingleton<IDatabaseStatusReader, SqliteStatusReader>();
         services.AddSingleton<SqliteBackup>();
         services.AddSingleton<IDatabaseBackup>(provider => provider.GetRequiredService<SqliteBackup>());
+        services.AddSingleton<ITransferDialect, SqliteTransferDialect>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IDatabaseTransfer, DatabaseTransfer>();
         services.AddSingleton<IDatabaseStartupCheck, SqliteStartupCheck>();
         services.AddSingleton<IStoreDialect, SqliteStoreDialect>();
         if (!options.IsInMemory)

@@ -5,6 +5,7 @@ using Compozy.Cli.Hosting;
 using Compozy.Data.Errors;
 using Compozy.Data.Migrations;
 using Compozy.Data.Operations;
+using Compozy.Data.Operations.Transfer;
 using Compozy.Data.Startup;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -66,6 +67,16 @@ internal static class DataCommandRunner
             {
                 await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
                 return ExitCodes.SchemaNotCurrent;
+            }
+            catch (PendingMigrationsException exception)
+            {
+                await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
+                return ExitCodes.SchemaNotCurrent;
+            }
+            catch (TransferRefusedException exception)
+            {
+                await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
             }
             catch (MigrationFailedException exception)
             {

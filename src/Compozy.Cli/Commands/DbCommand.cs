@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Compozy.Cli.Commands;
 
-/// <summary><c>compozy db status|maintenance|backup|restore</c>: operator commands on the configured database.</summary>
+/// <summary><c>compozy db status|maintenance|backup|restore|export|import</c>: operator commands on the configured database.</summary>
 internal static class DbCommand
 {
 
@@ -21,6 +21,8 @@ internal static class DbCommand
         db.Subcommands.Add(CreateMaintenance(console, flags));
         db.Subcommands.Add(CreateBackup(console, flags));
         db.Subcommands.Add(CreateRestore(console, flags));
+        db.Subcommands.Add(DbTransferCommands.CreateExport(console, flags));
+        db.Subcommands.Add(DbTransferCommands.CreateImport(console, flags));
         return db;
     }
 
@@ -41,7 +43,7 @@ internal static class DbCommand
             var report = await services.GetRequiredService<IDatabaseBackup>().BackupAsync(
                 new DatabaseBackupRequest { Destination = parseResult.GetValue(output), Progress = new StderrBackupProgress(console.Error) },
                 token).ConfigureAwait(false);
-            await PrintAsync(console, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
+            await PrintAsync(console.Out, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
             return ExitCodes.Success;
         }, cancellationToken));
         return backup;
@@ -70,14 +72,14 @@ internal static class DbCommand
             return await DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
             {
                 var report = await services.GetRequiredService<IDatabaseBackup>().RestoreAsync(parseResult.GetValue(file)!, keepReplaced: !parseResult.GetValue(discard), token).ConfigureAwait(false);
-                await PrintAsync(console, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
+                await PrintAsync(console.Out, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
                 return ExitCodes.Success;
             }, cancellationToken).ConfigureAwait(false);
         });
         return restore;
     }
 
-    private static async Task PrintAsync(CliConsole console, LoadedConfiguration loaded, DatabaseReport report, bool json)
+    internal static async Task PrintAsync(TextWriter output, LoadedConfiguration loaded, DatabaseReport report, bool json)
     {
         if (json)
         {
@@ -87,13 +89,13 @@ internal static class DbCommand
                 document[name] = value;
             }
 
-            await console.Out.WriteLineAsync(JsonSerializer.Serialize(document, CliJson.Options)).ConfigureAwait(false);
+            await output.WriteLineAsync(JsonSerializer.Serialize(document, CliJson.Options)).ConfigureAwait(false);
             return;
         }
 
         foreach (var (name, value) in report.Facts)
         {
-            await console.Out.WriteLineAsync($"{name,-26} {Format(value)}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{name,-26} {Format(value)}").ConfigureAwait(false);
         }
     }
 

@@ -115,6 +115,8 @@ public sealed partial class DocumentationExamplesTests
     [InlineData("db maintenance", DbPage)]
     [InlineData("db backup", DbPage)]
     [InlineData("db restore", DbPage)]
+    [InlineData("db export", DbPage)]
+    [InlineData("db import", DbPage)]
     [InlineData("auth bootstrap", AuthPage)]
     public async Task Every_flag_in_the_help_of_a_command_is_on_its_documentation_page(string command, string page)
     {
