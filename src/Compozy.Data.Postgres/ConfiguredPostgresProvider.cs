@@ -11,7 +11,6 @@ using Compozy.Data.Providers;
 using Compozy.Data.Stores;
 using Compozy.Data.Writes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace Compozy.Data.Postgres;
@@ -45,8 +44,6 @@ internal sealed class ConfiguredPostgresProvider(PostgresOptions options) : ICon
         services.AddSingleton<IDatabaseMaintenance, PostgresMaintenance>();
         services.AddSingleton<IDatabaseBackup, PostgresBackup>();
         services.AddSingleton<ITransferDialect, PostgresTransferDialect>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IDatabaseTransfer, DatabaseTransfer>();
         services.AddSingleton<IStoreDialect, PostgresStoreDialect>();
     }
 }

@@ -58,8 +58,6 @@ internal sealed class ConfiguredSqliteProvider(SqliteOptions options) : IConfigu
         services.AddSingleton<SqliteBackup>();
         services.AddSingleton<IDatabaseBackup>(provider => provider.GetRequiredService<SqliteBackup>());
         services.AddSingleton<ITransferDialect, SqliteTransferDialect>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IDatabaseTransfer, DatabaseTransfer>();
         services.AddSingleton<IDatabaseStartupCheck, SqliteStartupCheck>();
         services.AddSingleton<IStoreDialect, SqliteStoreDialect>();
         if (!options.IsInMemory)

@@ -13,6 +13,7 @@ public sealed class SqliteToPostgresDocumentationTests
     private const string Page = "docs/operations/sqlite-to-postgresql.md";
 
     [Fact]
+    [RunsDocumentationPage(Page)]
     public async Task Every_command_of_the_sqlite_to_postgresql_page_prints_what_the_page_shows()
     {
         var examples = DocumentationSession.Commands(Page);

@@ -27,6 +27,7 @@ public static class DatabaseProviderContract
         [typeof(IDatabaseStatusReader)] = "compozy db status",
         [typeof(IDatabaseMaintenance)] = "compozy db maintenance",
         [typeof(IDatabaseBackup)] = "compozy db backup and restore, and the backup before migrate up",
+        [typeof(Operations.Transfer.ITransferDialect)] = "compozy db export and import: a consistent snapshot to read, the in-use check, identity sequences after an import",
     };
 
     /// <summary>

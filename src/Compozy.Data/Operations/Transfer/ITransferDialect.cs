@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Compozy.Data.Operations.Transfer;
 
 /// <summary>What an export or import needs from the provider beyond the model.</summary>
-internal interface ITransferDialect
+public interface ITransferDialect
 {
     /// <summary>
     /// Starts a read-only transaction on <paramref name="context"/> that sees one moment of the
