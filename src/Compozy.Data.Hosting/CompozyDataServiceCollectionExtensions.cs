@@ -3,6 +3,7 @@ using Compozy.Data.Health;
 using Compozy.Data.Knowledge;
 using Compozy.Data.Hosting;
 using Compozy.Data.Migrations;
+using Compozy.Data.Operations;
 using Compozy.Data.Persistence;
 using Compozy.Data.Providers;
 using Compozy.Data.Startup;
@@ -71,6 +72,7 @@ public static class CompozyDataServiceCollectionExtensions
             DatabaseReadinessHealthCheck.Name, tags: [DatabaseReadinessHealthCheck.ReadyTag]);
         services.AddCompozyStores();
         services.AddCompozyKnowledge(options.Knowledge, BuiltInVectorStoreProviders.All);
+        services.AddCompozyOperations(options.Database.Retention);
         return services;
     }
 }
