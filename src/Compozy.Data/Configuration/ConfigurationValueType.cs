@@ -87,12 +87,9 @@ public abstract record ConfigurationValueType
     private sealed record DurationValueType(TimeSpan Min, TimeSpan Max, bool AllowDays) : ConfigurationValueType
     {
         public override string Allowed => AllowDays
-            ? $"a duration such as 30d, 12h or 90m, from {FormatAge(Min)} to {FormatAge(Max)}"
+            ? $"a duration such as 30d, 12h or 90m, from {DurationFormat.FormatAge(Min)} to {DurationFormat.FormatAge(Max)}"
             : $"a duration such as 500ms, 5s, 2m or 1h30m, from {DurationFormat.Format(Min)} to {DurationFormat.Format(Max)}";
 
-        private static string FormatAge(TimeSpan age) => age.Ticks % TimeSpan.TicksPerDay == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{age.Ticks / TimeSpan.TicksPerDay}d")
-            : DurationFormat.Format(age);
 
         public override bool TryParse(string raw, out object? value, out string? reason)
         {

@@ -79,6 +79,11 @@ public static class DurationFormat
         return true;
     }
 
+    /// <summary>Formats an age: whole days as days (<c>30d</c>), anything else as <see cref="Format"/> does.</summary>
+    public static string FormatAge(TimeSpan age) => age > TimeSpan.Zero && age.Ticks % TimeSpan.TicksPerDay == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{age.Ticks / TimeSpan.TicksPerDay}d")
+        : Format(age);
+
     /// <summary>Formats a duration the way it would be written in <c>compozy.yaml</c>.</summary>
     public static string Format(TimeSpan duration)
     {

@@ -68,7 +68,7 @@ internal sealed partial class DatabasePrune(
         var facts = new List<KeyValuePair<string, object?>>
         {
             new("dry_run", request.DryRun),
-            new("older_than", DurationFormat.Format(request.OlderThan)),
+            new("older_than", DurationFormat.FormatAge(request.OlderThan)),
             new("cutoff", cutoff.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)),
             new("statuses", string.Join(",", statuses.Select(StoredNames.Of))),
             new("workflows", counts.Workflows),

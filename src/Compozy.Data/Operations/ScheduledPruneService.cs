@@ -27,7 +27,7 @@ internal sealed partial class ScheduledPruneService(
         // schedule is running (the tests advance a fake clock on it).
         using var timer = new PeriodicTimer(interval, clock);
         var statuses = string.Join(",", request.Statuses.Select(StoredNames.Of));
-        var (every, age) = (DurationFormat.Format(interval), DurationFormat.Format(request.OlderThan));
+        var (every, age) = (DurationFormat.FormatAge(interval), DurationFormat.FormatAge(request.OlderThan));
         LogScheduled(every, age, statuses);
         try
         {
