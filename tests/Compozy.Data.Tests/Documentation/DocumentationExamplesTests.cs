@@ -27,6 +27,7 @@ public sealed partial class DocumentationExamplesTests
         "periodic-checkpoint completed",
         "scheduled backup completed",
         "restore completed",
+        "scheduled prune completed",
     ];
 
     // The variables the examples interpolate without a default; nothing else is visible to them,
@@ -115,6 +116,7 @@ public sealed partial class DocumentationExamplesTests
     [InlineData("db maintenance", DbPage)]
     [InlineData("db backup", DbPage)]
     [InlineData("db restore", DbPage)]
+    [InlineData("db prune", DbPage)]
     [InlineData("auth bootstrap", AuthPage)]
     public async Task Every_flag_in_the_help_of_a_command_is_on_its_documentation_page(string command, string page)
     {
