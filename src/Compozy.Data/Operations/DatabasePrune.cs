@@ -37,6 +37,7 @@ internal sealed partial class DatabasePrune(
         var statuses = request.Statuses.Distinct().ToArray();
         var counts = new PruneCounts(0, 0, 0);
         var batches = 0;
+        var longestBatch = TimeSpan.Zero;
         if (request.DryRun)
         {
             var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -49,15 +50,19 @@ internal sealed partial class DatabasePrune(
         {
             while (true)
             {
+                var started = Stopwatch.GetTimestamp();
                 var batch = await writer.WriteAsync((context, token) => DeleteBatchAsync(context, statuses, cutoff, request.BatchSize, token), cancellationToken).ConfigureAwait(false);
                 if (batch.Workflows == 0)
                 {
                     break;
                 }
 
+                // From enqueue to commit: an upper bound on how long this batch held the writer.
+                var took = Stopwatch.GetElapsedTime(started);
+                longestBatch = took > longestBatch ? took : longestBatch;
                 batches++;
                 counts = counts.Add(batch);
-                LogBatch(batches, batch.Workflows, batch.Tasks, batch.UsageRows);
+                LogBatch(batches, batch.Workflows, batch.Tasks, batch.UsageRows, took.TotalMilliseconds);
                 if (batch.Workflows < request.BatchSize)
                 {
                     break;
@@ -76,6 +81,7 @@ internal sealed partial class DatabasePrune(
             new("usage_rows", counts.UsageRows),
             new("batch_size", request.BatchSize),
             new("batches", batches),
+            new("longest_batch_ms", Math.Round(longestBatch.TotalMilliseconds)),
         };
 
         if (counts.Workflows > 0 && !request.DryRun)
@@ -132,8 +138,8 @@ internal sealed partial class DatabasePrune(
         return new PruneCounts(workflows, tasks, usageRows);
     }
 
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Debug, Message = "prune batch {Batch} committed: {Workflows} workflows, {Tasks} tasks, {UsageRows} usage rows")]
-    private partial void LogBatch(int batch, int workflows, int tasks, int usageRows);
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Debug, Message = "prune batch {Batch} committed: {Workflows} workflows, {Tasks} tasks, {UsageRows} usage rows, in {ElapsedMilliseconds:F0} ms")]
+    private partial void LogBatch(int batch, int workflows, int tasks, int usageRows, double elapsedMilliseconds);
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "{Mode} completed: {Workflows} workflows, {Tasks} tasks, {UsageRows} usage rows in {Batches} batches, in {ElapsedMilliseconds:F0} ms")]
     private partial void LogCompleted(string mode, int workflows, int tasks, int usageRows, int batches, double elapsedMilliseconds);
