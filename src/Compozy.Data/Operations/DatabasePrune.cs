@@ -48,6 +48,15 @@ internal sealed partial class DatabasePrune(
         }
         else
         {
+            // The first use of a query compiles it, which on a loaded machine took seconds; done
+            // here on a read connection, it is not paid inside the first batch's writer turn.
+            var warmUp = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using (warmUp.ConfigureAwait(false))
+            {
+                var first = await PickAsync(warmUp, statuses, cutoff, request.BatchSize, cancellationToken).ConfigureAwait(false);
+                await CountAsync(warmUp, ByIds(warmUp, first), cancellationToken).ConfigureAwait(false);
+            }
+
             while (true)
             {
                 var started = Stopwatch.GetTimestamp();
@@ -103,20 +112,26 @@ internal sealed partial class DatabasePrune(
     private static IQueryable<WorkflowState> Matching(CompozyDbContext context, ExecutionStatus[] statuses, DateTime cutoff) =>
         context.WorkflowStates.Where(workflow => statuses.Contains(workflow.Status) && workflow.UpdatedAt < cutoff);
 
-    private static async Task<PruneCounts> DeleteBatchAsync(CompozyDbContext context, ExecutionStatus[] statuses, DateTime cutoff, int batchSize, CancellationToken cancellationToken)
-    {
-        var ids = await Matching(context, statuses, cutoff)
+    private static Task<List<string>> PickAsync(CompozyDbContext context, ExecutionStatus[] statuses, DateTime cutoff, int batchSize, CancellationToken cancellationToken) =>
+        Matching(context, statuses, cutoff)
             .OrderBy(workflow => workflow.UpdatedAt)
             .ThenBy(workflow => workflow.WorkflowExecId)
             .Select(workflow => workflow.WorkflowExecId)
             .Take(batchSize)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToListAsync(cancellationToken);
+
+    private static IQueryable<string> ByIds(CompozyDbContext context, List<string> ids) =>
+        context.WorkflowStates.Where(workflow => ids.Contains(workflow.WorkflowExecId)).Select(workflow => workflow.WorkflowExecId);
+
+    private static async Task<PruneCounts> DeleteBatchAsync(CompozyDbContext context, ExecutionStatus[] statuses, DateTime cutoff, int batchSize, CancellationToken cancellationToken)
+    {
+        var ids = await PickAsync(context, statuses, cutoff, batchSize, cancellationToken).ConfigureAwait(false);
         if (ids.Count == 0)
         {
             return new PruneCounts(0, 0, 0);
         }
 
-        var counts = await CountAsync(context, context.WorkflowStates.Where(workflow => ids.Contains(workflow.WorkflowExecId)).Select(workflow => workflow.WorkflowExecId), cancellationToken).ConfigureAwait(false);
+        var counts = await CountAsync(context, ByIds(context, ids), cancellationToken).ConfigureAwait(false);
 
         // The filter is applied again so that, on PostgreSQL's READ COMMITTED, an execution that
         // was set running again since it was picked is left alone.
