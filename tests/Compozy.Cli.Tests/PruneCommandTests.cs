@@ -95,6 +95,29 @@ public sealed class PruneCommandTests
     }
 
     [Fact]
+    public async Task A_prune_runs_next_to_a_running_sqlite_host_taking_turns_for_the_writer_and_the_host_stops_cleanly()
+    {
+        await using var cli = await CliDatabase.CreateAsync(DatabaseKind.Sqlite, "cli_prune_live");
+        (await cli.RunAsync("migrate", "up")).ExitCode.ShouldBe(0);
+        await SeedAsync(cli.Database, ("old", "SUCCESS", 1000), ("new", "SUCCESS", 10));
+
+        await using var host = await CompozyProcess.StartHostAsync(cli.WorkingDirectory, cli.Environment);
+        var pruned = await cli.RunAsync("db", "prune", "--older-than", "30d", "--batch-size", "100", "--json");
+
+        pruned.ExitCode.ShouldBe(0, pruned.ToString());
+        using (var json = JsonDocument.Parse(pruned.Stdout))
+        {
+            json.RootElement.GetProperty("workflows").GetInt32().ShouldBe(1000);
+            json.RootElement.GetProperty("batches").GetInt32().ShouldBe(10);
+            json.RootElement.GetProperty("freelist_pages_after").GetInt64().ShouldBe(0);
+        }
+
+        (await host.TerminateAsync(TimeSpan.FromSeconds(30))).ShouldBe(0, host.Stderr);
+        (await WorkflowsAsync(cli.Database)).Count.ShouldBe(10);
+        SqliteTestFiles.Count(cli.Database.Location, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'").ShouldBe(0);
+    }
+
+    [Fact]
     public async Task The_prune_examples_of_the_db_page_print_what_the_page_shows()
     {
         var lines = File.ReadAllLines(Path.Combine(DocumentationSession.RepositoryRoot, Page));
