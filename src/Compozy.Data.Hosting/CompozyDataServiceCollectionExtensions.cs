@@ -72,8 +72,8 @@ public static class CompozyDataServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<DatabaseReadinessHealthCheck>(
             DatabaseReadinessHealthCheck.Name, tags: [DatabaseReadinessHealthCheck.ReadyTag]);
         services.AddCompozyStores();
-        services.AddCompozyOperations();
         services.AddCompozyKnowledge(options.Knowledge, BuiltInVectorStoreProviders.All);
+        services.AddCompozyOperations(options.Database.Retention);
         return services;
     }
 }

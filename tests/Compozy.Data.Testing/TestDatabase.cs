@@ -51,10 +51,11 @@ public sealed class TestDatabase : IAsyncDisposable
 
     /// <summary>
     /// Creates an empty database of <paramref name="kind"/>; <paramref name="settings"/> add or
-    /// override keys; <paramref name="clock"/>, when given, is the stores' <see cref="TimeProvider"/>.
+    /// override keys; <paramref name="clock"/>, when given, is the stores' <see cref="TimeProvider"/>;
+    /// <paramref name="logs"/>, when given, captures logging.
     /// </summary>
     public static async Task<TestDatabase> CreateAsync(
-        DatabaseKind kind, string purpose, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null)
+        DatabaseKind kind, string purpose, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null, CapturedLogs? logs = null)
     {
         string location;
         string? directory = null;
@@ -79,7 +80,7 @@ public sealed class TestDatabase : IAsyncDisposable
             values[key] = value;
         }
 
-        var services = BuildServices(values, clock is null ? null : registrations => registrations.AddSingleton(clock));
+        var services = BuildServices(values, clock is null ? null : registrations => registrations.AddSingleton(clock), logs);
         return new TestDatabase(kind, services, location, directory) { Settings = values };
     }
 

@@ -3,14 +3,16 @@ using System.Globalization;
 using System.Text.Json;
 using Compozy.Cli.Configuration;
 using Compozy.Data.Configuration;
+using Compozy.Data.Entities;
 using Compozy.Data.Errors;
 using Compozy.Data.Migrations;
 using Compozy.Data.Operations;
+using Compozy.Data.Persistence.Conventions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Compozy.Cli.Commands;
 
-/// <summary><c>compozy db status|maintenance|backup|restore|export|import</c>: operator commands on the configured database.</summary>
+/// <summary><c>compozy db status|maintenance|backup|restore|export|import|prune</c>: operator commands on the configured database.</summary>
 internal static class DbCommand
 {
 
@@ -23,7 +25,86 @@ internal static class DbCommand
         db.Subcommands.Add(CreateRestore(console, flags));
         db.Subcommands.Add(DbTransferCommands.CreateExport(console, flags));
         db.Subcommands.Add(DbTransferCommands.CreateImport(console, flags));
+        db.Subcommands.Add(CreatePrune(console, flags));
         return db;
+    }
+
+    private static Command CreatePrune(CliConsole console, ConfigurationFlags flags)
+    {
+        var olderThan = new Option<string?>("--older-than") { Description = "Required. Delete finished workflow executions last updated longer ago than this (for example 30d, 12h or 90m).", HelpName = "DURATION" };
+        var status = new Option<string?>("--status")
+        {
+            Description = $"Only executions in these finished statuses, separated by commas. Default: {string.Join(",", PruneRequest.TerminalStatusNames)}.",
+            HelpName = "LIST",
+        };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Count what would be deleted; change nothing (reads only, safe next to a running host)." };
+        var batchSize = new Option<string?>("--batch-size")
+        {
+            Description = string.Create(CultureInfo.InvariantCulture, $"Workflow executions deleted per write transaction. Default: {PruneRequest.DefaultBatchSize}."),
+            HelpName = "N",
+        };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var prune = new Command("prune", "Delete finished workflow executions older than --older-than, with their tasks and usage rows, in short batches, then return the space (SQLite incremental vacuum, PostgreSQL VACUUM (ANALYZE)).")
+        {
+            olderThan, status, dryRun, batchSize, json,
+        };
+        prune.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var request = await ReadPruneRequestAsync(console, parseResult.GetValue(olderThan), parseResult.GetValue(status), parseResult.GetValue(batchSize), parseResult.GetValue(dryRun)).ConfigureAwait(false);
+            if (request is null)
+            {
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            // A dry run only reads, so it runs no startup check and never waits for a host's writer.
+            return await DataCommandRunner.RunAsync(parseResult, console, flags, request.DryRun ? DatabaseAccess.Read : DatabaseAccess.Write, async (services, loaded, token) =>
+            {
+                var report = await services.GetRequiredService<IDatabasePrune>().PruneAsync(request, token).ConfigureAwait(false);
+                await PrintAsync(console.Out, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }, cancellationToken).ConfigureAwait(false);
+        });
+        return prune;
+    }
+
+    private static async Task<PruneRequest?> ReadPruneRequestAsync(CliConsole console, string? olderThan, string? status, string? batchSize, bool dryRun)
+    {
+        var ageType = CoreConfigurationKeys.RetentionOlderThan.Type;
+        if (olderThan is null)
+        {
+            await console.Error.WriteLineAsync($"compozy: --older-than is required; allowed: {ageType.Allowed}").ConfigureAwait(false);
+            return null;
+        }
+
+        if (!ageType.TryParse(olderThan, out var age, out var ageReason))
+        {
+            await console.Error.WriteLineAsync($"compozy: --older-than: \"{olderThan}\" {ageReason}; allowed: {ageType.Allowed}").ConfigureAwait(false);
+            return null;
+        }
+
+        var statusType = CoreConfigurationKeys.RetentionStatuses.Type;
+        object? statuses = PruneRequest.TerminalStatusNames.ToArray();
+        if (status is not null && !statusType.TryParse(status, out statuses, out var statusReason))
+        {
+            await console.Error.WriteLineAsync($"compozy: --status: \"{status}\" {statusReason}; allowed: {statusType.Allowed} (running, pending, waiting and paused executions are never pruned)").ConfigureAwait(false);
+            return null;
+        }
+
+        var batchType = ConfigurationValueType.WholeNumber(1, PruneRequest.MaxBatchSize);
+        object? batch = PruneRequest.DefaultBatchSize;
+        if (batchSize is not null && !batchType.TryParse(batchSize, out batch, out var batchReason))
+        {
+            await console.Error.WriteLineAsync($"compozy: --batch-size: \"{batchSize}\" {batchReason}; allowed: {batchType.Allowed}").ConfigureAwait(false);
+            return null;
+        }
+
+        return new PruneRequest
+        {
+            OlderThan = (TimeSpan)age!,
+            Statuses = [.. ((string[])statuses!).Select(name => StoredNames.TryParse<ExecutionStatus>(name, out var parsed) ? parsed : throw new InvalidOperationException($"{name} is not a status"))],
+            DryRun = dryRun,
+            BatchSize = (int)batch!,
+        };
     }
 
     private static Command CreateBackup(CliConsole console, ConfigurationFlags flags)

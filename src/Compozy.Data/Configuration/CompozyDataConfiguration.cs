@@ -1,4 +1,7 @@
+using Compozy.Data.Entities;
 using Compozy.Data.Knowledge;
+using Compozy.Data.Operations;
+using Compozy.Data.Persistence.Conventions;
 using Compozy.Data.Providers;
 
 namespace Compozy.Data.Configuration;
@@ -46,6 +49,7 @@ public static class CompozyDataConfiguration
                 Driver = selected?.Driver ?? driver ?? string.Empty,
                 AutoMigrate = reader.Read<bool>(CoreConfigurationKeys.AutoMigrate),
                 MigrationTimeout = reader.Read<TimeSpan>(CoreConfigurationKeys.MigrationTimeout),
+                Retention = ReadRetention(reader),
             },
             Knowledge = VectorDatabaseOptionsReader.Read(reader, vectorProviders, selected?.Driver ?? driver ?? string.Empty),
         };
@@ -69,5 +73,23 @@ public static class CompozyDataConfiguration
         }
 
         return (options, selected.Configure(reader, options));
+    }
+
+    /// <summary>Reads database.retention.*: a schedule deletes data, so it needs an age written out, never a default.</summary>
+    private static RetentionOptions ReadRetention(ConfigurationReader reader)
+    {
+        TimeSpan? interval = reader.TryRead<TimeSpan>(CoreConfigurationKeys.RetentionInterval, out var every) ? every : null;
+        TimeSpan? olderThan = reader.TryRead<TimeSpan>(CoreConfigurationKeys.RetentionOlderThan, out var age) ? age : null;
+        var statuses = reader.TryRead<string[]>(CoreConfigurationKeys.RetentionStatuses, out var names)
+            ? names.Select(name => StoredNames.TryParse<ExecutionStatus>(name, out var status) ? status : throw new InvalidOperationException($"{name} is not a status")).ToArray()
+            : PruneRequest.TerminalStatuses;
+        if (interval is not null && olderThan is null && !reader.IsSet(CoreConfigurationKeys.RetentionOlderThan))
+        {
+            reader.AddProblem(
+                CoreConfigurationKeys.RetentionInterval.Path,
+                $"scheduled pruning deletes finished workflow executions, and {CoreConfigurationKeys.RetentionOlderThan.Path} is not set; allowed: set it too (for example 30d), or leave retention.interval unset");
+        }
+
+        return new RetentionOptions { Interval = interval, OlderThan = olderThan, Statuses = statuses };
     }
 }

@@ -21,7 +21,16 @@ public abstract record ConfigurationValueType
     public static ConfigurationValueType WholeNumber(int min, int max) => new IntegerValueType(min, max);
 
     /// <summary>A duration such as <c>500ms</c>, <c>5s</c>, <c>2m</c>, <c>1h30m</c>, within an inclusive range.</summary>
-    public static ConfigurationValueType Duration(TimeSpan min, TimeSpan max) => new DurationValueType(min, max);
+    public static ConfigurationValueType Duration(TimeSpan min, TimeSpan max) => new DurationValueType(min, max, AllowDays: false);
+
+    /// <summary>An age such as <c>30d</c>, <c>12h</c> or <c>90m</c> (days allowed), within an inclusive range.</summary>
+    public static ConfigurationValueType Age(TimeSpan min, TimeSpan max) => new DurationValueType(min, max, AllowDays: true);
+
+    /// <summary>
+    /// A comma-separated list of words from a fixed set (at least one, compared without regard to
+    /// case, no repeats); parses to the canonical spellings as a string array.
+    /// </summary>
+    public static ConfigurationValueType ChoiceList(params string[] values) => new ChoiceListValueType(values);
 
     /// <summary>A size such as <c>64MB</c>, <c>512KiB</c> or a number of bytes, within an inclusive range.</summary>
     public static ConfigurationValueType Size(long min, long max) => new SizeValueType(min, max);
@@ -75,15 +84,17 @@ public abstract record ConfigurationValueType
         }
     }
 
-    private sealed record DurationValueType(TimeSpan Min, TimeSpan Max) : ConfigurationValueType
+    private sealed record DurationValueType(TimeSpan Min, TimeSpan Max, bool AllowDays) : ConfigurationValueType
     {
-        public override string Allowed =>
-            $"a duration such as 500ms, 5s, 2m or 1h30m, from {DurationFormat.Format(Min)} to {DurationFormat.Format(Max)}";
+        public override string Allowed => AllowDays
+            ? $"a duration such as 30d, 12h or 90m, from {DurationFormat.FormatAge(Min)} to {DurationFormat.FormatAge(Max)}"
+            : $"a duration such as 500ms, 5s, 2m or 1h30m, from {DurationFormat.Format(Min)} to {DurationFormat.Format(Max)}";
+
 
         public override bool TryParse(string raw, out object? value, out string? reason)
         {
             value = null;
-            if (!DurationFormat.TryParse(raw, out var duration))
+            if (!DurationFormat.TryParse(raw, AllowDays, out var duration))
             {
                 reason = "is not a duration";
                 return false;
@@ -157,6 +168,37 @@ public abstract record ConfigurationValueType
             value = match;
             reason = match is null ? "is not supported" : null;
             return match is not null;
+        }
+    }
+
+    private sealed record ChoiceListValueType(IReadOnlyList<string> Values) : ConfigurationValueType
+    {
+        public override string Allowed => $"one or more of {string.Join(", ", Values)}, separated by commas";
+
+        public override bool TryParse(string raw, out object? value, out string? reason)
+        {
+            value = null;
+            var chosen = new List<string>();
+            foreach (var item in raw.Split(',', StringSplitOptions.TrimEntries))
+            {
+                var match = Values.FirstOrDefault(candidate => string.Equals(candidate, item, StringComparison.OrdinalIgnoreCase));
+                if (match is null)
+                {
+                    reason = item.Length == 0 ? "has an empty item" : $"has \"{item}\", which is not allowed";
+                    return false;
+                }
+
+                if (chosen.Contains(match, StringComparer.Ordinal))
+                {
+                    reason = $"has {match} twice";
+                    return false;
+                }
+
+                chosen.Add(match);
+            }
+
+            (value, reason) = (chosen.ToArray(), null);
+            return true;
         }
     }
 }

@@ -1,3 +1,5 @@
+using Compozy.Data.Operations;
+
 namespace Compozy.Data.Configuration;
 
 /// <summary>The provider-neutral keys under <c>database.*</c>.</summary>
@@ -35,6 +37,35 @@ public static class CoreConfigurationKeys
         Description = "Longest wait for the migration lock, and longest run of one migration statement.",
     };
 
+    /// <summary><c>database.retention.interval</c>.</summary>
+    public static ConfigurationKey RetentionInterval { get; } = new()
+    {
+        Path = "database.retention.interval",
+        EnvironmentVariable = "DB_RETENTION_INTERVAL",
+        Type = ConfigurationValueType.Age(TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)),
+        Description = "How often compozy start prunes finished workflow executions older than retention.older_than, as compozy db prune does. Not set (the default): no scheduled pruning.",
+    };
+
+    /// <summary><c>database.retention.older_than</c>.</summary>
+    public static ConfigurationKey RetentionOlderThan { get; } = new()
+    {
+        Path = "database.retention.older_than",
+        EnvironmentVariable = "DB_RETENTION_OLDER_THAN",
+        Type = ConfigurationValueType.Age(PruneRequest.ShortestAge, PruneRequest.LongestAge),
+        Description = "Age past which scheduled pruning deletes a finished workflow execution (its updated_at), with its tasks and usage rows. Required when retention.interval is set.",
+    };
+
+    /// <summary><c>database.retention.statuses</c>.</summary>
+    public static ConfigurationKey RetentionStatuses { get; } = new()
+    {
+        Path = "database.retention.statuses",
+        EnvironmentVariable = "DB_RETENTION_STATUSES",
+        Type = ConfigurationValueType.ChoiceList([.. PruneRequest.TerminalStatusNames]),
+        Default = string.Join(",", PruneRequest.TerminalStatusNames),
+        Description = "Statuses of the workflow executions scheduled pruning deletes, separated by commas; only finished (terminal) statuses are allowed.",
+    };
+
     /// <summary>Every core key.</summary>
-    public static IReadOnlyList<ConfigurationKey> All { get; } = [Driver, AutoMigrate, MigrationTimeout];
+    public static IReadOnlyList<ConfigurationKey> All { get; } =
+        [Driver, AutoMigrate, MigrationTimeout, RetentionInterval, RetentionOlderThan, RetentionStatuses];
 }

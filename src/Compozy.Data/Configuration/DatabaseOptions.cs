@@ -11,4 +11,7 @@ public sealed class DatabaseOptions
 
     /// <summary>How long a migration run may wait for the migration lock and for each statement.</summary>
     public TimeSpan MigrationTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Scheduled pruning of finished workflow executions; off by default.</summary>
+    public RetentionOptions Retention { get; set; } = new();
 }

@@ -11,7 +11,14 @@ namespace Compozy.Data.Configuration;
 public static class DurationFormat
 {
     /// <summary>Parses a duration; <see langword="false"/> on any malformed or negative input.</summary>
-    public static bool TryParse(string? text, out TimeSpan duration)
+    public static bool TryParse(string? text, out TimeSpan duration) => TryParse(text, allowDays: false, out duration);
+
+    /// <summary>
+    /// Parses a duration that may also use days (<c>d</c>, 24 hours), as retention ages are
+    /// written (<c>30d</c>); <see langword="false"/> on any malformed or negative input. Days are
+    /// opt-in because the other settings keep Go's units, which have none.
+    /// </summary>
+    public static bool TryParse(string? text, bool allowDays, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
         var span = (text ?? string.Empty).Trim();
@@ -53,6 +60,7 @@ public static class DurationFormat
                 "s" => 1_000m,
                 "m" => 60_000m,
                 "h" => 3_600_000m,
+                "d" when allowDays => 86_400_000m,
                 _ => null,
             };
             if (unitMilliseconds is null)
@@ -70,6 +78,11 @@ public static class DurationFormat
         duration = TimeSpan.FromMilliseconds((double)total);
         return true;
     }
+
+    /// <summary>Formats an age: whole days as days (<c>30d</c>), anything else as <see cref="Format"/> does.</summary>
+    public static string FormatAge(TimeSpan age) => age > TimeSpan.Zero && age.Ticks % TimeSpan.TicksPerDay == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{age.Ticks / TimeSpan.TicksPerDay}d")
+        : Format(age);
 
     /// <summary>Formats a duration the way it would be written in <c>compozy.yaml</c>.</summary>
     public static string Format(TimeSpan duration)

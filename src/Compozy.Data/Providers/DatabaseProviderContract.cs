@@ -25,7 +25,7 @@ public static class DatabaseProviderContract
         [typeof(IDbErrorClassifier)] = "turns the provider's exceptions into error kinds",
         [typeof(IStoreDialect)] = "the SQL the stores cannot express through LINQ alike on every database",
         [typeof(IDatabaseStatusReader)] = "compozy db status",
-        [typeof(IDatabaseMaintenance)] = "compozy db maintenance",
+        [typeof(IDatabaseMaintenance)] = "compozy db maintenance, and giving the space back after a prune",
         [typeof(IDatabaseBackup)] = "compozy db backup and restore, and the backup before migrate up",
         [typeof(Operations.Transfer.ITransferDialect)] = "compozy db export and import: a consistent snapshot to read, the in-use check, identity sequences after an import",
     };

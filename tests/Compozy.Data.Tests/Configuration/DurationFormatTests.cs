@@ -61,4 +61,35 @@ public sealed class DurationFormatTests
         DurationFormat.TryParse(text, out var parsed).ShouldBeTrue();
         parsed.ShouldBe(duration);
     }
+
+    [Theory]
+    [InlineData("30d", 30 * 86_400_000L)]
+    [InlineData("1d12h", 36 * 3_600_000L)]
+    [InlineData("90m", 5_400_000)]
+    [InlineData("12h", 43_200_000)]
+    public void An_age_may_be_written_in_days(string text, long expectedMilliseconds)
+    {
+        DurationFormat.TryParse(text, allowDays: true, out var age).ShouldBeTrue();
+        age.ShouldBe(TimeSpan.FromMilliseconds(expectedMilliseconds));
+        DurationFormat.TryParse(text, out _).ShouldBe(!text.Contains('d', StringComparison.Ordinal), "days only where a setting opts in");
+    }
+
+    [Theory]
+    [InlineData("-1d")]
+    [InlineData("d")]
+    [InlineData("30D")]
+    [InlineData("30days")]
+    [InlineData("30")]
+    public void A_malformed_age_is_rejected(string text)
+    {
+        DurationFormat.TryParse(text, allowDays: true, out var age).ShouldBeFalse();
+        age.ShouldBe(TimeSpan.Zero);
+    }
+
+    [Theory]
+    [InlineData(30 * 24, "30d")]
+    [InlineData(36, "36h")]
+    [InlineData(0, "0s")]
+    public void FormatAge_writes_whole_days_as_days(int hours, string expected) =>
+        DurationFormat.FormatAge(TimeSpan.FromHours(hours)).ShouldBe(expected);
 }

@@ -956,6 +956,42 @@ internal static class InvalidConfigurationCases
             Source = "{config}:5:9",
             Mentions = ["did you mean server.port?"],
         },
+        new()
+        {
+            Name = "start with a retention status that is not finished",
+            Yaml = Sqlite + """
+                  retention:
+                    interval: 1h
+                    older_than: 30d
+                    statuses: SUCCESS,RUNNING
+                """,
+            Command = ["start"],
+            Key = "database.retention.statuses",
+            Value = "SUCCESS,RUNNING",
+            Allowed = "allowed: one or more of SUCCESS, FAILED, TIMED_OUT, CANCELED, separated by commas",
+            Source = "{config}:7:15",
+        },
+        new()
+        {
+            Name = "retention age of zero in DB_RETENTION_OLDER_THAN",
+            Yaml = Sqlite,
+            Environment = new Dictionary<string, string> { ["DB_RETENTION_INTERVAL"] = "1h", ["DB_RETENTION_OLDER_THAN"] = "0s" },
+            Key = "database.retention.older_than",
+            Value = "0s",
+            Allowed = "allowed: a duration such as 30d, 12h or 90m, from 1m to 36500d",
+            Source = "environment variable DB_RETENTION_OLDER_THAN",
+        },
+        new()
+        {
+            Name = "retention interval without an age",
+            Yaml = Sqlite + """
+                  retention:
+                    interval: 6h
+                """,
+            Key = "database.retention.interval",
+            Mentions = ["database.retention.older_than is not set", "allowed: set it too (for example 30d)"],
+            Source = "{config}:5:15",
+        },
     ];
 
     public static InvalidConfigurationCase Get(string name) => All.Single(testCase => testCase.Name == name);

@@ -50,6 +50,34 @@ public sealed class ValidConfigurationTests
     }
 
     [Fact]
+    public void Retention_is_off_by_default_and_reads_its_interval_age_and_statuses_when_set()
+    {
+        using var temp = new TemporaryDirectory();
+        var database = temp.Combine("compozy.db");
+        var unset = ConfigurationHarness.Read(ConfigurationHarness.WriteConfig(temp, $"""
+            database:
+              path: '{database}'
+            """));
+        unset.Reader.Problems.ShouldBeEmpty(ConfigurationHarness.Describe(unset.Reader.Problems));
+        unset.Options.Database.Retention.Interval.ShouldBeNull();
+        unset.Options.Database.Retention.OlderThan.ShouldBeNull();
+
+        var (reader, options, _) = ConfigurationHarness.Read(ConfigurationHarness.WriteConfig(temp, $"""
+            database:
+              path: '{database}'
+              retention:
+                interval: 12h
+                older_than: 1d12h
+                statuses: success, timed_out
+            """));
+
+        reader.Problems.ShouldBeEmpty(ConfigurationHarness.Describe(reader.Problems));
+        options.Database.Retention.Interval.ShouldBe(TimeSpan.FromHours(12));
+        options.Database.Retention.OlderThan.ShouldBe(TimeSpan.FromHours(36));
+        options.Database.Retention.Statuses.ShouldBe([Compozy.Data.Entities.ExecutionStatus.Success, Compozy.Data.Entities.ExecutionStatus.TimedOut]);
+    }
+
+    [Fact]
     public void A_complete_postgres_configuration_with_pgvector_has_no_problems()
     {
         using var temp = new TemporaryDirectory();

@@ -16,6 +16,7 @@ public sealed partial class DocumentationExamplesTests
     private const string AuthPage = "docs/cli/auth.md";
     private const string MonitoringPage = "docs/operations/wal-monitoring.md";
     private const string SqliteSources = "src/Compozy.Data.Sqlite";
+    private const string OperationsSources = "src/Compozy.Data/Operations";
     private const string SqliteMetricsSource = "src/Compozy.Data.Sqlite/Diagnostics/SqliteMetrics.cs";
 
     // The log phrases operators grep for (the seed's expectations, kept by the SQLite driver).
@@ -27,6 +28,7 @@ public sealed partial class DocumentationExamplesTests
         "periodic-checkpoint completed",
         "scheduled backup completed",
         "restore completed",
+        "scheduled prune completed",
     ];
 
     // The variables the examples interpolate without a default; nothing else is visible to them,
@@ -117,6 +119,7 @@ public sealed partial class DocumentationExamplesTests
     [InlineData("db restore", DbPage)]
     [InlineData("db export", DbPage)]
     [InlineData("db import", DbPage)]
+    [InlineData("db prune", DbPage)]
     [InlineData("auth bootstrap", AuthPage)]
     public async Task Every_flag_in_the_help_of_a_command_is_on_its_documentation_page(string command, string page)
     {
@@ -132,7 +135,7 @@ public sealed partial class DocumentationExamplesTests
     [Fact]
     public void Every_log_phrase_operators_grep_for_is_documented_with_a_log_line_the_code_writes()
     {
-        var templates = LogMessageTemplates(SqliteSources);
+        var templates = LogMessageTemplates(SqliteSources).Concat(LogMessageTemplates(OperationsSources)).ToList();
         templates.ShouldNotBeEmpty($"no [LoggerMessage] found under {SqliteSources}");
         var lines = DocumentationSource.MarkdownFiles()
             .SelectMany(file => DocumentationSource.ReadText(file).Split('\n'))
@@ -150,7 +153,7 @@ public sealed partial class DocumentationExamplesTests
             var logLines = documented.Select(line => LogLine().Match(line)).Where(match => match.Success).ToList();
             logLines.ShouldContain(
                 match => templates.Any(template => template.Matches(match)),
-                $"no documented log line with \"{phrase}\" matches a [LoggerMessage] under {SqliteSources}; the documented lines were:" +
+                $"no documented log line with \"{phrase}\" matches a [LoggerMessage] under {SqliteSources} or {OperationsSources}; the documented lines were:" +
                 string.Concat(logLines.Select(match => Environment.NewLine + match.Value)));
         }
     }

@@ -1,0 +1,69 @@
+using System.Data.Common;
+using Compozy.Data.Configuration;
+using Compozy.Data.Errors;
+using Compozy.Data.Persistence.Conventions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Compozy.Data.Operations;
+
+/// <summary>
+/// Scheduled pruning in <c>compozy start</c>: every <c>database.retention.interval</c> (the first
+/// one an interval after the start), a prune as <c>compozy db prune</c> runs it, logged with its
+/// counts. A failure is logged as an error and the next interval tries again.
+/// </summary>
+internal sealed partial class ScheduledPruneService(
+    IDatabasePrune prune,
+    RetentionOptions retention,
+    TimeProvider clock,
+    ILogger<ScheduledPruneService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = retention.Interval!.Value;
+        var request = new PruneRequest { OlderThan = retention.OlderThan!.Value, Statuses = retention.Statuses };
+
+        // The timer exists before the line is logged, so whoever reads the line knows the
+        // schedule is running (the tests advance a fake clock on it).
+        using var timer = new PeriodicTimer(interval, clock);
+        var statuses = string.Join(",", request.Statuses.Select(StoredNames.Of));
+        var (every, age) = (DurationFormat.FormatAge(interval), DurationFormat.FormatAge(request.OlderThan));
+        LogScheduled(every, age, statuses);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await PruneOnceAsync(request, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown: the batch in progress was rolled back; the committed ones stay deleted.
+        }
+    }
+
+    private async Task PruneOnceAsync(PruneRequest request, CancellationToken stoppingToken)
+    {
+        DatabaseReport report;
+        try
+        {
+            report = await prune.PruneAsync(request, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is DbException or CompozyDataException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+        {
+            LogFailed(exception.Message);
+            return;
+        }
+
+        LogCompleted(report["workflows"], report["tasks"], report["usage_rows"], report["batches"], report["cutoff"], report["pages_freed"] ?? "-", report["duration_ms"]);
+    }
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "scheduled prune every {Interval}: finished workflow executions ({Statuses}) older than {OlderThan}")]
+    private partial void LogScheduled(string interval, string olderThan, string statuses);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "scheduled prune completed: workflows={Workflows} tasks={Tasks} usage_rows={UsageRows} batches={Batches} cutoff={Cutoff} pages_freed={PagesFreed} duration_ms={DurationMilliseconds}")]
+    private partial void LogCompleted(object? workflows, object? tasks, object? usageRows, object? batches, object? cutoff, object? pagesFreed, object? durationMilliseconds);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Error, Message = "scheduled prune failed: {Error}; batches committed before the failure stay deleted, and the next interval tries again")]
+    private partial void LogFailed(string error);
+}
