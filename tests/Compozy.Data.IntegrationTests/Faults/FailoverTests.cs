@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Compozy.Data.Errors;
@@ -65,33 +64,27 @@ public sealed class FailoverTests(ITestOutputHelper output)
         });
         var writer = services.GetRequiredService<IDatabaseWriter>();
 
-        // No key on purpose: a write applied twice shows up as two rows.
-        await writer.WriteAsync((context, token) => context.Database.ExecuteSqlRawAsync("CREATE TABLE failover_writes (caller int NOT NULL, seq int NOT NULL)", token));
         (await writer.WriteAsync((context, token) => context.Database.SqlQueryRaw<string>("SELECT current_setting('synchronous_commit') AS \"Value\"").SingleAsync(token)))
             .ShouldBe("on", "the layer's sessions must commit synchronously for the guarantee to hold");
 
-        var outcomes = new ConcurrentQueue<Outcome>();
-        using var finish = new CancellationTokenSource();
-        var callers = Enumerable.Range(0, Callers).Select(caller => Task.Run(() => WriteLoopAsync(writer, caller, outcomes, finish.Token))).ToArray();
-
-        await Poll.UntilAsync(() => AcknowledgedPerCaller(outcomes, after: long.MinValue).All(count => count >= WritesPerPhase), "writes before the crash", WriteBound);
+        await using var load = await NumberedWriteLoad.StartAsync(writer, Callers, WriteBound);
+        await Poll.UntilAsync(() => load.AcknowledgedPerCaller(after: long.MinValue).All(count => count >= WritesPerPhase), "writes before the crash", WriteBound);
         var crashedAt = Stopwatch.GetTimestamp();
         await pair.CrashPrimaryAsync();
         await Poll.UntilAsync(async () => !await AcceptsConnectionsAsync(pair.PrimaryConnectionString), "the primary refusing connections", ServerBound);
         var goneAt = Stopwatch.GetTimestamp();
         await ExecuteAsync(pair.StandbyConnectionString, "SELECT pg_promote(wait => true)");
         var promotedAt = Stopwatch.GetTimestamp();
-        await Poll.UntilAsync(() => AcknowledgedPerCaller(outcomes, after: promotedAt).All(count => count >= WritesPerPhase), "writes after the promotion", WriteBound);
-        await finish.CancelAsync();
-        await Task.WhenAll(callers);
+        await Poll.UntilAsync(() => load.AcknowledgedPerCaller(after: promotedAt).All(count => count >= WritesPerPhase), "writes after the promotion", WriteBound);
+        await load.StopAsync();
 
-        var all = outcomes.ToArray();
+        var all = load.Outcomes;
         var promoted = new NpgsqlConnectionStringBuilder(pair.StandbyConnectionString) { Database = database }.ConnectionString;
-        var stored = await CountRowsAsync(promoted);
+        var stored = await NumberedWriteLoad.CountRowsAsync(promoted);
         var inFlight = all.Count(o => o.StartedAt < crashedAt && o.EndedAt > crashedAt);
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{all.Length} writes: {all.Count(o => o.Error is null && !o.Hung)} acknowledged, {all.Count(o => o.Error is not null)} failed; {inFlight} in flight at the crash; longest {all.Max(o => o.Elapsed).TotalSeconds:F1} s; writes acknowledged again {FirstAcknowledgedAfter(all, goneAt):F1} s after the primary was gone ({Stopwatch.GetElapsedTime(goneAt, promotedAt).TotalSeconds:F1} s of it before the promotion returned)"));
+            $"{all.Count} writes: {all.Count(o => o.Acknowledged)} acknowledged, {all.Count(o => o.Error is not null)} failed; {inFlight} in flight at the crash; longest {all.Max(o => o.Elapsed).TotalSeconds:F1} s; writes acknowledged again {FirstAcknowledgedAfter(all, goneAt):F1} s after the primary was gone ({Stopwatch.GetElapsedTime(goneAt, promotedAt).TotalSeconds:F1} s of it before the promotion returned)"));
         foreach (var failure in all.Where(o => o.Error is not null))
         {
             output.WriteLine($"caller {failure.Caller} write {failure.Seq}: {failure.Error!.GetType().Name}: {failure.Error.Message}");
@@ -105,7 +98,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             all.Where(o => o.Error is not null && o.StartedAt > goneAt).ShouldBeEmpty(
                 "a write started once the primary was gone has no COMMIT in doubt: it must wait out the promotion through the retries");
             stored.Where(row => row.Value > 1).ShouldBeEmpty("no write may be applied twice");
-            foreach (var acknowledged in all.Where(o => o.Error is null && !o.Hung))
+            foreach (var acknowledged in all.Where(o => o.Acknowledged))
             {
                 stored.GetValueOrDefault((acknowledged.Caller, acknowledged.Seq)).ShouldBe(1, $"caller {acknowledged.Caller} write {acknowledged.Seq} was acknowledged");
             }
@@ -126,45 +119,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task WriteLoopAsync(IDatabaseWriter writer, int caller, ConcurrentQueue<Outcome> outcomes, CancellationToken finish)
-    {
-        for (var seq = 0; !finish.IsCancellationRequested; seq++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            var number = seq;
-
-            // Not cancelled when the loop finishes: a write in flight runs to its outcome.
-            var write = writer.WriteAsync(
-                (context, token) => context.Database.ExecuteSqlAsync($"INSERT INTO failover_writes (caller, seq) VALUES ({caller}, {number})", token),
-                CancellationToken.None);
-            Exception? error = null;
-            var hung = false;
-            try
-            {
-                await write.WaitAsync(WriteBound, CancellationToken.None);
-            }
-            catch (TimeoutException) when (!write.IsCompleted)
-            {
-                hung = true;
-            }
-            catch (Exception exception)
-            {
-                error = exception;
-            }
-
-            outcomes.Enqueue(new Outcome(caller, seq, started, Stopwatch.GetTimestamp(), error, hung));
-            if (hung)
-            {
-                return;
-            }
-        }
-    }
-
-    private static IEnumerable<int> AcknowledgedPerCaller(IEnumerable<Outcome> outcomes, long after) =>
-        Enumerable.Range(0, Callers).Select(caller => outcomes.Count(o => o.Caller == caller && o.Error is null && !o.Hung && o.StartedAt > after));
-
-    private static double FirstAcknowledgedAfter(IEnumerable<Outcome> outcomes, long goneAt) =>
-        outcomes.Where(o => o.Error is null && !o.Hung && o.EndedAt > goneAt).Select(o => Stopwatch.GetElapsedTime(goneAt, o.EndedAt).TotalSeconds).DefaultIfEmpty(double.NaN).Min();
+    private static double FirstAcknowledgedAfter(IEnumerable<WriteOutcome> outcomes, long goneAt) =>
+        outcomes.Where(o => o.Acknowledged && o.EndedAt > goneAt).Select(o => Stopwatch.GetElapsedTime(goneAt, o.EndedAt).TotalSeconds).DefaultIfEmpty(double.NaN).Min();
 
     /// <summary>The standby streams, is the synchronous one, and has replayed everything the primary wrote (LSN comparison).</summary>
     private static async Task<bool> StandbyIsSynchronousAndCaughtUpAsync(string primary) =>
@@ -202,25 +158,5 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(query, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<Dictionary<(int Caller, int Seq), int>> CountRowsAsync(string connectionString)
-    {
-        var counts = new Dictionary<(int Caller, int Seq), int>();
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var query = new NpgsqlCommand("SELECT caller, seq, count(*)::int FROM failover_writes GROUP BY caller, seq", connection);
-        await using var reader = await query.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            counts[(reader.GetInt32(0), reader.GetInt32(1))] = reader.GetInt32(2);
-        }
-
-        return counts;
-    }
-
-    private sealed record Outcome(int Caller, int Seq, long StartedAt, long EndedAt, Exception? Error, bool Hung)
-    {
-        public TimeSpan Elapsed => Stopwatch.GetElapsedTime(StartedAt, EndedAt);
     }
 }

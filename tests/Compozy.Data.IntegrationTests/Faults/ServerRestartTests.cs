@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Compozy.Data.Errors;
@@ -43,26 +42,22 @@ public sealed class ServerRestartTests(DedicatedPostgresServer server, ITestOutp
         await services.GetRequiredService<MigrationRunner>().UpAsync();
         var writer = services.GetRequiredService<IDatabaseWriter>();
 
-        // No key on purpose: a write applied twice shows up as two rows.
-        await writer.WriteAsync((context, token) => context.Database.ExecuteSqlRawAsync("CREATE TABLE fault_writes (caller int NOT NULL, seq int NOT NULL)", token));
+        await using var load = await NumberedWriteLoad.StartAsync(writer, Callers, WriteBound);
 
-        var outcomes = new ConcurrentQueue<Outcome>();
-        using var finish = new CancellationTokenSource();
-        var callers = Enumerable.Range(0, Callers).Select(caller => Task.Run(() => WriteLoopAsync(writer, caller, outcomes, finish.Token))).ToArray();
-
-        await Poll.UntilAsync(() => AcknowledgedPerCaller(outcomes, after: long.MinValue).All(count => count >= WritesPerPhase), "writes before the outage", WriteBound);
+        await Poll.UntilAsync(() => load.AcknowledgedPerCaller(after: long.MinValue).All(count => count >= WritesPerPhase), "writes before the outage", WriteBound);
         var pausedAt = Stopwatch.GetTimestamp();
         await server.StopAsync();
-        await Poll.UntilAsync(() => FailedPerCaller(outcomes, after: pausedAt).All(count => count > 0), "every caller meeting the outage", WriteBound);
+
+        // The server stays down until each caller has had a write that started after the stop fail.
+        await Poll.UntilAsync(() => load.FailedPerCaller(after: pausedAt).All(count => count > 0), "every caller meeting the outage", WriteBound);
         await server.StartAgainAsync();
         var resumedAt = Stopwatch.GetTimestamp();
-        await Poll.UntilAsync(() => AcknowledgedPerCaller(outcomes, after: resumedAt).All(count => count >= WritesPerPhase), "writes after the restart", WriteBound);
-        await finish.CancelAsync();
-        await Task.WhenAll(callers);
+        await Poll.UntilAsync(() => load.AcknowledgedPerCaller(after: resumedAt).All(count => count >= WritesPerPhase), "writes after the restart", WriteBound);
+        await load.StopAsync();
 
-        var all = outcomes.ToArray();
-        var stored = await CountRowsAsync(connectionString);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{all.Length} writes: {all.Count(o => o.Error is null)} acknowledged, {all.Count(o => o.Error is not null)} failed; longest {all.Max(o => o.Elapsed).TotalSeconds:F1} s; outage hit {all.Count(o => o.StartedAt < resumedAt && o.EndedAt > pausedAt)} writes"));
+        var all = load.Outcomes;
+        var stored = await NumberedWriteLoad.CountRowsAsync(connectionString);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{all.Count} writes: {all.Count(o => o.Error is null)} acknowledged, {all.Count(o => o.Error is not null)} failed; longest {all.Max(o => o.Elapsed).TotalSeconds:F1} s; outage hit {all.Count(o => o.StartedAt < resumedAt && o.EndedAt > pausedAt)} writes"));
         foreach (var failure in all.Where(o => o.Error is not null))
         {
             output.WriteLine($"caller {failure.Caller} write {failure.Seq}: {failure.Error!.GetType().Name}: {failure.Error.Message}");
@@ -84,75 +79,12 @@ public sealed class ServerRestartTests(DedicatedPostgresServer server, ITestOutp
         }
 
         stored.Keys.ShouldAllBe(key => all.Any(o => o.Caller == key.Caller && o.Seq == key.Seq), "only writes that were made are stored");
-        AcknowledgedPerCaller(outcomes, after: resumedAt).ShouldAllBe(count => count >= WritesPerPhase, "the same services wrote again after the restart");
+        load.AcknowledgedPerCaller(after: resumedAt).ShouldAllBe(count => count >= WritesPerPhase, "the same services wrote again after the restart");
 
         // Kept for a failing run's message: the server's own account of the shutdown and restart.
         if (all.Any(o => o.Error is not null || o.Hung))
         {
             output.WriteLine(await server.ReadLogAsync());
         }
-    }
-
-    private static async Task WriteLoopAsync(IDatabaseWriter writer, int caller, ConcurrentQueue<Outcome> outcomes, CancellationToken finish)
-    {
-        for (var seq = 0; !finish.IsCancellationRequested; seq++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            var number = seq;
-            // Not cancelled when the loop finishes: a write in flight runs to its outcome.
-            var write = writer.WriteAsync(
-                (context, token) => context.Database.ExecuteSqlAsync($"INSERT INTO fault_writes (caller, seq) VALUES ({caller}, {number})", token),
-                CancellationToken.None);
-            Exception? error = null;
-            var hung = false;
-            try
-            {
-                await write.WaitAsync(WriteBound, CancellationToken.None);
-            }
-            catch (TimeoutException) when (!write.IsCompleted)
-            {
-                hung = true;
-            }
-            catch (Exception exception)
-            {
-                error = exception;
-            }
-
-            outcomes.Enqueue(new Outcome(caller, seq, started, Stopwatch.GetTimestamp(), error, hung));
-            if (hung)
-            {
-                return;
-            }
-
-            // Keeps four callers from saturating two shared cores; the outage still catches writes in flight.
-            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
-        }
-    }
-
-    /// <summary>The server stays down until each caller has had a write that started after the stop fail.</summary>
-    private static IEnumerable<int> FailedPerCaller(IEnumerable<Outcome> outcomes, long after) =>
-        Enumerable.Range(0, Callers).Select(caller => outcomes.Count(o => o.Caller == caller && o.Error is not null && o.StartedAt > after));
-
-    private static IEnumerable<int> AcknowledgedPerCaller(IEnumerable<Outcome> outcomes, long after) =>
-        Enumerable.Range(0, Callers).Select(caller => outcomes.Count(o => o.Caller == caller && o.Error is null && !o.Hung && o.StartedAt > after));
-
-    private static async Task<Dictionary<(int Caller, int Seq), int>> CountRowsAsync(string connectionString)
-    {
-        var counts = new Dictionary<(int Caller, int Seq), int>();
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var query = new NpgsqlCommand("SELECT caller, seq, count(*)::int FROM fault_writes GROUP BY caller, seq", connection);
-        await using var reader = await query.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            counts[(reader.GetInt32(0), reader.GetInt32(1))] = reader.GetInt32(2);
-        }
-
-        return counts;
-    }
-
-    private sealed record Outcome(int Caller, int Seq, long StartedAt, long EndedAt, Exception? Error, bool Hung)
-    {
-        public TimeSpan Elapsed => Stopwatch.GetElapsedTime(StartedAt, EndedAt);
     }
 }
