@@ -1,4 +1,5 @@
 using Compozy.Data.Knowledge;
+using Compozy.Data.Persistence.Conventions;
 using Compozy.Data.Writes;
 using Npgsql;
 using NpgsqlTypes;
@@ -70,7 +71,8 @@ internal sealed class PgVectorChunkDeleter(IDatabaseWriter writer, TimeProvider 
         string? afterSql = null,
         Action<NpgsqlBatchCommand>? addAfterParameters = null)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        // Raw SQL bypasses the model's converter: the same whole microseconds it would store.
+        var now = UtcDateTimeConverter.ToStore(clock.GetUtcNow().UtcDateTime);
         return errors.RunAsync<int?>(
             operation,
             token => writer.WriteAsync<int?>(

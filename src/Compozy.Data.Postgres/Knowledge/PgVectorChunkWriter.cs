@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Compozy.Data.Knowledge;
+using Compozy.Data.Persistence.Conventions;
 using Compozy.Data.Writes;
 using Npgsql;
 using NpgsqlTypes;
@@ -29,7 +30,8 @@ internal sealed class PgVectorChunkWriter(IDatabaseWriter writer, TimeProvider c
             return Task.CompletedTask;
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        // Raw SQL bypasses the model's converter: the same whole microseconds it would store.
+        var now = UtcDateTimeConverter.ToStore(clock.GetUtcNow().UtcDateTime);
         return errors.RunAsync(
             $"writing {rows.Count} chunks to knowledge base '{knowledgeBase.Name}'",
             token => writer.WriteAsync(

@@ -84,7 +84,8 @@ internal sealed class EmbeddedVectorStore(
             CheckEmbedding(knowledgeBase, chunk);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        // Raw SQL bypasses the model's converter: the same whole microseconds it would store.
+        var now = UtcDateTimeConverter.ToStore(clock.GetUtcNow().UtcDateTime);
         await errors.RunAsync(
             $"write {chunks.Count} chunks to knowledge base '{knowledgeBase.Name}'",
             token => writer.WriteAsync(
@@ -317,7 +318,8 @@ internal sealed class EmbeddedVectorStore(
         Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<int>> delete,
         CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        // Raw SQL bypasses the model's converter: the same whole microseconds it would store.
+        var now = UtcDateTimeConverter.ToStore(clock.GetUtcNow().UtcDateTime);
         var deleted = await errors.RunAsync(
             operation,
             token => writer.WriteAsync(

@@ -68,6 +68,52 @@ public sealed class DatabaseTransferTests : IDisposable
     }
 
     [Theory, DatabaseData]
+    public async Task A_knowledge_base_moved_from_SQLite_answers_the_same_searches_once_the_startup_checks_ran(DatabaseKind kind)
+    {
+        await using var source = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "transfer_kb_source")).MigrateAsync();
+        var sourceKnowledge = source.Services.GetRequiredService<IKnowledgeStore>();
+        await sourceKnowledge.PutKnowledgeBaseAsync(new KnowledgeBaseRequest("docs", 3, VectorMetric.Cosine));
+        var random = new Random(7);
+        await sourceKnowledge.UpsertChunksAsync("docs", [.. Enumerable.Range(0, 40).Select(index => new VectorChunk(
+            $"c{index}", $"d{index % 4}", $"chunk {index}", new[] { (float)random.NextDouble(), (float)random.NextDouble() - 0.5f, (float)random.NextDouble() }, JsonDocument.Parse($"{{\"part\":{index % 3}}}").RootElement.Clone()))]);
+        var queries = Enumerable.Range(0, 5).Select(_ => new VectorQuery(new[] { (float)random.NextDouble(), (float)random.NextDouble(), (float)random.NextDouble() - 0.5f }, 7, new Dictionary<string, JsonElement>())).ToList();
+        var dump = await ExportAsync(source, "kb.jsonl");
+
+        await using var target = await (await TestDatabase.CreateAsync(kind, "transfer_kb_target")).MigrateAsync();
+        await ImportAsync(target, dump);
+
+        // What compozy start runs before it serves: among them the knowledge check, which ensures
+        // each knowledge base's index (pgvector's HNSW index on PostgreSQL).
+        foreach (var check in target.Services.GetServices<Compozy.Data.Startup.ISchemaStartupCheck>())
+        {
+            await check.RunAsync(CancellationToken.None);
+        }
+
+        if (kind == DatabaseKind.Postgres)
+        {
+            (await CountAsync(target, "SELECT count(*) AS \"Value\" FROM pg_indexes WHERE tablename = 'knowledge_chunks' AND indexdef ILIKE '%USING hnsw%'")).ShouldBe(1, "the imported knowledge base's index was built by the startup check");
+        }
+
+        var targetKnowledge = target.Services.GetRequiredService<IKnowledgeStore>();
+        foreach (var query in queries)
+        {
+            var expected = await sourceKnowledge.SearchAsync("docs", query);
+            var actual = await targetKnowledge.SearchAsync("docs", query);
+            actual.Select(hit => hit.Id).ShouldBe(expected.Select(hit => hit.Id), $"{kind}: the same hits in the same order");
+            actual.Select(hit => hit.Score).Zip(expected.Select(hit => hit.Score)).ShouldAllBe(pair => Math.Abs(pair.First - pair.Second) < 1e-5);
+        }
+    }
+
+    private static async Task<long> CountAsync(TestDatabase db, string sql)
+    {
+        var context = await db.Contexts.CreateDbContextAsync();
+        await using (context)
+        {
+            return await context.Database.SqlQueryRaw<long>(sql).SingleAsync();
+        }
+    }
+
+    [Theory, DatabaseData]
     public async Task A_dump_with_one_changed_value_is_refused_and_the_target_stays_empty(DatabaseKind kind)
     {
         var dump = await SeededDumpAsync();

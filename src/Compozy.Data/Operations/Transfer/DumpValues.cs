@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Compozy.Data.Persistence.Conventions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -47,7 +48,9 @@ internal static class DumpValues
                 writer.WriteNumberValue(number);
                 break;
             case DateTime timestamp:
-                writer.WriteStringValue(timestamp.ToUniversalTime().ToString(TimestampFormat, CultureInfo.InvariantCulture));
+                // Whole microseconds, what the model stores: a value written by raw SQL before the
+                // stores normalised it may hold 100 ns ticks the target would not keep.
+                writer.WriteStringValue(UtcDateTimeConverter.ToStore(timestamp.ToUniversalTime()).ToString(TimestampFormat, CultureInfo.InvariantCulture));
                 break;
             case DateTimeOffset timestamp:
                 writer.WriteStringValue(timestamp.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture));
