@@ -39,6 +39,10 @@ public sealed class MeterRecorder : IDisposable
     public double Sum(string instrument, string? tags = null) =>
         _measurements.Where(measurement => measurement.Instrument == instrument && (tags is null || measurement.Tags == tags)).Sum(measurement => measurement.Value);
 
+    /// <summary>How many values were recorded for <paramref name="instrument"/> with exactly <paramref name="tags"/> (<c>k=v,k=v</c>, sorted).</summary>
+    public int Count(string instrument, string tags) =>
+        _measurements.Count(measurement => measurement.Instrument == instrument && measurement.Tags == tags);
+
     /// <summary>Asks observable instruments (gauges) for their current values.</summary>
     public void Observe() => _listener.RecordObservableInstruments();
 

@@ -87,7 +87,7 @@ internal sealed class EmbeddedVectorStore(
         // Raw SQL bypasses the model's converter: the same whole microseconds it would store.
         var now = UtcDateTimeConverter.ToStore(clock.GetUtcNow().UtcDateTime);
         await errors.RunAsync(
-            $"write {chunks.Count} chunks to knowledge base '{knowledgeBase.Name}'",
+            "embedded write chunks",
             token => writer.WriteAsync(
                 async (context, inner) =>
                 {
@@ -134,7 +134,8 @@ internal sealed class EmbeddedVectorStore(
                     return true;
                 },
                 token),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            shape: $"{chunks.Count} chunks").ConfigureAwait(false);
         Cache.Remove(knowledgeBase.Name);
     }
 
@@ -145,7 +146,8 @@ internal sealed class EmbeddedVectorStore(
         ArgumentNullException.ThrowIfNull(chunkIds);
         return DeleteAsync(
             knowledgeBase,
-            $"delete {chunkIds.Count} chunks of knowledge base '{knowledgeBase.Name}'",
+            "embedded delete chunks",
+            $"{chunkIds.Count} ids",
             async (connection, transaction, token) =>
             {
                 await using var delete = Command(connection, transaction, "DELETE FROM knowledge_chunks WHERE knowledge_base_name = @kb AND id = @id", ("kb", knowledgeBase.Name));
@@ -169,7 +171,8 @@ internal sealed class EmbeddedVectorStore(
         ArgumentNullException.ThrowIfNull(documentId);
         return DeleteAsync(
             knowledgeBase,
-            $"delete document '{documentId}' of knowledge base '{knowledgeBase.Name}'",
+            "embedded delete document",
+            null,
             async (connection, transaction, token) =>
             {
                 await using var chunks = Command(
@@ -189,7 +192,8 @@ internal sealed class EmbeddedVectorStore(
         ArgumentNullException.ThrowIfNull(knowledgeBase);
         await DeleteAsync(
             knowledgeBase,
-            $"delete knowledge base '{knowledgeBase.Name}'",
+            "embedded delete knowledge base",
+            null,
             async (connection, transaction, token) =>
             {
                 await using var chunks = Command(connection, transaction, "DELETE FROM knowledge_chunks WHERE knowledge_base_name = @kb", ("kb", knowledgeBase.Name));
@@ -315,6 +319,7 @@ internal sealed class EmbeddedVectorStore(
     private async Task<int?> DeleteAsync(
         KnowledgeBaseDefinition knowledgeBase,
         string operation,
+        string? shape,
         Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<int>> delete,
         CancellationToken cancellationToken)
     {
@@ -337,7 +342,8 @@ internal sealed class EmbeddedVectorStore(
                     return count;
                 },
                 token),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            shape).ConfigureAwait(false);
         if (deleted > 0)
         {
             Cache.Remove(knowledgeBase.Name);

@@ -49,6 +49,7 @@ public static class CompozyDataConfiguration
                 Driver = selected?.Driver ?? driver ?? string.Empty,
                 AutoMigrate = reader.Read<bool>(CoreConfigurationKeys.AutoMigrate),
                 MigrationTimeout = reader.Read<TimeSpan>(CoreConfigurationKeys.MigrationTimeout),
+                SlowOperationThreshold = reader.Read<TimeSpan>(CoreConfigurationKeys.SlowOperationThreshold),
                 Retention = ReadRetention(reader),
             },
             Knowledge = VectorDatabaseOptionsReader.Read(reader, vectorProviders, selected?.Driver ?? driver ?? string.Empty),

@@ -37,6 +37,16 @@ public static class CoreConfigurationKeys
         Description = "Longest wait for the migration lock, and longest run of one migration statement.",
     };
 
+    /// <summary><c>database.slow_operation_threshold</c>.</summary>
+    public static ConfigurationKey SlowOperationThreshold { get; } = new()
+    {
+        Path = "database.slow_operation_threshold",
+        EnvironmentVariable = "DB_SLOW_OPERATION_THRESHOLD",
+        Type = ConfigurationValueType.Duration(TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)),
+        Default = "1s",
+        Description = "A store operation that takes at least this long is logged as slow (event 4002), with its name, duration, outcome and the shape of its parameters, never their values.",
+    };
+
     /// <summary><c>database.retention.interval</c>.</summary>
     public static ConfigurationKey RetentionInterval { get; } = new()
     {
@@ -67,5 +77,5 @@ public static class CoreConfigurationKeys
 
     /// <summary>Every core key.</summary>
     public static IReadOnlyList<ConfigurationKey> All { get; } =
-        [Driver, AutoMigrate, MigrationTimeout, RetentionInterval, RetentionOlderThan, RetentionStatuses];
+        [Driver, AutoMigrate, MigrationTimeout, SlowOperationThreshold, RetentionInterval, RetentionOlderThan, RetentionStatuses];
 }

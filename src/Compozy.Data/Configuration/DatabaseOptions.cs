@@ -12,6 +12,9 @@ public sealed class DatabaseOptions
     /// <summary>How long a migration run may wait for the migration lock and for each statement.</summary>
     public TimeSpan MigrationTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>A store operation at least this long is logged as slow (default 1 s).</summary>
+    public TimeSpan SlowOperationThreshold { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Scheduled pruning of finished workflow executions; off by default.</summary>
     public RetentionOptions Retention { get; set; } = new();
 }

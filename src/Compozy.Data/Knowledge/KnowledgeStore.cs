@@ -1,3 +1,4 @@
+using System.Globalization;
 using Compozy.Data.Configuration;
 using Compozy.Data.Entities;
 using Compozy.Data.Errors;
@@ -142,7 +143,11 @@ internal sealed class KnowledgeStore(
         }
 
         problems.ThrowIfAny();
-        await store.UpsertChunksAsync(Definition(stored), chunks, cancellationToken).ConfigureAwait(false);
+        await errors.MeasureAsync("upsert chunks", $"{chunks.Count} chunks", async () =>
+        {
+            await store.UpsertChunksAsync(Definition(stored), chunks, cancellationToken).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
         return chunks.Count;
     }
 
@@ -162,7 +167,7 @@ internal sealed class KnowledgeStore(
         }
 
         problems.ThrowIfAny();
-        return await store.DeleteChunksAsync(Definition(stored), chunkIds, cancellationToken).ConfigureAwait(false);
+        return await errors.MeasureAsync("delete chunks", $"{chunkIds.Count} ids", () => store.DeleteChunksAsync(Definition(stored), chunkIds, cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<int?> DeleteDocumentAsync(string knowledgeBase, string documentId, CancellationToken cancellationToken = default)
@@ -171,7 +176,7 @@ internal sealed class KnowledgeStore(
         var problems = new RequestProblems();
         KnowledgeRequestRules.CheckId(problems, "document_id", documentId);
         problems.ThrowIfAny();
-        return await store.DeleteDocumentAsync(Definition(stored), documentId, cancellationToken).ConfigureAwait(false);
+        return await errors.MeasureAsync("delete document", null, () => store.DeleteDocumentAsync(Definition(stored), documentId, cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<VectorSearchResult>> SearchAsync(string knowledgeBase, VectorQuery query, CancellationToken cancellationToken = default)
@@ -188,7 +193,10 @@ internal sealed class KnowledgeStore(
 
         KnowledgeRequestRules.CheckFilter(problems, query.Filter);
         problems.ThrowIfAny();
-        return await store.SearchAsync(Definition(stored), query, cancellationToken).ConfigureAwait(false);
+        return await errors.MeasureAsync(
+            "search knowledge base",
+            string.Create(CultureInfo.InvariantCulture, $"top_k {query.TopK}, {query.Filter.Count} filter keys"),
+            () => store.SearchAsync(Definition(stored), query, cancellationToken)).ConfigureAwait(false);
     }
 
     private static KnowledgeBaseDefinition Definition(KnowledgeBase knowledgeBase) =>

@@ -21,6 +21,7 @@ public static class StoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<StoreOptions>();
+        services.AddSingleton<Diagnostics.StoreOperationTimings>();
         services.AddSingleton<StoreErrors>();
         services.AddSingleton<StoreReads>();
         services.AddSingleton<ITaskStore, TaskStore>();
