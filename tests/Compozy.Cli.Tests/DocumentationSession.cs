@@ -21,6 +21,11 @@ internal static class DocumentationSession
     public static Dictionary<string, string> UserEnvironment() => new(StringComparer.Ordinal)
     {
         ["PATH"] = $"{Path.GetDirectoryName(CompozyProcess.Executable)}:{Environment.GetEnvironmentVariable("PATH")}",
+
+        // The pages' log lines are compared one by one, and whether an operation passes the slow
+        // threshold depends on the machine's load, not on the command; StoreOperationTimingsTests
+        // tests the slow-operation log itself.
+        ["DB_SLOW_OPERATION_THRESHOLD"] = "1h",
     };
 
     /// <summary>A loopback port nothing listens on now, for a page that starts a host (the default 5001 may be taken).</summary>
