@@ -4,6 +4,7 @@ using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
 using Compozy.Data.Sqlite.Diagnostics;
 using Compozy.Data.Sqlite.FileSystem;
+using Compozy.Data.Startup;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -33,6 +34,7 @@ internal sealed partial class SqliteIntegrityCheckService(
     SqliteDatabaseFileGuard guard,
     SqliteMetrics metrics,
     DatabaseFault fault,
+    DatabaseInitializer initializer,
     TimeProvider clock,
     ILogger<SqliteIntegrityCheckService> logger) : BackgroundService
 {
@@ -58,7 +60,9 @@ internal sealed partial class SqliteIntegrityCheckService(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (guard.Verify(includeWal: true) && File.Exists(options.Path))
+                // Before initialization has finished, the startup check and the migrations own the
+                // file; a lost file is the guard's to report.
+                if (initializer.IsInitialized && guard.Verify(includeWal: true) && File.Exists(options.Path))
                 {
                     await CheckOnceAsync(options, stoppingToken).ConfigureAwait(false);
                 }
