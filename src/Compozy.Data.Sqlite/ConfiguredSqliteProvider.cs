@@ -12,6 +12,7 @@ using Compozy.Data.Sqlite.Connections;
 using Compozy.Data.Sqlite.Diagnostics;
 using Compozy.Data.Sqlite.Errors;
 using Compozy.Data.Sqlite.FileSystem;
+using Compozy.Data.Sqlite.Integrity;
 using Compozy.Data.Sqlite.Operations;
 using Compozy.Data.Sqlite.Startup;
 using Compozy.Data.Sqlite.Writes;
@@ -67,6 +68,12 @@ internal sealed class ConfiguredSqliteProvider(SqliteOptions options) : IConfigu
             {
                 services.AddHostedService<SqliteBackupService>();
             }
+
+            if (options.IntegrityCheckInterval is not null)
+            {
+                services.AddHostedService<SqliteIntegrityCheckService>();
+            }
+
             services.AddHealthChecks().AddCheck<SqliteDatabaseFileHealthCheck>(
                 SqliteDatabaseFileHealthCheck.Name, tags: [DatabaseReadinessHealthCheck.ReadyTag]);
         }

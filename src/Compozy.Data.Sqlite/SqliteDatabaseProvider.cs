@@ -70,6 +70,13 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         }
 
         var (backupInterval, backupDirectory) = ReadBackup(reader, path);
+        TimeSpan? integrityCheckInterval = reader.TryRead<TimeSpan>(SqliteConfigurationKeys.IntegrityCheckInterval, out var parsedInterval) ? parsedInterval : null;
+        if (integrityCheckInterval is not null && path == SqliteConfigurationKeys.InMemoryPath)
+        {
+            reader.AddProblem(
+                SqliteConfigurationKeys.IntegrityCheckInterval.Path,
+                "periodic integrity checks read a database file, and database.path is :memory:; allowed: leave integrity_check_interval unset, or set database.path to a file");
+        }
 
         return new ConfiguredSqliteProvider(new SqliteOptions
         {
@@ -85,6 +92,7 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
             WalCheckpointInterval = reader.Read<TimeSpan>(SqliteConfigurationKeys.WalCheckpointInterval),
             WalCheckpointTruncateThreshold = reader.Read<long>(SqliteConfigurationKeys.WalCheckpointTruncateThreshold),
             IntegrityCheckOnStartup = Enum.Parse<IntegrityCheckLevel>(reader.Read<string>(SqliteConfigurationKeys.IntegrityCheckOnStartup) ?? "QUICK", ignoreCase: true),
+            IntegrityCheckInterval = integrityCheckInterval,
             MaintenanceOnShutdown = reader.Read<bool>(SqliteConfigurationKeys.MaintenanceOnShutdown),
             ShutdownTimeout = reader.Read<TimeSpan>(SqliteConfigurationKeys.ShutdownTimeout),
             GroupCommit = reader.Read<bool>(SqliteConfigurationKeys.GroupCommit),

@@ -124,6 +124,15 @@ public static class SqliteConfigurationKeys
         Description = "Check the file before serving: QUICK (quick_check), FULL (integrity_check) or OFF. A failed check stops the start and leaves the file as it was.",
     };
 
+    /// <summary><c>database.sqlite.integrity_check_interval</c>.</summary>
+    public static ConfigurationKey IntegrityCheckInterval { get; } = new()
+    {
+        Path = "database.sqlite.integrity_check_interval",
+        EnvironmentVariable = "DB_SQLITE_INTEGRITY_CHECK_INTERVAL",
+        Type = ConfigurationValueType.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)),
+        Description = "How often compozy start runs PRAGMA quick_check on a read connection while it serves (WAL mode only; writes go on meanwhile). Damage found takes readiness down with the first problems and is logged as an error. Not set (the default): no periodic checks.",
+    };
+
     /// <summary><c>database.sqlite.maintenance_on_shutdown</c>.</summary>
     public static ConfigurationKey MaintenanceOnShutdown { get; } = new()
     {
@@ -246,7 +255,7 @@ public static class SqliteConfigurationKeys
     public static IReadOnlyList<ConfigurationKey> All { get; } =
     [
         Path, JournalMode, Synchronous, BusyTimeout, JournalSizeLimit, CacheSize, MmapSize, ForeignKeys,
-        WalCheckpointInterval, WalCheckpointTruncateThreshold, IntegrityCheckOnStartup, MaintenanceOnShutdown,
+        WalCheckpointInterval, WalCheckpointTruncateThreshold, IntegrityCheckOnStartup, IntegrityCheckInterval, MaintenanceOnShutdown,
         ShutdownTimeout, GroupCommit, GroupCommitMaxBatch, WriterQueueCapacity,
         AllowUnsafeSynchronous, AllowUnsafeForeignKeys, AllowNetworkFilesystem, FileSystem,
         BackupInterval, BackupDirectory, BackupKeep,

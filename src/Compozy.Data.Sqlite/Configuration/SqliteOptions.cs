@@ -52,6 +52,9 @@ public sealed class SqliteOptions
     /// <summary>Integrity check before serving.</summary>
     public IntegrityCheckLevel IntegrityCheckOnStartup { get; init; } = IntegrityCheckLevel.Quick;
 
+    /// <summary>Interval of the periodic <c>quick_check</c> in <c>compozy start</c>; <see langword="null"/>: none.</summary>
+    public TimeSpan? IntegrityCheckInterval { get; init; }
+
     /// <summary>Whether shutdown runs maintenance before the final checkpoint.</summary>
     public bool MaintenanceOnShutdown { get; init; } = true;
 

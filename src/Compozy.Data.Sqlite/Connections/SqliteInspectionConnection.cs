@@ -40,9 +40,11 @@ internal static class SqliteInspectionConnection
     /// Runs <c>quick_check</c> or <c>integrity_check</c> and returns its messages (just <c>ok</c>
     /// when the database is sound). A file SQLite cannot read as a database is reported as a
     /// problem, not thrown; so is a page so damaged that the check itself stops, after the
-    /// problems it found before it.
+    /// problems it found before it. Cancelling <paramref name="cancellationToken"/> interrupts a
+    /// check under way.
     /// </summary>
-    public static IReadOnlyList<string> CheckIntegrity(string path, TimeSpan busyTimeout, bool full, int maxProblems = 20)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> stopped the check.</exception>
+    public static IReadOnlyList<string> CheckIntegrity(string path, TimeSpan busyTimeout, bool full, int maxProblems = 20, CancellationToken cancellationToken = default)
     {
         var messages = new List<string>();
         try
@@ -51,6 +53,8 @@ internal static class SqliteInspectionConnection
             using var command = connection.CreateCommand();
             command.CommandText = $"PRAGMA {(full ? "integrity_check" : "quick_check")}({maxProblems});";
             command.CommandTimeout = 0;
+            using var interrupt = SqliteInterrupt.On(connection, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -58,6 +62,10 @@ internal static class SqliteInspectionConnection
             }
 
             return messages;
+        }
+        catch (SqliteException exception) when (SqliteInterrupt.WasRequestedBy(exception, cancellationToken))
+        {
+            throw new OperationCanceledException("the integrity check was interrupted", exception, cancellationToken);
         }
         catch (SqliteException exception) when (exception.SqliteErrorCode is SqliteErrorCodes.Corrupt or SqliteErrorCodes.NotADatabase)
         {

@@ -6,8 +6,8 @@ namespace Compozy.Data.Sqlite.Diagnostics;
 
 /// <summary>
 /// The SQLite instruments on the <c>Compozy.Data</c> meter: WAL size, checkpoints (count,
-/// duration, pages, result), SQLITE_BUSY errors seen, the writer's queue, and backups (count by
-/// result, age of the last good one).
+/// duration, pages, result), SQLITE_BUSY errors seen, the writer's queue, backups (count by
+/// result, age of the last good one), and periodic integrity checks (count by result, duration).
 /// </summary>
 public sealed class SqliteMetrics
 {
@@ -18,6 +18,8 @@ public sealed class SqliteMetrics
     private readonly Histogram<double> _writerWait;
     private readonly Histogram<long> _batchSize;
     private readonly Counter<long> _backups;
+    private readonly Counter<long> _integrityChecks;
+    private readonly Histogram<double> _integrityCheckDuration;
     private long _lastGoodBackupTicks;
     private int _writerQueueLength;
     private Func<long>? _walSize;
@@ -36,6 +38,8 @@ public sealed class SqliteMetrics
         m.CreateObservableGauge("compozy.data.sqlite.writer.queue_length", () => Volatile.Read(ref _writerQueueLength), "{write}", "Writes waiting for the writer connection.");
         m.CreateObservableGauge("compozy.data.sqlite.wal.size", () => _walSize?.Invoke() ?? 0L, "By", "Size of the -wal file.");
         _backups = m.CreateCounter<long>("compozy.data.sqlite.backups", "{backup}", "Backups written by this process, by result (ok: checked and renamed into place; failed).");
+        _integrityChecks = m.CreateCounter<long>("compozy.data.sqlite.integrity_checks", "{check}", "Periodic quick_checks run while the host serves, by result (ok, damaged, error: the check could not run).");
+        _integrityCheckDuration = m.CreateHistogram<double>("compozy.data.sqlite.integrity_check.duration", "ms", "Duration of each periodic quick_check.");
         m.CreateObservableGauge("compozy.data.sqlite.backup.age", ObserveBackupAge, "s", "Seconds since the last good backup (written and checked); absent until one is known.");
     }
 
@@ -79,6 +83,13 @@ public sealed class SqliteMetrics
 
             known = seen;
         }
+    }
+
+    /// <summary>Records one periodic integrity check and its <paramref name="result"/> (ok, damaged, error).</summary>
+    public void RecordIntegrityCheck(string result, TimeSpan duration)
+    {
+        _integrityChecks.Add(1, new KeyValuePair<string, object?>("result", result));
+        _integrityCheckDuration.Record(duration.TotalMilliseconds, new KeyValuePair<string, object?>("result", result));
     }
 
     /// <summary>Records a busy or locked error.</summary>

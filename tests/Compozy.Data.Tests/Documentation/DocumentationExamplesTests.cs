@@ -25,6 +25,8 @@ public sealed partial class DocumentationExamplesTests
         "startup detected WAL residue",
         "startup-recovery checkpoint completed",
         "startup quick_check passed",
+        "periodic quick_check passed",
+        "periodic quick_check found damage",
         "periodic-checkpoint completed",
         "scheduled backup completed",
         "restore completed",
