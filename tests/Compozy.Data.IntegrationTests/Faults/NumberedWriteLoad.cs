@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Compozy.Data.Errors;
 using Compozy.Data.Writes;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -64,6 +65,28 @@ internal sealed class NumberedWriteLoad : IAsyncDisposable
         }
 
         return counts;
+    }
+
+    /// <summary>
+    /// The guarantee every fault test checks on the server that survived: no write stored twice,
+    /// every acknowledged write stored once, only writes that were made stored, and every failure
+    /// a connection failure (what a caller may retry after checking).
+    /// </summary>
+    public void ShouldHaveKeptEveryAcknowledgedWriteOnce(Dictionary<(int Caller, int Seq), int> stored, DbErrorTranslator translator, string during)
+    {
+        var all = Outcomes;
+        stored.Where(row => row.Value > 1).ShouldBeEmpty("no write may be applied twice");
+        foreach (var acknowledged in all.Where(outcome => outcome.Acknowledged))
+        {
+            stored.GetValueOrDefault((acknowledged.Caller, acknowledged.Seq)).ShouldBe(1, $"caller {acknowledged.Caller} write {acknowledged.Seq} was acknowledged");
+        }
+
+        stored.Keys.ShouldAllBe(key => all.Any(outcome => outcome.Caller == key.Caller && outcome.Seq == key.Seq), "only writes that were made are stored");
+        foreach (var failed in all.Where(outcome => outcome.Error is not null))
+        {
+            DbErrorKind? kind = translator.Translate(failed.Error!, during)?.Kind;
+            kind.ShouldBe(DbErrorKind.ConnectionFailed, failed.Error!.ToString());
+        }
     }
 
     public async ValueTask DisposeAsync()
