@@ -3,6 +3,7 @@ using Compozy.Data.Operations;
 using Compozy.Data.Operations.Transfer;
 using Compozy.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -29,6 +30,7 @@ internal sealed class PostgresTransferDialect : ITransferDialect
     {
         // Rows were inserted with their ids, which an identity column does not count: without
         // this the next row the API adds would get id 1 again.
+        var sql = context.GetService<ISqlGenerationHelper>();
         foreach (var entityType in context.Model.GetEntityTypes())
         {
             var table = entityType.GetTableName();
@@ -39,8 +41,8 @@ internal sealed class PostgresTransferDialect : ITransferDialect
             }
 
             var column = id.GetColumnName();
-            var quotedTable = Quote(table);
-            var quotedColumn = Quote(column);
+            var quotedTable = sql.DelimitIdentifier(table);
+            var quotedColumn = sql.DelimitIdentifier(column);
 #pragma warning disable EF1002 // The names are the model's own identifiers, quoted; no input reaches this SQL.
             await context.Database.ExecuteSqlRawAsync(
                 $"SELECT setval(pg_get_serial_sequence({{0}}, {{1}}), COALESCE((SELECT MAX({quotedColumn}) FROM {quotedTable}), 0) + 1, false)",
@@ -49,6 +51,4 @@ internal sealed class PostgresTransferDialect : ITransferDialect
 #pragma warning restore EF1002
         }
     }
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
