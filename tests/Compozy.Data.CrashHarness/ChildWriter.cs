@@ -21,6 +21,7 @@ internal static class ChildWriter
 {
     public const string WorkflowId = "crash-harness";
     private const int ConcurrentWriters = 4;
+    private const int CommitsPerCheckpoint = 10;
 
     public static async Task<int> RunAsync(string path, string run, HarnessMode mode, string synchronous)
     {
@@ -35,17 +36,24 @@ internal static class ChildWriter
             ["database:sqlite:wal_checkpoint_truncate_threshold"] = "1MB",
             ["database:sqlite:integrity_check_on_startup"] = "QUICK",
         }).Build());
+        Console.Out.WriteLine("building");
         using var host = builder.Build();
+
+        // The markers let the parent kill inside start-up (checks, recovery, migrations) on a signal.
+        Console.Out.WriteLine("starting");
         await host.StartAsync();
         Console.Out.WriteLine("ready");
 
         var services = host.Services;
+        using var committed = new SemaphoreSlim(0);
         var writer = services.GetRequiredService<IDatabaseWriter>();
         var background = mode switch
         {
-            HarnessMode.Checkpoint => Task.Run(() => CheckpointLoopAsync(services.GetRequiredService<SqliteCheckpointer>())),
+            HarnessMode.Checkpoint => Task.Run(() => CheckpointLoopAsync(services.GetRequiredService<SqliteCheckpointer>(), committed)),
             HarnessMode.Maintenance => Task.Run(() => MaintenanceLoopAsync(writer, services.GetRequiredService<IDatabaseMaintenance>())),
-            _ => Task.Delay(Timeout.Infinite),
+
+            // Nothing runs beside the writers; the child ends only when it is killed.
+            _ => new TaskCompletionSource().Task,
         };
 
         var sequence = 0L;
@@ -90,6 +98,8 @@ internal static class ChildWriter
                 {
                     Console.Out.WriteLine($"ack {id} {tasks}");
                 }
+
+                committed.Release();
             }
         })).ToList();
 
@@ -102,14 +112,18 @@ internal static class ChildWriter
         return 1;
     }
 
-    private static async Task CheckpointLoopAsync(SqliteCheckpointer checkpointer)
+    /// <summary>Checkpoints between commits: one after every <see cref="CommitsPerCheckpoint"/> commits, so each has WAL frames to move.</summary>
+    private static async Task CheckpointLoopAsync(SqliteCheckpointer checkpointer, SemaphoreSlim committed)
     {
         for (var round = 0; ; round++)
         {
             Console.Out.WriteLine("checkpoint begin");
             await checkpointer.CheckpointAsync(round % 2 == 0 ? SqliteCheckpointMode.Truncate : SqliteCheckpointMode.Passive, CancellationToken.None);
             Console.Out.WriteLine("checkpoint end");
-            await Task.Delay(5);
+            for (var commit = 0; commit < CommitsPerCheckpoint; commit++)
+            {
+                await committed.WaitAsync();
+            }
         }
     }
 

@@ -108,8 +108,10 @@ public static class KillLoop
         {
             if (duringStartup)
             {
+                // Either marker falls inside start-up: before the host is built, or as it runs its
+                // checks and migrations. The kill follows the line as fast as the parent can send it.
                 phase = "startup";
-                await Task.Delay(random.Next(50, 700)).ConfigureAwait(false);
+                await WaitForLineAsync(lines.Reader, random.Next(2) == 0 ? "building" : "starting").ConfigureAwait(false);
             }
             else
             {
@@ -129,17 +131,15 @@ public static class KillLoop
                     case HarnessMode.Checkpoint:
                         phase = "checkpoint";
                         await WaitForLineAsync(lines.Reader, "checkpoint begin").ConfigureAwait(false);
-
-                        await Task.Delay(random.Next(0, 3)).ConfigureAwait(false);
                         break;
                     case HarnessMode.Maintenance:
                         phase = "maintenance";
                         await WaitForLineAsync(lines.Reader, "maintenance begin").ConfigureAwait(false);
-                        await Task.Delay(random.Next(0, 15)).ConfigureAwait(false);
                         break;
                     default:
+                        // Some kills land right after an acknowledgement, others a few commits later.
                         phase = "writing";
-                        await Task.Delay(random.Next(0, 50)).ConfigureAwait(false);
+                        await WaitForAcknowledgementsAsync(lines.Reader, random.Next(1, AcknowledgementsBeforeKillAtMost + 1)).ConfigureAwait(false);
                         break;
                 }
             }

@@ -487,19 +487,25 @@ public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixt
         var (tasks, workflow) = await WorkflowAsync(database);
         var counter = await tasks.UpsertStateAsync(With(TaskOf(workflow), task => task.Output = Json("""{"count":0}""")));
 
-        // Each transaction reads the count, waits so that the others read meanwhile, and writes
-        // count + 1. Without the row lock (PostgreSQL) or the single writer (SQLite), most
-        // increments would overwrite each other.
+        // Each transaction reads the count, holds it until every writer has asked for its own
+        // transaction, and writes count + 1. Without the row lock (PostgreSQL) or the single
+        // writer (SQLite), the others would read the same count meanwhile and increments would
+        // overwrite each other.
         const int Writers = 12;
-        await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(() => tasks.WithTransactionAsync(async (transaction, token) =>
+        var asked = 0;
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(() =>
         {
-            var state = await transaction.GetStateForUpdateAsync(counter.TaskExecId, token);
-            var count = state.Output!.Value.GetProperty("count").GetInt32();
-            await Task.Delay(15, token);
-            state.Output = Json($$"""{"count":{{count + 1}}}""");
-            await transaction.UpsertStateAsync(state, token);
-            return count;
-        }))));
+            Interlocked.Increment(ref asked);
+            return tasks.WithTransactionAsync(async (transaction, token) =>
+            {
+                var state = await transaction.GetStateForUpdateAsync(counter.TaskExecId, token);
+                var count = state.Output!.Value.GetProperty("count").GetInt32();
+                await Poll.UntilAsync(() => Volatile.Read(ref asked) == Writers, "every writer asking for its transaction", TimeSpan.FromSeconds(30));
+                state.Output = Json($$"""{"count":{{count + 1}}}""");
+                await transaction.UpsertStateAsync(state, token);
+                return count;
+            });
+        })));
 
         (await tasks.GetStateAsync(counter.TaskExecId)).Output!.Value.GetProperty("count").GetInt32().ShouldBe(Writers);
     }

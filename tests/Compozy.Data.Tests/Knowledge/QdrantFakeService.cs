@@ -131,7 +131,8 @@ public sealed class QdrantFakeService
 
         if (answer is { Hang: true })
         {
-            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            // A server that never answers: the call ends only when the client gives up or cancels.
+            await new TaskCompletionSource().Task.WaitAsync(context.CancellationToken);
         }
 
         if (answer is { Response: { } response })
