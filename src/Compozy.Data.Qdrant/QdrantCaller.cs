@@ -94,7 +94,7 @@ internal sealed class QdrantCaller
 
     /// <summary>Makes the message of a failure found in an answer, for callers that check results.</summary>
     public VectorStoreException Failure(VectorStoreErrorKind kind, string action, string what) =>
-        new(kind, $"{Where}: {action} {what}");
+        new(kind, Where, $"{action} {what}");
 
     private ResiliencePipeline BuildPipeline(TimeProvider timeProvider)
     {

@@ -70,7 +70,7 @@ internal static class QdrantFailures
             StatusCode.NotFound =>
                 (VectorStoreErrorKind.NotFound, $"found nothing (gRPC {code}){said}"),
             StatusCode.ResourceExhausted when IsOutOfStorage(exception) =>
-                (VectorStoreErrorKind.Unavailable, $"failed: the server is out of disk space (gRPC {code}){said}"),
+                (VectorStoreErrorKind.StorageFull, $"failed: the server is out of disk space (gRPC {code}){said}"),
             StatusCode.ResourceExhausted =>
                 (VectorStoreErrorKind.Throttled, $"was throttled (gRPC {code}, {tried}{RetryAfterNote(exception, settings)}){said}; lower the load or raise options.max_retries"),
             StatusCode.OutOfRange =>
@@ -88,7 +88,7 @@ internal static class QdrantFailures
             _ =>
                 (VectorStoreErrorKind.Unknown, $"got an unexpected answer (gRPC {code}){said}"),
         };
-        return new VectorStoreException(kind, $"{where}: {action} {message}", exception);
+        return new VectorStoreException(kind, where, $"{action} {message}", exception);
     }
 
     // The status detail, and for a failure Grpc.Net.Client saw itself (a refused connection),

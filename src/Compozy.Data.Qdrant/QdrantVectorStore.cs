@@ -86,7 +86,7 @@ internal sealed class QdrantVectorStore : IVectorStore, IDisposable
     public async Task UpsertChunksAsync(KnowledgeBaseDefinition knowledgeBase, IReadOnlyList<VectorChunk> chunks, CancellationToken cancellationToken)
     {
         RequireFits(knowledgeBase);
-        ArgumentNullException.ThrowIfNull(chunks);
+        VectorStoreInput.CheckChunks(_client.Where, knowledgeBase, chunks);
         var points = chunks.Select(chunk => ToPoint(knowledgeBase, chunk)).ToList();
         if (points.Count == 0)
         {
@@ -124,7 +124,8 @@ internal sealed class QdrantVectorStore : IVectorStore, IDisposable
                 {
                     throw new VectorStoreException(
                         failure.Kind,
-                        $"{failure.Message}; removing the {Count(toRemove.Count, "point")} that may have been written failed too, so they stay searchable until written again or deleted ({rollbackFailure.Message})",
+                        _client.Where,
+                        $"{failure.Problem}; removing the {Count(toRemove.Count, "point")} that may have been written failed too, so they stay searchable until written again or deleted ({rollbackFailure.Message})",
                         failure);
                 }
 
@@ -170,14 +171,7 @@ internal sealed class QdrantVectorStore : IVectorStore, IDisposable
     {
         RequireFits(knowledgeBase);
         ArgumentNullException.ThrowIfNull(query);
-        RequireEmbedding(knowledgeBase, query.Embedding, "the query");
-        if (query.TopK < 1 || query.TopK > Options.MaxTopK)
-        {
-            throw new VectorStoreException(
-                VectorStoreErrorKind.InvalidRequest,
-                string.Create(CultureInfo.InvariantCulture, $"top_k {query.TopK} is out of range; allowed: 1 to {Options.MaxTopK} (options.max_top_k of {Options.DisplayPath})"));
-        }
-
+        VectorStoreInput.CheckQuery(_client.Where, Options, knowledgeBase, query);
         var filter = QdrantFilters.All(
             query.Filter.Select(pair => QdrantFilters.Metadata(pair.Key, pair.Value)).Prepend(QdrantFilters.KnowledgeBase(knowledgeBase.Name)));
         var embedding = query.Embedding.ToArray();
@@ -229,9 +223,10 @@ internal sealed class QdrantVectorStore : IVectorStore, IDisposable
         {
             throw new VectorStoreException(
                 VectorStoreErrorKind.Mismatch,
+                _client.Where,
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{_client.Where}: collection \"{Collection}\" does not match the entry: expected size {Options.Dimension}, distance {distance} (dimension and metric {StoredNames.Of(Options.Metric)}); found {shape.Describe()}. Point options.collection at another collection, or fix dimension/metric"));
+                    $"collection \"{Collection}\" does not match the entry: expected size {Options.Dimension}, distance {distance} (dimension and metric {StoredNames.Of(Options.Metric)}); found {shape.Describe()}. Point options.collection at another collection, or fix dimension/metric"));
         }
     }
 
@@ -319,20 +314,6 @@ internal sealed class QdrantVectorStore : IVectorStore, IDisposable
 
     private static PointStruct ToPoint(KnowledgeBaseDefinition knowledgeBase, VectorChunk chunk)
     {
-        ArgumentNullException.ThrowIfNull(chunk);
-        if (string.IsNullOrEmpty(chunk.Id) || string.IsNullOrEmpty(chunk.DocumentId))
-        {
-            throw new VectorStoreException(VectorStoreErrorKind.InvalidRequest, $"a chunk of knowledge base \"{knowledgeBase.Name}\" has an empty id or document id");
-        }
-
-        RequireEmbedding(knowledgeBase, chunk.Embedding, $"chunk \"{chunk.Id}\"");
-        if (chunk.Metadata is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) } metadata)
-        {
-            throw new VectorStoreException(
-                VectorStoreErrorKind.InvalidRequest,
-                $"the metadata of chunk \"{chunk.Id}\" is {metadata.ValueKind.ToString().ToLowerInvariant()}; it must be a JSON object");
-        }
-
         var point = new PointStruct
         {
             Id = new PointId { Uuid = QdrantPointIds.For(knowledgeBase.Name, chunk.Id) },
@@ -350,30 +331,10 @@ internal sealed class QdrantVectorStore : IVectorStore, IDisposable
         {
             throw new VectorStoreException(
                 VectorStoreErrorKind.Mismatch,
+                _client.Where,
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"knowledge base \"{knowledgeBase.Name}\" has dimension {knowledgeBase.Dimension} and metric {StoredNames.Of(knowledgeBase.Metric)}, but {Options.DisplayPath} (collection \"{Collection}\") holds dimension {Options.Dimension} and metric {StoredNames.Of(Options.Metric)}"));
-        }
-    }
-
-    private static void RequireEmbedding(KnowledgeBaseDefinition knowledgeBase, ReadOnlyMemory<float> embedding, string what)
-    {
-        if (embedding.Length != knowledgeBase.Dimension)
-        {
-            throw new VectorStoreException(
-                VectorStoreErrorKind.InvalidRequest,
-                string.Create(CultureInfo.InvariantCulture, $"the embedding of {what} has {embedding.Length} values; knowledge base \"{knowledgeBase.Name}\" needs {knowledgeBase.Dimension}"));
-        }
-
-        var span = embedding.Span;
-        for (var i = 0; i < span.Length; i++)
-        {
-            if (!float.IsFinite(span[i]))
-            {
-                throw new VectorStoreException(
-                    VectorStoreErrorKind.InvalidRequest,
-                    string.Create(CultureInfo.InvariantCulture, $"the embedding of {what} has {span[i]} at position {i}; every value must be finite"));
-            }
         }
     }
 

@@ -59,6 +59,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
                     VectorStoreErrorKind.Unavailable or VectorStoreErrorKind.Timeout or VectorStoreErrorKind.Throttled =>
                         Retry(context, Answer(ProblemCode.VectorStoreUnavailable, vector.Message)),
                     VectorStoreErrorKind.Mismatch => Answer(ProblemCode.VectorStoreMismatch, vector.Message),
+                    VectorStoreErrorKind.StorageFull => Answer(ProblemCode.DiskFull, vector.Message),
                     VectorStoreErrorKind.NotFound => Answer(ProblemCode.NotFound, vector.Message),
                     _ => Answer(ProblemCode.VectorStoreError, vector.Message),
                 };

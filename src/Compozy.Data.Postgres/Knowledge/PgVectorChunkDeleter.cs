@@ -11,7 +11,7 @@ namespace Compozy.Data.Postgres.Knowledge;
 /// write that locks the knowledge base's row first (the upsert's lock order) and bumps its
 /// revision only when a chunk went.
 /// </summary>
-internal sealed class PgVectorChunkDeleter(IDatabaseWriter writer, TimeProvider clock, PgVectorErrors errors)
+internal sealed class PgVectorChunkDeleter(IDatabaseWriter writer, TimeProvider clock, RelationalVectorStoreErrors errors)
 {
     /// <summary>Deletes chunks by id; see <see cref="PgVectorStore.DeleteChunksAsync"/>.</summary>
     public async Task<int?> DeleteChunksAsync(KnowledgeBaseDefinition knowledgeBase, IReadOnlyList<string> chunkIds, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ namespace Compozy.Data.Postgres.Knowledge;
 /// locks the knowledge base's row, bumps its revision, adds missing documents and inserts or
 /// replaces the chunks in multi-row statements.
 /// </summary>
-internal sealed class PgVectorChunkWriter(IDatabaseWriter writer, TimeProvider clock, PgVectorErrors errors)
+internal sealed class PgVectorChunkWriter(IDatabaseWriter writer, TimeProvider clock, RelationalVectorStoreErrors errors)
 {
     /// <summary>Rows per INSERT statement of an upsert: far below PostgreSQL's 65,535 parameters, and a few MB per statement at 768 dimensions.</summary>
     private const int RowsPerStatement = 1000;
@@ -56,22 +56,11 @@ internal sealed class PgVectorChunkWriter(IDatabaseWriter writer, TimeProvider c
     /// <summary>The chunks to write, in order, a later chunk with an earlier one's id replacing it; the first bad chunk fails the call.</summary>
     private List<VectorChunk> CheckChunks(KnowledgeBaseDefinition knowledgeBase, IReadOnlyList<VectorChunk> chunks)
     {
+        VectorStoreInput.CheckChunks(errors.Store, knowledgeBase, chunks);
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         var rows = new List<VectorChunk>(chunks.Count);
-        for (var index = 0; index < chunks.Count; index++)
+        foreach (var chunk in chunks)
         {
-            var chunk = chunks[index] ?? throw errors.InvalidRequest(string.Create(CultureInfo.InvariantCulture, $"chunk {index} is null"));
-            var where = string.Create(CultureInfo.InvariantCulture, $"chunk {index} (\"{chunk.Id}\") of knowledge base '{knowledgeBase.Name}'");
-            if (string.IsNullOrEmpty(chunk.Id) || string.IsNullOrEmpty(chunk.DocumentId) || chunk.Text is null)
-            {
-                throw errors.InvalidRequest($"{where} needs an id, a document id and a text");
-            }
-
-            if (PgVectorValues.FindProblem(chunk.Embedding.Span, knowledgeBase.Dimension) is { } problem)
-            {
-                throw errors.InvalidRequest($"{where}: its embedding {problem}; nothing was written");
-            }
-
             if (positions.TryGetValue(chunk.Id, out var earlier))
             {
                 rows[earlier] = chunk;

@@ -5,8 +5,11 @@ using Npgsql;
 
 namespace Compozy.Data.Postgres.Knowledge;
 
-/// <summary>Turns what escapes a pgvector store operation into a <see cref="VectorStoreException"/>, by SQLSTATE and exception type.</summary>
-internal sealed class PgVectorErrors(VectorDatabaseOptions entry, IDbErrorClassifier classifier)
+/// <summary>
+/// The pgvector store's error translation: the core's <see cref="RelationalVectorStoreErrors"/>,
+/// after what only pgvector reports (a missing <c>vector</c> type, a value the type refuses).
+/// </summary>
+internal static class PgVectorErrors
 {
     /// <summary>SQLSTATE class 22, data exceptions: what pgvector raises for a value it refuses.</summary>
     private const string DataExceptionClass = "22";
@@ -14,59 +17,33 @@ internal sealed class PgVectorErrors(VectorDatabaseOptions entry, IDbErrorClassi
     /// <summary><c>undefined_object</c>: among others, <c>type "vector" does not exist</c>.</summary>
     private const string UndefinedObject = "42704";
 
-    public string Store => $"pgvector store \"{entry.Id}\" ({entry.DisplayPath})";
-
-    /// <summary>Runs <paramref name="action"/>, translating its failures; cancellation and the store's own exceptions pass through.</summary>
-    public async Task<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    public static RelationalVectorStoreErrors For(VectorDatabaseOptions entry, IDbErrorClassifier classifier)
     {
-        try
-        {
-            return await action(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not VectorStoreException and not OperationCanceledException)
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-
-            throw Translate(exception, operation);
-        }
+        var store = $"{entry.DisplayPath} (pgvector in the PostgreSQL database)";
+        return new RelationalVectorStoreErrors(store, classifier, (exception, operation) => Specific(store, exception, operation));
     }
 
-    public VectorStoreException InvalidRequest(string message) =>
-        new(VectorStoreErrorKind.InvalidRequest, $"{Store}: {message}");
-
-    public VectorStoreException Create(VectorStoreErrorKind kind, string message, Exception? inner = null) =>
-        new(kind, $"{Store}: {message}", inner);
-
-    private VectorStoreException Translate(Exception exception, string operation)
+    private static VectorStoreException? Specific(string store, Exception exception, string operation)
     {
         var postgres = Find<PostgresException>(exception);
         if (postgres?.SqlState == UndefinedObject)
         {
-            return Create(
+            return new VectorStoreException(
                 VectorStoreErrorKind.Unavailable,
+                store,
                 $"{operation} failed: {postgres.MessageText}. The pgvector extension is missing from the database: run `compozy migrate up`, " +
                 "or have an administrator install pgvector on the server and run CREATE EXTENSION vector",
                 exception);
         }
 
-        if (postgres?.SqlState.StartsWith(DataExceptionClass, StringComparison.Ordinal) == true || Find<ArgumentException>(exception) is not null)
+        if (postgres?.SqlState.StartsWith(DataExceptionClass, StringComparison.Ordinal) == true)
         {
-            return Create(VectorStoreErrorKind.InvalidRequest, $"{operation} was refused: {Innermost(exception).Message}", exception);
+            return new VectorStoreException(VectorStoreErrorKind.InvalidRequest, store, $"{operation} was refused: {postgres.MessageText}", exception);
         }
 
-        var kind = classifier.Classify(exception)?.Kind switch
-        {
-            DbErrorKind.ConnectionFailed => VectorStoreErrorKind.Unavailable,
-            DbErrorKind.Timeout => VectorStoreErrorKind.Timeout,
-            DbErrorKind.AuthFailed => VectorStoreErrorKind.Unauthorized,
-            DbErrorKind.Check or DbErrorKind.ForeignKey or DbErrorKind.UniqueConflict => VectorStoreErrorKind.InvalidRequest,
-            DbErrorKind.Busy => VectorStoreErrorKind.Throttled,
-            _ => VectorStoreErrorKind.Unknown,
-        };
-        return Create(kind, $"{operation} failed: {Innermost(exception).Message}", exception);
+        return Find<ArgumentException>(exception) is { } argument
+            ? new VectorStoreException(VectorStoreErrorKind.InvalidRequest, store, $"{operation} was refused: {argument.Message}", exception)
+            : null;
     }
 
     private static T? Find<T>(Exception exception)
@@ -82,8 +59,4 @@ internal sealed class PgVectorErrors(VectorDatabaseOptions entry, IDbErrorClassi
 
         return null;
     }
-
-    /// <summary>The PostgreSQL or Npgsql exception nearest the cause, whose message says what happened (EF wraps it in retry and update exceptions).</summary>
-    private static Exception Innermost(Exception exception) =>
-        Find<PostgresException>(exception) ?? Find<NpgsqlException>(exception) as Exception ?? Find<ArgumentException>(exception) ?? exception;
 }

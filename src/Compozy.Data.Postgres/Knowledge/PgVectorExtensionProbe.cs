@@ -16,7 +16,7 @@ internal sealed partial class PgVectorExtensionProbe(
     VectorDatabaseOptions options,
     IDbContextFactory<CompozyDbContext> contexts,
     NpgsqlDataSource dataSource,
-    PgVectorErrors errors,
+    RelationalVectorStoreErrors errors,
     ILogger logger)
 {
     private Version? _version;

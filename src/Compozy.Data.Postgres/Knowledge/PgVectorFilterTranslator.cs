@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Compozy.Data.Knowledge;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -10,7 +11,7 @@ namespace Compozy.Data.Postgres.Knowledge;
 /// metadata must contain (<c>metadata @&gt; @filter</c>), so each key must be present with an
 /// equal value. Only scalars are allowed: containment of an object or array would match partially.
 /// </summary>
-internal sealed class PgVectorFilterTranslator(PgVectorErrors errors)
+internal sealed class PgVectorFilterTranslator(RelationalVectorStoreErrors errors)
 {
     /// <summary>The parameter the condition refers to.</summary>
     public const string ParameterName = "filter";
@@ -40,7 +41,7 @@ internal sealed class PgVectorFilterTranslator(PgVectorErrors errors)
             {
                 if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
                 {
-                    throw errors.InvalidRequest($"filter.{key} is a JSON {value.ValueKind.ToString().ToLowerInvariant()}; a filter compares metadata with strings, numbers and booleans");
+                    throw errors.Create(VectorStoreErrorKind.InvalidRequest, $"filter.{key} is a JSON {value.ValueKind.ToString().ToLowerInvariant()}; a filter compares metadata with strings, numbers and booleans");
                 }
 
                 json.WritePropertyName(key);

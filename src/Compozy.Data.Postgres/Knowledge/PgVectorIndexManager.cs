@@ -19,7 +19,7 @@ internal sealed partial class PgVectorIndexManager(
     PgVectorIndexSettings settings,
     IDbContextFactory<CompozyDbContext> contexts,
     IDatabaseWriter writer,
-    PgVectorErrors errors,
+    RelationalVectorStoreErrors errors,
     ILogger logger)
 {
     /// <summary>Creates or checks the index; see <see cref="PgVectorStore.EnsureKnowledgeBaseAsync"/>.</summary>
@@ -28,7 +28,7 @@ internal sealed partial class PgVectorIndexManager(
         ArgumentNullException.ThrowIfNull(knowledgeBase);
         if (knowledgeBase.Dimension is < 1 or > PgVectorSql.MaxIndexedDimension)
         {
-            throw errors.InvalidRequest(string.Create(
+            throw errors.Create(VectorStoreErrorKind.InvalidRequest, string.Create(
                 CultureInfo.InvariantCulture,
                 $"knowledge base '{knowledgeBase.Name}' has dimension {knowledgeBase.Dimension}; pgvector's HNSW index takes 1 to {PgVectorSql.MaxIndexedDimension} dimensions. Use an embedding model with at most {PgVectorSql.MaxIndexedDimension} dimensions, or another vector database"));
         }

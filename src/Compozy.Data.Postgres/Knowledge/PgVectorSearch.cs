@@ -1,3 +1,4 @@
+using Compozy.Data.Configuration;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -15,10 +16,11 @@ namespace Compozy.Data.Postgres.Knowledge;
 /// the knowledge base is small enough that the scan costs milliseconds.
 /// </summary>
 internal sealed class PgVectorSearch(
+    VectorDatabaseOptions entry,
     PgVectorIndexSettings settings,
     IDbContextFactory<CompozyDbContext> contexts,
     TimeProvider clock,
-    PgVectorErrors errors,
+    RelationalVectorStoreErrors errors,
     PgVectorFilterTranslator filters,
     PgVectorExtensionProbe probe)
 {
@@ -73,16 +75,7 @@ internal sealed class PgVectorSearch(
     {
         ArgumentNullException.ThrowIfNull(knowledgeBase);
         ArgumentNullException.ThrowIfNull(query);
-        if (PgVectorValues.FindProblem(query.Embedding.Span, knowledgeBase.Dimension) is { } problem)
-        {
-            throw errors.InvalidRequest($"the query embedding for knowledge base '{knowledgeBase.Name}' {problem}");
-        }
-
-        if (query.TopK < 1)
-        {
-            throw errors.InvalidRequest(string.Create(CultureInfo.InvariantCulture, $"top_k is {query.TopK}; it must be at least 1"));
-        }
-
+        VectorStoreInput.CheckQuery(errors.Store, entry, knowledgeBase, query);
         var filter = filters.ToJson(query.Filter);
         return await errors.RunAsync<IReadOnlyList<VectorSearchResult>>(
             $"searching knowledge base '{knowledgeBase.Name}'",

@@ -36,7 +36,7 @@ public sealed class PgVectorStore : IVectorStore
     /// <summary>The first pgvector with <c>hnsw.iterative_scan</c>.</summary>
     public static readonly Version IterativeScanVersion = new(0, 8, 0);
 
-    private readonly PgVectorErrors _errors;
+    private readonly RelationalVectorStoreErrors _errors;
     private readonly PgVectorExtensionProbe _probe;
     private readonly PgVectorIndexManager _indexes;
     private readonly PgVectorChunkWriter _chunks;
@@ -54,12 +54,12 @@ public sealed class PgVectorStore : IVectorStore
     {
         Options = options;
         Settings = PgVectorIndexSettings.Of(options);
-        _errors = new PgVectorErrors(options, classifier);
+        _errors = PgVectorErrors.For(options, classifier);
         _probe = new PgVectorExtensionProbe(options, contexts, dataSource, _errors, logger);
         _indexes = new PgVectorIndexManager(Settings, contexts, writer, _errors, logger);
         _chunks = new PgVectorChunkWriter(writer, clock, _errors);
         _deletes = new PgVectorChunkDeleter(writer, clock, _errors);
-        _search = new PgVectorSearch(Settings, contexts, clock, _errors, new PgVectorFilterTranslator(_errors), _probe);
+        _search = new PgVectorSearch(options, Settings, contexts, clock, _errors, new PgVectorFilterTranslator(_errors), _probe);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compozy.Data.Knowledge;
 using Pgvector;
 
 namespace Compozy.Data.Postgres.Knowledge;
@@ -29,15 +30,8 @@ public static class PgVectorValues
             return string.Create(CultureInfo.InvariantCulture, $"has {values.Length} values; a pgvector vector holds 1 to {MaxDimension}");
         }
 
-        for (var index = 0; index < values.Length; index++)
-        {
-            if (!float.IsFinite(values[index]))
-            {
-                return string.Create(CultureInfo.InvariantCulture, $"value {index} (counting from 0) is {Describe(values[index])}; pgvector stores only finite numbers");
-            }
-        }
-
-        return null;
+        // Finiteness is the vector stores' common rule, with its wording.
+        return VectorStoreInput.EmbeddingProblem(values, values.Length);
     }
 
     /// <summary>Throws when <paramref name="values"/> cannot be stored as a <c>vector</c>.</summary>
@@ -62,5 +56,4 @@ public static class PgVectorValues
         return new Vector(values.ToArray());
     }
 
-    private static string Describe(float value) => float.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
 }

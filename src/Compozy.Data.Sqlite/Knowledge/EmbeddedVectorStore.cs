@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Compozy.Data.Configuration;
+using Compozy.Data.Errors;
 using Compozy.Data.Knowledge;
 using Compozy.Data.Persistence;
 using Compozy.Data.Persistence.Conventions;
@@ -34,9 +35,11 @@ internal sealed class EmbeddedVectorStore(
     IDbContextFactory<CompozyDbContext> contexts,
     IDatabaseWriter writer,
     IStoreDialect dialect,
-    StoreErrors errors,
+    IDbErrorClassifier classifier,
     TimeProvider clock) : IVectorStore
 {
+    private readonly RelationalVectorStoreErrors errors = new($"{options.DisplayPath} (embedded in the SQLite database file)", classifier);
+
     private const string ChunkColumns = "knowledge_base_name, id, document_id, text, metadata, embedding, created_at, updated_at";
 
     public VectorDatabaseOptions Options { get; } = options;
@@ -47,7 +50,7 @@ internal sealed class EmbeddedVectorStore(
     /// <summary>Checks that the knowledge tables are there (the migrations ran): nothing else can be missing.</summary>
     public Task CheckAsync(CancellationToken cancellationToken) =>
         errors.RunAsync(
-            "check the embedded vector store",
+            "checking the knowledge tables",
             async token =>
             {
                 var context = await contexts.CreateDbContextAsync(token).ConfigureAwait(false);
@@ -79,15 +82,12 @@ internal sealed class EmbeddedVectorStore(
     {
         ArgumentNullException.ThrowIfNull(knowledgeBase);
         ArgumentNullException.ThrowIfNull(chunks);
-        foreach (var chunk in chunks)
-        {
-            CheckEmbedding(knowledgeBase, chunk);
-        }
+        VectorStoreInput.CheckChunks(errors.Store, knowledgeBase, chunks);
 
         // Raw SQL bypasses the model's converter: the same whole microseconds it would store.
         var now = UtcDateTimeConverter.ToStore(clock.GetUtcNow().UtcDateTime);
         await errors.RunAsync(
-            "embedded write chunks",
+            $"writing {chunks.Count} chunks of knowledge base '{knowledgeBase.Name}'",
             token => writer.WriteAsync(
                 async (context, inner) =>
                 {
@@ -134,8 +134,7 @@ internal sealed class EmbeddedVectorStore(
                     return true;
                 },
                 token),
-            cancellationToken,
-            shape: $"{chunks.Count} chunks").ConfigureAwait(false);
+            cancellationToken).ConfigureAwait(false);
         Cache.Remove(knowledgeBase.Name);
     }
 
@@ -146,8 +145,7 @@ internal sealed class EmbeddedVectorStore(
         ArgumentNullException.ThrowIfNull(chunkIds);
         return DeleteAsync(
             knowledgeBase,
-            "embedded delete chunks",
-            $"{chunkIds.Count} ids",
+            $"deleting {chunkIds.Count} chunks of knowledge base '{knowledgeBase.Name}'",
             async (connection, transaction, token) =>
             {
                 await using var delete = Command(connection, transaction, "DELETE FROM knowledge_chunks WHERE knowledge_base_name = @kb AND id = @id", ("kb", knowledgeBase.Name));
@@ -171,8 +169,7 @@ internal sealed class EmbeddedVectorStore(
         ArgumentNullException.ThrowIfNull(documentId);
         return DeleteAsync(
             knowledgeBase,
-            "embedded delete document",
-            null,
+            $"deleting a document of knowledge base '{knowledgeBase.Name}'",
             async (connection, transaction, token) =>
             {
                 await using var chunks = Command(
@@ -192,8 +189,7 @@ internal sealed class EmbeddedVectorStore(
         ArgumentNullException.ThrowIfNull(knowledgeBase);
         await DeleteAsync(
             knowledgeBase,
-            "embedded delete knowledge base",
-            null,
+            $"deleting knowledge base '{knowledgeBase.Name}'",
             async (connection, transaction, token) =>
             {
                 await using var chunks = Command(connection, transaction, "DELETE FROM knowledge_chunks WHERE knowledge_base_name = @kb", ("kb", knowledgeBase.Name));
@@ -214,20 +210,14 @@ internal sealed class EmbeddedVectorStore(
     {
         ArgumentNullException.ThrowIfNull(knowledgeBase);
         ArgumentNullException.ThrowIfNull(query);
-        if (query.Embedding.Length != knowledgeBase.Dimension)
-        {
-            throw new VectorStoreException(
-                VectorStoreErrorKind.InvalidRequest,
-                string.Create(CultureInfo.InvariantCulture, $"the query has {query.Embedding.Length} values; knowledge base '{knowledgeBase.Name}' holds embeddings of dimension {knowledgeBase.Dimension}"));
-        }
-
+        VectorStoreInput.CheckQuery(errors.Store, Options, knowledgeBase, query);
         var filter = EmbeddedFilter.Compile(query.Filter);
         var prepared = new EmbeddedQuery(query.Embedding.Span, knowledgeBase.Metric);
         return ReadAsync<IReadOnlyList<VectorSearchResult>>(
             async (connection, transaction, token) =>
             {
                 var version = await ReadVersionAsync(connection, transaction, knowledgeBase.Name, token).ConfigureAwait(false)
-                    ?? throw new VectorStoreException(VectorStoreErrorKind.NotFound, $"knowledge base '{knowledgeBase.Name}' does not exist");
+                    ?? throw errors.Create(VectorStoreErrorKind.NotFound, $"knowledge base '{knowledgeBase.Name}' does not exist");
                 if (!version.Matches(knowledgeBase))
                 {
                     throw Mismatch(knowledgeBase, version);
@@ -242,26 +232,8 @@ internal sealed class EmbeddedVectorStore(
             cancellationToken);
     }
 
-    private static void CheckEmbedding(KnowledgeBaseDefinition knowledgeBase, VectorChunk chunk)
-    {
-        if (chunk.Embedding.Length != knowledgeBase.Dimension)
-        {
-            throw new VectorStoreException(
-                VectorStoreErrorKind.InvalidRequest,
-                string.Create(CultureInfo.InvariantCulture, $"chunk '{chunk.Id}' has {chunk.Embedding.Length} values; knowledge base '{knowledgeBase.Name}' holds embeddings of dimension {knowledgeBase.Dimension}"));
-        }
-
-        foreach (var value in chunk.Embedding.Span)
-        {
-            if (!float.IsFinite(value))
-            {
-                throw new VectorStoreException(VectorStoreErrorKind.InvalidRequest, $"chunk '{chunk.Id}' has a value that is not a finite number (NaN or infinity)");
-            }
-        }
-    }
-
-    private static VectorStoreException Mismatch(KnowledgeBaseDefinition knowledgeBase, EmbeddedVersion version) =>
-        new(
+    private VectorStoreException Mismatch(KnowledgeBaseDefinition knowledgeBase, EmbeddedVersion version) =>
+        errors.Create(
             VectorStoreErrorKind.Mismatch,
             string.Create(
                 CultureInfo.InvariantCulture,
@@ -294,7 +266,7 @@ internal sealed class EmbeddedVectorStore(
             : null;
     }
 
-    private static async Task BumpRevisionAsync(SqliteConnection connection, SqliteTransaction transaction, KnowledgeBaseDefinition knowledgeBase, DateTime now, CancellationToken cancellationToken)
+    private async Task BumpRevisionAsync(SqliteConnection connection, SqliteTransaction transaction, KnowledgeBaseDefinition knowledgeBase, DateTime now, CancellationToken cancellationToken)
     {
         await using var command = Command(
             connection,
@@ -305,12 +277,12 @@ internal sealed class EmbeddedVectorStore(
         var dimension = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         if (dimension is null)
         {
-            throw new VectorStoreException(VectorStoreErrorKind.NotFound, $"knowledge base '{knowledgeBase.Name}' does not exist; create it before writing chunks");
+            throw errors.Create(VectorStoreErrorKind.NotFound, $"knowledge base '{knowledgeBase.Name}' does not exist; create it before writing chunks");
         }
 
         if (Convert.ToInt32(dimension, CultureInfo.InvariantCulture) != knowledgeBase.Dimension)
         {
-            throw new VectorStoreException(
+            throw errors.Create(
                 VectorStoreErrorKind.Mismatch,
                 string.Create(CultureInfo.InvariantCulture, $"knowledge base '{knowledgeBase.Name}' has dimension {dimension} in the database, not {knowledgeBase.Dimension}"));
         }
@@ -319,7 +291,6 @@ internal sealed class EmbeddedVectorStore(
     private async Task<int?> DeleteAsync(
         KnowledgeBaseDefinition knowledgeBase,
         string operation,
-        string? shape,
         Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<int>> delete,
         CancellationToken cancellationToken)
     {
@@ -342,8 +313,7 @@ internal sealed class EmbeddedVectorStore(
                     return count;
                 },
                 token),
-            cancellationToken,
-            shape).ConfigureAwait(false);
+            cancellationToken).ConfigureAwait(false);
         if (deleted > 0)
         {
             Cache.Remove(knowledgeBase.Name);
@@ -355,7 +325,7 @@ internal sealed class EmbeddedVectorStore(
     /// <summary>Runs <paramref name="read"/> in one read snapshot on a read connection.</summary>
     private Task<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
         errors.RunAsync(
-            "read the embedded vector store",
+            "reading the knowledge tables",
             async token =>
             {
                 var context = await contexts.CreateDbContextAsync(token).ConfigureAwait(false);

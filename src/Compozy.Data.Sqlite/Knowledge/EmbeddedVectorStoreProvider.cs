@@ -1,4 +1,5 @@
 using Compozy.Data.Configuration;
+using Compozy.Data.Errors;
 using Compozy.Data.Knowledge;
 using Compozy.Data.Persistence;
 using Compozy.Data.Stores;
@@ -79,7 +80,7 @@ public sealed class EmbeddedVectorStoreProvider : IVectorStoreProvider
             services.GetRequiredService<IDbContextFactory<CompozyDbContext>>(),
             services.GetRequiredService<IDatabaseWriter>(),
             services.GetRequiredService<IStoreDialect>(),
-            services.GetRequiredService<StoreErrors>(),
+            services.GetRequiredService<IDbErrorClassifier>(),
             services.GetService<TimeProvider>() ?? TimeProvider.System);
     }
 }

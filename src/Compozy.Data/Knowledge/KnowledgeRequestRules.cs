@@ -42,19 +42,9 @@ internal static class KnowledgeRequestRules
 
     public static void CheckEmbedding(RequestProblems problems, string field, ReadOnlySpan<float> embedding, int dimension)
     {
-        if (embedding.Length != dimension)
+        if (VectorStoreInput.EmbeddingProblem(embedding, dimension) is { } problem)
         {
-            problems.Add(field, $"has {embedding.Length} values; the knowledge base's dimension is {dimension}");
-            return;
-        }
-
-        for (var index = 0; index < embedding.Length; index++)
-        {
-            if (!float.IsFinite(embedding[index]))
-            {
-                problems.Add(field, $"value {index} is {embedding[index]}; every value must be a finite number");
-                return;
-            }
+            problems.Add(field, problem);
         }
     }
 

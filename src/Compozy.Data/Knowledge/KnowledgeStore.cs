@@ -186,9 +186,9 @@ internal sealed class KnowledgeStore(
         var entry = stores.Entry(stored.VectorDbId, "vector_db");
         var problems = new RequestProblems();
         KnowledgeRequestRules.CheckEmbedding(problems, "embedding", query.Embedding.Span, stored.Dimension);
-        if (query.TopK < 1 || query.TopK > entry.MaxTopK)
+        if (VectorStoreInput.TopKProblem(query.TopK, entry) is { } topK)
         {
-            problems.Add("top_k", $"is {query.TopK}; allowed: an integer from 1 to {entry.MaxTopK} (options.max_top_k of {entry.DisplayPath})");
+            problems.Add("top_k", topK);
         }
 
         KnowledgeRequestRules.CheckFilter(problems, query.Filter);

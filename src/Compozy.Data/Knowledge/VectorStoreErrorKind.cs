@@ -24,6 +24,9 @@ public enum VectorStoreErrorKind
     /// <summary>The store is overloaded or rate-limits the caller, and kept doing so after retries.</summary>
     Throttled,
 
+    /// <summary>The store's disk (or quota) is full: nothing more can be written until space is freed.</summary>
+    StorageFull,
+
     /// <summary>Anything else the store reported.</summary>
     Unknown,
 }

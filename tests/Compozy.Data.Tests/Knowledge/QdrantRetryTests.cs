@@ -151,7 +151,7 @@ public sealed class QdrantRetryTests
         var failure = await Should.ThrowAsync<VectorStoreException>(() =>
             store.UpsertChunksAsync(QdrantTestStores.KnowledgeBase(entry), [QdrantTestStores.Chunk("c-1")], CancellationToken.None));
 
-        failure.Kind.ShouldBe(VectorStoreErrorKind.Unavailable);
+        failure.Kind.ShouldBe(VectorStoreErrorKind.StorageFull);
         failure.Message.ShouldContain("out of disk space");
         server.Service.CallsOf("Points/Upsert").Count.ShouldBe(1);
         time.Delays.ShouldBeEmpty();
