@@ -188,8 +188,15 @@ internal static class DbCommand
         var status = new Command("status", "Report the database's state and migrations. Reads only; safe next to a running host.") { json, check };
         status.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
         {
-            var report = await services.GetRequiredService<IDatabaseStatusReader>().ReadAsync(parseResult.GetValue(check), token).ConfigureAwait(false);
-            var damaged = report["integrity_ok"] is false;
+            var thoroughness = parseResult.GetValue(check) switch
+            {
+                "quick" => IntegrityCheck.Quick,
+                "full" => IntegrityCheck.Full,
+                _ => IntegrityCheck.None,
+            };
+            var read = await services.GetRequiredService<IDatabaseStatusReader>().ReadAsync(thoroughness, token).ConfigureAwait(false);
+            var report = read.Report;
+            var damaged = read.IntegrityOk is false;
             MigrationStatus? migrations = null;
             string? migrationsError = null;
             try

@@ -8,7 +8,7 @@ namespace Compozy.Data.Postgres.Operations;
 /// <summary><c>compozy db status</c> for PostgreSQL: server, database size, sessions and the pool settings.</summary>
 internal sealed class PostgresStatusReader(NpgsqlDataSource dataSource, IOptions<PostgresOptions> options) : IDatabaseStatusReader
 {
-    public async Task<DatabaseReport> ReadAsync(string? integrityCheck, CancellationToken cancellationToken)
+    public async Task<DatabaseStatus> ReadAsync(IntegrityCheck check, CancellationToken cancellationToken)
     {
         var pool = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString);
         var facts = new List<KeyValuePair<string, object?>> { new("server", options.Value.SafeDescription) };
@@ -27,12 +27,12 @@ internal sealed class PostgresStatusReader(NpgsqlDataSource dataSource, IOptions
         facts.Add(new("connection_lifetime_seconds", pool.ConnectionLifetime));
         facts.Add(new("connection_idle_lifetime_seconds", pool.ConnectionIdleLifetime));
         facts.Add(new("connect_timeout_seconds", pool.Timeout));
-        if (integrityCheck is not null)
+        if (check != IntegrityCheck.None)
         {
             facts.Add(new("integrity", "not checked: PostgreSQL has no online equivalent of SQLite's quick_check; use pg_amcheck"));
         }
 
-        return new DatabaseReport(facts);
+        return new DatabaseStatus(new DatabaseReport(facts), check, null);
     }
 
     private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

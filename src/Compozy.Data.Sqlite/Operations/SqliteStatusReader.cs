@@ -16,10 +16,10 @@ namespace Compozy.Data.Sqlite.Operations;
 public sealed class SqliteStatusReader(SqliteConnectionFactory connections, IFileSystemProbe probe) : IDatabaseStatusReader
 {
     /// <inheritdoc />
-    public Task<DatabaseReport> ReadAsync(string? integrityCheck, CancellationToken cancellationToken) =>
-        Task.Run(() => Read(integrityCheck), cancellationToken);
+    public Task<DatabaseStatus> ReadAsync(IntegrityCheck check, CancellationToken cancellationToken) =>
+        Task.Run(() => Read(check), cancellationToken);
 
-    private DatabaseReport Read(string? integrityCheck)
+    private DatabaseStatus Read(IntegrityCheck check)
     {
         var options = connections.Options;
         var facts = new List<KeyValuePair<string, object?>>
@@ -30,7 +30,7 @@ public sealed class SqliteStatusReader(SqliteConnectionFactory connections, IFil
         if (options.IsInMemory)
         {
             facts.Add(new("note", "an in-memory database belongs to the process that opened it; another process sees a new, empty one"));
-            return new DatabaseReport(facts);
+            return new DatabaseStatus(new DatabaseReport(facts), check, null);
         }
 
         if (options.ConfiguredPath != options.Path)
@@ -54,9 +54,10 @@ public sealed class SqliteStatusReader(SqliteConnectionFactory connections, IFil
                 facts.Add(new("leftovers", string.Join(", ", leftovers)));
                 facts.Add(new("integrity", SqliteMissingDatabase.Describe(files, leftovers)));
                 facts.Add(new("integrity_ok", false));
+                return new DatabaseStatus(new DatabaseReport(facts), check, false);
             }
 
-            return new DatabaseReport(facts);
+            return new DatabaseStatus(new DatabaseReport(facts), check, null);
         }
 
         try
@@ -68,7 +69,7 @@ public sealed class SqliteStatusReader(SqliteConnectionFactory connections, IFil
             facts.Add(new("readable", false));
             facts.Add(new("integrity", $"SQLite cannot read the file as a database ({exception.SqliteErrorCode}: {exception.Message})"));
             facts.Add(new("integrity_ok", false));
-            return new DatabaseReport(facts);
+            return new DatabaseStatus(new DatabaseReport(facts), check, false);
         }
 
         facts.Add(new("file_bytes", new FileInfo(options.Path).Length));
@@ -78,16 +79,18 @@ public sealed class SqliteStatusReader(SqliteConnectionFactory connections, IFil
         facts.Add(new("wal_frames", progress.Frames));
         facts.Add(new("wal_frames_checkpointed", progress.Backfilled));
 
-        if (integrityCheck is not null)
+        if (check == IntegrityCheck.None)
         {
-            var full = string.Equals(integrityCheck, "full", StringComparison.OrdinalIgnoreCase);
-            var messages = SqliteInspectionConnection.CheckIntegrity(options.Path, options.BusyTimeout, full);
-            facts.Add(new("integrity_check", full ? "integrity_check" : "quick_check"));
-            facts.Add(new("integrity", messages is ["ok"] ? "ok" : string.Join("; ", messages)));
-            facts.Add(new("integrity_ok", messages is ["ok"]));
+            return new DatabaseStatus(new DatabaseReport(facts), check, null);
         }
 
-        return new DatabaseReport(facts);
+        var full = check == IntegrityCheck.Full;
+        var messages = SqliteInspectionConnection.CheckIntegrity(options.Path, options.BusyTimeout, full);
+        var ok = messages is ["ok"];
+        facts.Add(new("integrity_check", full ? "integrity_check" : "quick_check"));
+        facts.Add(new("integrity", ok ? "ok" : string.Join("; ", messages)));
+        facts.Add(new("integrity_ok", ok));
+        return new DatabaseStatus(new DatabaseReport(facts), check, ok);
     }
 
     /// <summary>The bundled SQLite library's version; needs no database, only the library loaded.</summary>

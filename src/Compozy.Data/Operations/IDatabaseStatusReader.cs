@@ -4,9 +4,9 @@ namespace Compozy.Data.Operations;
 public interface IDatabaseStatusReader
 {
     /// <summary>
-    /// Reads the status. <paramref name="integrityCheck"/> (<c>quick</c> or <c>full</c>) adds an
-    /// integrity check where the provider has one. Safe against a database a running host is
-    /// using: it never writes, checkpoints or locks it.
+    /// Reads the status, with an integrity check of <paramref name="check"/>'s thoroughness where
+    /// the provider has one. Safe against a database a running host is using: it never writes,
+    /// checkpoints or locks it. Damage is reported (<see cref="DatabaseStatus.IntegrityOk"/>), not thrown.
     /// </summary>
-    Task<DatabaseReport> ReadAsync(string? integrityCheck, CancellationToken cancellationToken);
+    Task<DatabaseStatus> ReadAsync(IntegrityCheck check, CancellationToken cancellationToken);
 }

@@ -96,7 +96,8 @@ public sealed class SqliteMaintenanceTests
             (await read.WorkflowStates.LongCountAsync()).ShouldBe(before);
         }
 
-        var status = await db.Services.GetRequiredService<IDatabaseStatusReader>().ReadAsync("full", CancellationToken.None);
-        status["integrity"].ShouldBe("ok");
+        var status = await db.Services.GetRequiredService<IDatabaseStatusReader>().ReadAsync(IntegrityCheck.Full, CancellationToken.None);
+        status.Report["integrity"].ShouldBe("ok");
+        status.IntegrityOk.ShouldBe(true);
     }
 }

@@ -121,7 +121,7 @@ public sealed class SqliteProfileTests
         var before = (SqliteTestFiles.Hash(db.Location), SqliteTestFiles.Hash(db.Location + "-wal"));
 
         await using var services = TestDatabase.BuildServices(db.Settings);
-        var report = await services.GetRequiredService<Compozy.Data.Operations.IDatabaseStatusReader>().ReadAsync("full", CancellationToken.None);
+        var report = (await services.GetRequiredService<Compozy.Data.Operations.IDatabaseStatusReader>().ReadAsync(Compozy.Data.Operations.IntegrityCheck.Full, CancellationToken.None)).Report;
         await services.DisposeAsync();
 
         report["integrity"].ShouldBe("ok");

@@ -43,7 +43,7 @@ public sealed class SqliteRealPathTests : IDisposable
 
         await using var services = TestDatabase.BuildServices(Settings(link), logs: logs);
         var connections = services.GetRequiredService<SqliteConnectionFactory>();
-        var report = await services.GetRequiredService<IDatabaseStatusReader>().ReadAsync(null, CancellationToken.None);
+        var report = (await services.GetRequiredService<IDatabaseStatusReader>().ReadAsync(IntegrityCheck.None, CancellationToken.None)).Report;
 
         connections.Options.Path.ShouldBe(RealPath);
         connections.Options.ConfiguredPath.ShouldBe(link);
