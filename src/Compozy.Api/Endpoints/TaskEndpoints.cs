@@ -44,7 +44,7 @@ internal static class TaskEndpoints
     }
 
     private static async Task<Results<Created<TaskResponse>, Ok<TaskResponse>>> PutAsync(
-        [FromRoute(Name = "task_exec_id")] string taskExecId, HttpRequest request, ITaskStore tasks, IWorkflowStore workflows, CancellationToken cancellationToken)
+        [FromRoute(Name = "task_exec_id")] string taskExecId, HttpRequest request, ITaskStore tasks, CancellationToken cancellationToken)
     {
         var id = RequestIds.Path("task_exec_id", taskExecId);
         var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
@@ -74,16 +74,7 @@ internal static class TaskEndpoints
 
         body.Complete();
 
-        TaskState stored;
-        try
-        {
-            stored = await tasks.UpsertStateAsync(state, cancellationToken).ConfigureAwait(false);
-        }
-        catch (CompozyDataException exception) when (exception.Kind == DbErrorKind.ForeignKey)
-        {
-            // SQLite does not say which reference is missing; finding out costs reads only here.
-            throw await MissingReferenceAsync(state, tasks, workflows, cancellationToken).ConfigureAwait(false) ?? (Exception)exception;
-        }
+        var stored = await tasks.UpsertStateAsync(state, cancellationToken).ConfigureAwait(false);
 
         var response = TaskResponse.From(stored);
         return stored.CreatedAt == stored.UpdatedAt
@@ -183,31 +174,5 @@ internal static class TaskEndpoints
             default:
                 break;
         }
-    }
-
-    private static async Task<Exception?> MissingReferenceAsync(TaskState state, ITaskStore tasks, IWorkflowStore workflows, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await workflows.GetStateAsync(state.WorkflowExecId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (CompozyDataException exception) when (exception.Kind == DbErrorKind.NotFound)
-        {
-            return new ReferenceNotFoundException("workflow_exec_id", $"workflow state '{state.WorkflowExecId}' not found: create the workflow before its tasks");
-        }
-
-        if (state.ParentStateId is { } parent)
-        {
-            try
-            {
-                await tasks.GetStateAsync(parent, cancellationToken).ConfigureAwait(false);
-            }
-            catch (CompozyDataException exception) when (exception.Kind == DbErrorKind.NotFound)
-            {
-                return new ReferenceNotFoundException("parent_state_id", $"task state '{parent}' not found: create the parent before its children");
-            }
-        }
-
-        return null;
     }
 }

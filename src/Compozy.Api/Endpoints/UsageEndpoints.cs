@@ -57,16 +57,7 @@ internal static class UsageEndpoints
         }
 
         body.Complete();
-        try
-        {
-            return TypedResults.Ok(UsageRowResponse.From(await usage.UpsertAsync(row, cancellationToken).ConfigureAwait(false)));
-        }
-        catch (CompozyDataException exception) when (exception.Kind == DbErrorKind.ForeignKey)
-        {
-            throw row.TaskExecId is { } task
-                ? new ReferenceNotFoundException("task_exec_id", $"task state '{task}' not found")
-                : new ReferenceNotFoundException("workflow_exec_id", $"workflow state '{row.WorkflowExecId}' not found");
-        }
+        return TypedResults.Ok(UsageRowResponse.From(await usage.UpsertAsync(row, cancellationToken).ConfigureAwait(false)));
     }
 
     private static async Task<Ok<UsageRowResponse>> ByTaskAsync(

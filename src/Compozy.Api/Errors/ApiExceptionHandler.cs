@@ -49,8 +49,8 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
                 return Answer(ProblemCode.BadRequest, bad.Message, status: bad.StatusCode);
             case ArgumentException argument when argument.ParamName is { } name:
                 return Answer(ProblemCode.InvalidRequest, argument.Message, new Dictionary<string, string[]> { [FieldOf(name)] = [TrimParameter(argument)] });
-            case ReferenceNotFoundException reference:
-                return Answer(ProblemCode.ReferenceNotFound, reference.Message, new Dictionary<string, string[]> { [reference.Field] = [reference.Message] });
+            case CompozyDataException { Kind: DbErrorKind.ForeignKey, Reference: { } field } missing:
+                return Answer(ProblemCode.ReferenceNotFound, missing.Message, new Dictionary<string, string[]> { [field] = [missing.Message] });
             case CompozyDataException data:
                 return Map(data, context, Answer);
             case VectorStoreException vector:

@@ -15,6 +15,9 @@ public sealed class CompozyDataException : Exception
         Constraint = constraint;
     }
 
+    private CompozyDataException(string reference, string message, Exception? innerException)
+        : this(DbErrorKind.ForeignKey, message, innerException) => Reference = reference;
+
     /// <summary>Creates the exception.</summary>
     public CompozyDataException()
         : this(DbErrorKind.Unknown, "a database operation failed")
@@ -39,9 +42,20 @@ public sealed class CompozyDataException : Exception
     /// <summary>The constraint or index involved, when known.</summary>
     public string? Constraint { get; }
 
+    /// <summary>
+    /// For a <see cref="DbErrorKind.ForeignKey"/> failure of a write, the field of the written row
+    /// whose value names no row (<c>workflow_exec_id</c>), when the store worked it out; SQLite's
+    /// error does not say which reference failed.
+    /// </summary>
+    public string? Reference { get; }
+
     /// <summary>A store's answer for a key that names no row: <c>{what} '{key}' not found</c>.</summary>
     public static CompozyDataException NotFound(string what, string key) =>
         new(DbErrorKind.NotFound, $"{what} '{key}' not found");
+
+    /// <summary>A store's answer for a write whose <paramref name="field"/> names no row: kind <see cref="DbErrorKind.ForeignKey"/>, <see cref="Reference"/> set.</summary>
+    public static CompozyDataException MissingReference(string field, string message, Exception? innerException = null) =>
+        new(field, message, innerException);
 
     /// <summary>A store's refusal of an operation the row's current state does not allow.</summary>
     public static CompozyDataException Conflict(string message) => new(DbErrorKind.Conflict, message);

@@ -51,6 +51,7 @@ public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixt
         var orphan = TaskOf(Workflow());
         var refused = await Should.ThrowAsync<CompozyDataException>(() => tasks.UpsertStateAsync(orphan));
         refused.Kind.ShouldBe(DbErrorKind.ForeignKey);
+        refused.Reference.ShouldBe("workflow_exec_id", "the store works out which reference is missing, on SQLite too");
 
         var both = TaskOf(workflow);
         both.AgentId = "writer";
@@ -278,6 +279,7 @@ public sealed class TaskStoreTests(MigratedDatabaseFixture fixture) : IClassFixt
 
         var missing = await Should.ThrowAsync<CompozyDataException>(() => tasks.UpsertStateAsync(TaskOf(workflow, "no-such-parent")));
         missing.Kind.ShouldBe(DbErrorKind.ForeignKey);
+        missing.Reference.ShouldBe("parent_state_id");
         missing.Message.ShouldContain("no-such-parent");
         (await tasks.ListChildrenAsync(parent.TaskExecId)).ShouldBeEmpty();
     }

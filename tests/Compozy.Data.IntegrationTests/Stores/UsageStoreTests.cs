@@ -63,7 +63,9 @@ public sealed class UsageStoreTests(MigratedDatabaseFixture fixture) : IClassFix
         (await Should.ThrowAsync<CompozyDataException>(() => usage.GetByTaskExecIdAsync(task.TaskExecId))).Kind.ShouldBe(DbErrorKind.NotFound);
         (await Should.ThrowAsync<CompozyDataException>(() => usage.GetByWorkflowExecIdAsync(workflow.WorkflowExecId))).Kind.ShouldBe(DbErrorKind.NotFound);
         (await Should.ThrowAsync<CompozyDataException>(() => usage.SummarizeByWorkflowExecIdAsync(workflow.WorkflowExecId))).Kind.ShouldBe(DbErrorKind.NotFound);
-        (await Should.ThrowAsync<CompozyDataException>(() => usage.UpsertAsync(Row(task: "no-such-task", component: "agent", prompt: 1)))).Kind.ShouldBe(DbErrorKind.ForeignKey);
+        var unknown = await Should.ThrowAsync<CompozyDataException>(() => usage.UpsertAsync(Row(task: "no-such-task", component: "agent", prompt: 1)));
+        unknown.Kind.ShouldBe(DbErrorKind.ForeignKey);
+        unknown.Reference.ShouldBe("task_exec_id");
     }
 
     [Theory, DatabaseData]

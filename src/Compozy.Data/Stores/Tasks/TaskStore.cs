@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Compozy.Data.Entities;
+using Compozy.Data.Errors;
 using Compozy.Data.Persistence;
 using Compozy.Data.Stores.Usage;
 using Compozy.Data.Writes;
@@ -50,8 +51,19 @@ internal sealed class TaskStore(
     public Task<TaskProgress> GetProgressInfoAsync(string parentStateId, CancellationToken cancellationToken = default) =>
         ReadAsync("get task progress", tasks => tasks.GetProgressInfoAsync(parentStateId, cancellationToken), cancellationToken);
 
-    public Task<TaskState> UpsertStateAsync(TaskState state, CancellationToken cancellationToken = default) =>
-        WriteAsync("upsert task state", (tasks, token) => tasks.UpsertStateAsync(state, token), cancellationToken);
+    public async Task<TaskState> UpsertStateAsync(TaskState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        try
+        {
+            return await WriteAsync("upsert task state", (tasks, token) => tasks.UpsertStateAsync(state, token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (CompozyDataException exception) when (exception.Kind == DbErrorKind.ForeignKey)
+        {
+            // SQLite does not say which reference is missing; finding out costs reads only on this path.
+            throw await MissingReferenceAsync(state, exception, cancellationToken).ConfigureAwait(false) ?? exception;
+        }
+    }
 
     public Task<TaskState> MergeUsageAsync(string taskExecId, UsageSummary usage, CancellationToken cancellationToken = default) =>
         WriteAsync("merge task usage", (tasks, token) => tasks.MergeUsageAsync(taskExecId, usage, token), cancellationToken);
@@ -60,6 +72,32 @@ internal sealed class TaskStore(
     {
         ArgumentNullException.ThrowIfNull(work);
         return WriteAsync("task transaction", work, cancellationToken);
+    }
+
+    private async Task<CompozyDataException?> MissingReferenceAsync(TaskState state, CompozyDataException refused, CancellationToken cancellationToken)
+    {
+        var workflowExists = await reads.RunAsync(
+            "find the workflow of a task state",
+            (context, token) => context.WorkflowStates.AsNoTracking().AnyAsync(workflow => workflow.WorkflowExecId == state.WorkflowExecId, token),
+            cancellationToken).ConfigureAwait(false);
+        if (!workflowExists)
+        {
+            return CompozyDataException.MissingReference(
+                "workflow_exec_id", $"workflow state '{state.WorkflowExecId}' not found: create the workflow before its tasks", refused);
+        }
+
+        if (state.ParentStateId is not { } parent)
+        {
+            return null;
+        }
+
+        var parentExists = await reads.RunAsync(
+            "find the parent of a task state",
+            (context, token) => context.TaskStates.AsNoTracking().AnyAsync(task => task.TaskExecId == parent, token),
+            cancellationToken).ConfigureAwait(false);
+        return parentExists
+            ? null
+            : CompozyDataException.MissingReference("parent_state_id", $"task state '{parent}' not found: create the parent before its children", refused);
     }
 
     private Task<T> ReadAsync<T>(string operation, Func<TaskOperations, Task<T>> read, CancellationToken cancellationToken) =>

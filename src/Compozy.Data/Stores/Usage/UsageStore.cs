@@ -20,15 +20,25 @@ internal sealed class UsageStore(
     private static readonly UpsertShape ByTask = new(["task_exec_id", "component"], "\"task_exec_id\" IS NOT NULL", ["created_at"]);
     private static readonly UpsertShape ByWorkflow = new(["workflow_exec_id", "component"], "\"workflow_exec_id\" IS NOT NULL", ["created_at"]);
 
-    public Task<ExecutionLlmUsage> UpsertAsync(ExecutionLlmUsage row, CancellationToken cancellationToken = default)
+    public async Task<ExecutionLlmUsage> UpsertAsync(ExecutionLlmUsage row, CancellationToken cancellationToken = default)
     {
         Validate(row);
         var shape = row.TaskExecId is null ? ByWorkflow : ByTask;
         var timestamps = UpsertTimestamps.At(clock.GetUtcNow().UtcDateTime);
-        return errors.RunAsync(
-            "upsert usage",
-            token => writer.WriteAsync((context, inner) => ModelUpsert.UpsertAsync(context, row, shape, timestamps, inner), token),
-            cancellationToken);
+        try
+        {
+            return await errors.RunAsync(
+                "upsert usage",
+                token => writer.WriteAsync((context, inner) => ModelUpsert.UpsertAsync(context, row, shape, timestamps, inner), token),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (CompozyDataException exception) when (exception.Kind == DbErrorKind.ForeignKey)
+        {
+            // A usage row references exactly one execution, so the one it names is the one missing.
+            throw row.TaskExecId is { } task
+                ? CompozyDataException.MissingReference("task_exec_id", $"task state '{task}' not found", exception)
+                : CompozyDataException.MissingReference("workflow_exec_id", $"workflow state '{row.WorkflowExecId}' not found", exception);
+        }
     }
 
     public Task<ExecutionLlmUsage> GetByTaskExecIdAsync(string taskExecId, CancellationToken cancellationToken = default) =>
