@@ -62,7 +62,7 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
     public bool IsOpen => _connection is not null;
 
     /// <summary>The open connection; valid during a turn.</summary>
-    public SqliteConnection Connection => _connection ?? throw new InvalidOperationException("the SQLite writer connection is used outside a turn");
+    public SqliteConnection Connection => _connection ?? throw new InvalidOperationException("the SQLite writer connection is not open: begin a turn first");
 
     /// <summary>
     /// Starts a turn: opens the connection on first use and takes the cross-process writer lock,
@@ -103,7 +103,7 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
 
     /// <summary>A context on the writer connection; valid during a turn. The caller disposes it.</summary>
     public CompozyDbContext CreateContext() =>
-        (_contexts ?? throw new InvalidOperationException("the SQLite writer connection is used outside a turn")).CreateDbContext();
+        (_contexts ?? throw new InvalidOperationException("the SQLite writer connection is not open: begin a turn first")).CreateDbContext();
 
     /// <exception cref="CompozyDataException">The database file is no longer the one the writer opened.</exception>
     public void VerifyDatabaseFile()
