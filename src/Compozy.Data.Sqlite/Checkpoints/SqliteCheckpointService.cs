@@ -82,7 +82,7 @@ internal sealed partial class SqliteCheckpointService(
         }
         finally
         {
-            await writer.CloseAsync().ConfigureAwait(false);
+            await writer.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -58,6 +58,9 @@ internal sealed class SqliteMigrationHistoryRepository(HistoryRepositoryDependen
 
     public override IMigrationsDatabaseLock AcquireDatabaseLock()
     {
+        // EF's synchronous Migrate() (and so `dotnet ef database update`) calls this synchronous
+        // override, which must block while it waits. The layer itself migrates only through
+        // MigrateAsync (AcquireDatabaseLockAsync): no host start or stop path comes here.
         var fileLock = AcquireFileLockAsync(CancellationToken.None).GetAwaiter().GetResult();
         try
         {

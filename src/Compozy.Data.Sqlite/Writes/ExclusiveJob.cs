@@ -3,34 +3,8 @@ using Microsoft.Data.Sqlite;
 namespace Compozy.Data.Sqlite.Writes;
 
 /// <summary>Work that needs the writer connection to itself, outside any transaction (migrations, checkpoints, maintenance).</summary>
-internal sealed class ExclusiveJob<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    : WriterItem(cancellationToken), IExclusiveJob
+internal abstract class ExclusiveJob(CancellationToken cancellationToken) : WriterItem(cancellationToken)
 {
-    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public Task<T> Task => _completion.Task;
-
-    public override bool IsExclusive => true;
-
-    public async Task RunAsync(SqliteConnection connection, Action verifyAfter)
-    {
-        try
-        {
-            var result = await work(connection, CancellationToken).ConfigureAwait(false);
-            verifyAfter();
-            _completion.TrySetResult(result);
-        }
-        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-        {
-            Cancel();
-        }
-        catch (Exception exception)
-        {
-            Fail(exception);
-        }
-    }
-
-    public override void Fail(Exception exception) => _completion.TrySetException(exception);
-
-    public override void Cancel() => _completion.TrySetCanceled(CancellationToken);
+    /// <summary>Runs the job; <paramref name="verifyAfter"/> runs before its caller is answered and throws to fail it instead.</summary>
+    public abstract Task RunAsync(SqliteConnection connection, Action verifyAfter);
 }

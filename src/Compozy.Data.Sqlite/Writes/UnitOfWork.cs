@@ -5,27 +5,7 @@ namespace Compozy.Data.Sqlite.Writes;
 /// <summary>A caller's unit of work; it runs inside a batch transaction, under its own savepoint.</summary>
 internal abstract class UnitOfWork(CancellationToken cancellationToken) : WriterItem(cancellationToken)
 {
-    public override bool IsExclusive => false;
-
     public abstract Task<object?> RunAsync(CompozyDbContext context);
 
     public abstract void Complete(object? result);
-}
-
-/// <summary>A unit of work returning <typeparamref name="T"/>.</summary>
-internal sealed class UnitOfWork<T>(Func<CompozyDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    : UnitOfWork(cancellationToken)
-{
-    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public Task<T> Task => _completion.Task;
-
-    public override async Task<object?> RunAsync(CompozyDbContext context) =>
-        await work(context, CancellationToken).ConfigureAwait(false);
-
-    public override void Complete(object? result) => _completion.TrySetResult((T)result!);
-
-    public override void Fail(Exception exception) => _completion.TrySetException(exception);
-
-    public override void Cancel() => _completion.TrySetCanceled(CancellationToken);
 }

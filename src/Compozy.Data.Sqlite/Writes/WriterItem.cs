@@ -2,15 +2,16 @@ using System.Diagnostics;
 
 namespace Compozy.Data.Sqlite.Writes;
 
-/// <summary>One request waiting for the writer: a unit of work to batch, or an exclusive job.</summary>
+/// <summary>
+/// One request waiting for the writer: a <see cref="UnitOfWork"/> to batch, or an
+/// <see cref="ExclusiveJob"/> that runs alone. Which of the two it is, is its type; nothing else
+/// says it.
+/// </summary>
 internal abstract class WriterItem(CancellationToken cancellationToken)
 {
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
     public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
-
-    /// <summary>Whether it must run alone, outside any batch transaction.</summary>
-    public abstract bool IsExclusive { get; }
 
     private const int Queued = 0;
     private const int Taken = 1;

@@ -73,7 +73,7 @@ public sealed class SqliteCheckpointTests
         host.Logs.Containing("maintenance (incremental) completed").ShouldHaveSingleItem();
         host.Logs.Containing("shutdown checkpoint completed").ShouldHaveSingleItem().ShouldContain("WAL now 0 bytes");
         writer.IsOpen.ShouldBeFalse();
-        writer.Close();
+        await writer.DisposeAsync();
         await Should.ThrowAsync<ObjectDisposedException>(() => WriteRowsAsync(writer, count: 1, payloadBytes: 10));
         await host.DisposeAsync();
         SqliteTestFiles.Count(db.Location, "SELECT count(*) FROM workflow_states").ShouldBe(20);
