@@ -110,12 +110,12 @@ internal sealed partial class SqliteRecovery(
         var elapsed = Stopwatch.StartNew();
         var damage = string.Join("; ", problems.SelectMany(problem => problem.Split('\n')).Take(ProblemsShown));
         var (source, migrations, skipped) = await Task.Run(() => ChooseBackup(given, damage, problems), cancellationToken).ConfigureAwait(false);
-        var backupTime = BackupTime(source);
+        var backupTime = Milliseconds(BackupTime(source));
         var lastModified = new[] { Files.Database, Files.Wal, Files.Journal }
             .Where(File.Exists)
             .Max(path => new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero));
         var newestUpdate = await Task.Run(NewestReadableUpdate, cancellationToken).ConfigureAwait(false);
-        var lostUntil = newestUpdate is { } newest && newest > lastModified ? newest : lastModified;
+        var lostUntil = Milliseconds(newestUpdate is { } newest && newest > lastModified ? newest : lastModified);
         var keepInfix = DamagedInfix + SqliteBackup.Stamp(clock.GetUtcNow());
         var movedAside = Files.Database + keepInfix;
         var companions = new[] { Files.Wal, Files.Journal, Files.Shm }.Where(File.Exists).Select(path => movedAside + path[Files.Database.Length..]).ToList();
@@ -312,6 +312,9 @@ internal sealed partial class SqliteRecovery(
         && DateTimeOffset.TryParseExact(match.Groups[1].Value, SqliteBackup.StampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
             ? time
             : null;
+
+    // The report's times are to the millisecond, and its window is computed from them.
+    private static DateTimeOffset Milliseconds(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
     private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString(DateFormat, CultureInfo.InvariantCulture);
 
