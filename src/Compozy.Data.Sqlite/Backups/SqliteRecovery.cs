@@ -111,8 +111,9 @@ internal sealed partial class SqliteRecovery(
         var damage = string.Join("; ", problems.SelectMany(problem => problem.Split('\n')).Take(ProblemsShown));
         var (source, migrations, skipped) = await Task.Run(() => ChooseBackup(given, damage, problems), cancellationToken).ConfigureAwait(false);
         var backupTime = Milliseconds(BackupTime(source));
+        // An empty -wal or -journal is left by readers (db status, this recovery's own check) and holds no write.
         var lastModified = new[] { Files.Database, Files.Wal, Files.Journal }
-            .Where(File.Exists)
+            .Where(path => path == Files.Database || (File.Exists(path) && new FileInfo(path).Length > 0))
             .Max(path => new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero));
         var newestUpdate = await Task.Run(NewestReadableUpdate, cancellationToken).ConfigureAwait(false);
         var lostUntil = Milliseconds(newestUpdate is { } newest && newest > lastModified ? newest : lastModified);
