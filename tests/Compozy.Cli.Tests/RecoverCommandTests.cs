@@ -85,6 +85,18 @@ public sealed class RecoverCommandTests
         SqliteTestFiles.DamageMiddlePage(backup);
 
         var onlyBackupDamaged = await cli.RunAsync("db", "recover");
+        var givenDamaged = await cli.RunAsync("db", "recover", "--backup", backup);
+        var notCompozy = Path.Combine(cli.WorkingDirectory, "notes.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={notCompozy};Pooling=False"))
+        {
+            connection.Open();
+            using var create = connection.CreateCommand();
+            create.CommandText = "CREATE TABLE notes (text TEXT)";
+            create.ExecuteNonQuery();
+        }
+
+        var givenForeign = await cli.RunAsync("db", "recover", "--backup", notCompozy);
+        var givenMissing = await cli.RunAsync("db", "recover", "--backup", Path.Combine(cli.WorkingDirectory, "nope.db"));
         File.Delete(backup);
         var noBackup = await cli.RunAsync("db", "recover", "--json");
 
@@ -92,6 +104,11 @@ public sealed class RecoverCommandTests
         onlyBackupDamaged.Stderr.ShouldContain($"none passed verification: {Path.GetFileName(backup)} failed integrity_check");
         onlyBackupDamaged.Stderr.ShouldContain("Nothing was changed");
         onlyBackupDamaged.Stderr.ShouldNotContain("   at ");
+        givenDamaged.ExitCode.ShouldBe(4, givenDamaged.ToString());
+        givenDamaged.Stderr.ShouldContain($"the backup {backup} (--backup) failed integrity_check");
+        givenForeign.ExitCode.ShouldBe(2, givenForeign.ToString());
+        givenForeign.Stderr.ShouldContain("not a Compozy one");
+        givenMissing.ExitCode.ShouldBe(2, givenMissing.ToString());
         noBackup.ExitCode.ShouldBe(4, noBackup.ToString());
         noBackup.Stderr.ShouldContain("it holds no backup of this database");
         noBackup.Stdout.ShouldBeEmpty();

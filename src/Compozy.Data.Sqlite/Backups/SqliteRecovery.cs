@@ -158,10 +158,21 @@ internal sealed partial class SqliteRecovery(
         var skipped = new List<string>();
         if (given is not null)
         {
-            var refusal = Refusal(given, out var migrations);
-            return refusal is null
+            // A file the operator named that is not a Compozy backup is a usage mistake
+            // (BackupInputException, from Verify); one that is damaged is damage.
+            var (integrity, migrations) = backup.Verify(given, requireCompozy: true);
+            if (integrity is not ["ok"])
+            {
+                throw new DatabaseIntegrityException(
+                    $"{Files.Database} is damaged ({damage}), and the backup {given} (--backup) failed integrity_check ({string.Join("; ", integrity.Take(ProblemsShown))}); nothing was changed",
+                    problems);
+            }
+
+            var newer = NewerMigrations(given);
+            return newer.Count == 0
                 ? (given, migrations, skipped)
-                : throw new DatabaseIntegrityException($"{Files.Database} is damaged ({damage}), and the backup {given} (--backup) {refusal}; nothing was changed", problems);
+                : throw new BackupInputException(
+                    $"--backup: {given} holds migrations this build does not know ({string.Join(", ", newer)}): it comes from a newer build; allowed: a backup of this build's schema or an older one; nothing was changed");
         }
 
         var directory = backup.BackupDirectory;
