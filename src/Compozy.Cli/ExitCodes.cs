@@ -35,4 +35,10 @@ internal static class ExitCodes
     /// PostgreSQL or on <c>:memory:</c>); the message says what does. Nothing was touched.
     /// </summary>
     public const int NotSupported = 6;
+
+    /// <summary>
+    /// <c>db recover</c> found the database sound (it passed <c>integrity_check</c>): there is
+    /// nothing to recover from, and nothing was changed.
+    /// </summary>
+    public const int NotDamaged = 7;
 }

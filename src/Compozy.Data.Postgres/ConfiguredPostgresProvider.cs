@@ -43,6 +43,7 @@ internal sealed class ConfiguredPostgresProvider(PostgresOptions options) : ICon
         services.AddSingleton<IDbErrorClassifier, PostgresErrorClassifier>();
         services.AddSingleton<IDatabaseMaintenance, PostgresMaintenance>();
         services.AddSingleton<IDatabaseBackup, PostgresBackup>();
+        services.AddSingleton<IDatabaseRecovery, PostgresRecovery>();
         services.AddSingleton<ITransferDialect, PostgresTransferDialect>();
         services.AddSingleton<IStoreDialect, PostgresStoreDialect>();
     }

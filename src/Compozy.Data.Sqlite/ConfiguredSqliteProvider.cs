@@ -58,6 +58,8 @@ internal sealed class ConfiguredSqliteProvider(SqliteOptions options) : IConfigu
         services.AddSingleton<IDatabaseStatusReader, SqliteStatusReader>();
         services.AddSingleton<SqliteBackup>();
         services.AddSingleton<IDatabaseBackup>(provider => provider.GetRequiredService<SqliteBackup>());
+        services.AddSingleton<SqliteRecovery>();
+        services.AddSingleton<IDatabaseRecovery>(provider => provider.GetRequiredService<SqliteRecovery>());
         services.AddSingleton<ITransferDialect, SqliteTransferDialect>();
         services.AddSingleton<IDatabaseStartupCheck, SqliteStartupCheck>();
         services.AddSingleton<IStoreDialect, SqliteStoreDialect>();

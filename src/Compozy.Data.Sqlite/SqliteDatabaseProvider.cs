@@ -78,6 +78,21 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
                 "periodic integrity checks read a database file, and database.path is :memory:; allowed: leave integrity_check_interval unset, or set database.path to a file");
         }
 
+        var integrityCheckOnStartup = Enum.Parse<IntegrityCheckLevel>(reader.Read<string>(SqliteConfigurationKeys.IntegrityCheckOnStartup) ?? "QUICK", ignoreCase: true);
+        var recoverOnStart = reader.Read<bool>(SqliteConfigurationKeys.RecoverOnStart);
+        if (recoverOnStart && path == SqliteConfigurationKeys.InMemoryPath)
+        {
+            reader.AddProblem(
+                SqliteConfigurationKeys.RecoverOnStart.Path,
+                "recovery replaces a damaged database file with a backup, and database.path is :memory:; allowed: false, or set database.path to a file");
+        }
+        else if (recoverOnStart && integrityCheckOnStartup == IntegrityCheckLevel.Off)
+        {
+            reader.AddProblem(
+                SqliteConfigurationKeys.RecoverOnStart.Path,
+                "true needs the startup integrity check that finds the damage, and database.sqlite.integrity_check_on_startup is OFF; allowed: false, or integrity_check_on_startup QUICK or FULL");
+        }
+
         return new ConfiguredSqliteProvider(new SqliteOptions
         {
             Path = path ?? string.Empty,
@@ -91,8 +106,9 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
             ForeignKeys = foreignKeys,
             WalCheckpointInterval = reader.Read<TimeSpan>(SqliteConfigurationKeys.WalCheckpointInterval),
             WalCheckpointTruncateThreshold = reader.Read<long>(SqliteConfigurationKeys.WalCheckpointTruncateThreshold),
-            IntegrityCheckOnStartup = Enum.Parse<IntegrityCheckLevel>(reader.Read<string>(SqliteConfigurationKeys.IntegrityCheckOnStartup) ?? "QUICK", ignoreCase: true),
+            IntegrityCheckOnStartup = integrityCheckOnStartup,
             IntegrityCheckInterval = integrityCheckInterval,
+            RecoverOnStart = recoverOnStart,
             MaintenanceOnShutdown = reader.Read<bool>(SqliteConfigurationKeys.MaintenanceOnShutdown),
             ShutdownTimeout = reader.Read<TimeSpan>(SqliteConfigurationKeys.ShutdownTimeout),
             GroupCommit = reader.Read<bool>(SqliteConfigurationKeys.GroupCommit),

@@ -55,7 +55,7 @@ internal static class DataCommandRunner
                 await console.Error.WriteLineAsync(
                     $"compozy: the database is damaged ({damage.Code}): {exception.Message.TrimEnd('.')}; on {loaded.Provider.Description}." +
                     (access == DatabaseAccess.Read ? " This command only reads; nothing was written." : string.Empty) +
-                    " See the problems with `compozy db status --check full`, then restore the database from a backup.").ConfigureAwait(false);
+                    " See the problems with `compozy db status --check full`, then recover the database from its newest verified backup with `compozy db recover`.").ConfigureAwait(false);
                 return ExitCodes.DatabaseDamaged;
             }
             catch (MigrationTargetException exception)

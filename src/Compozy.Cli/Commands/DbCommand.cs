@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Compozy.Cli.Commands;
 
-/// <summary><c>compozy db status|maintenance|backup|restore|export|import|prune</c>: operator commands on the configured database.</summary>
+/// <summary><c>compozy db status|maintenance|backup|restore|recover|export|import|prune</c>: operator commands on the configured database.</summary>
 internal static class DbCommand
 {
 
@@ -23,6 +23,7 @@ internal static class DbCommand
         db.Subcommands.Add(CreateMaintenance(console, flags));
         db.Subcommands.Add(CreateBackup(console, flags));
         db.Subcommands.Add(CreateRestore(console, flags));
+        db.Subcommands.Add(CreateRecover(console, flags));
         db.Subcommands.Add(DbTransferCommands.CreateExport(console, flags));
         db.Subcommands.Add(DbTransferCommands.CreateImport(console, flags));
         db.Subcommands.Add(CreatePrune(console, flags));
@@ -158,6 +159,43 @@ internal static class DbCommand
             }, cancellationToken).ConfigureAwait(false);
         });
         return restore;
+    }
+
+    private static Command CreateRecover(CliConsole console, ConfigurationFlags flags)
+    {
+        var file = new Option<string?>("--backup")
+        {
+            Description = "Restore this backup (it must pass the same checks). Default: the newest backup in database.sqlite.backup.dir that passes integrity_check, is a Compozy database and holds no migration newer than this build.",
+            HelpName = "FILE",
+        };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check the database, choose the backup and report the window of lost writes; change nothing." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var recover = new Command("recover", "When the SQLite database fails integrity_check: keep its files aside untouched (<db>.damaged-<time>), restore the newest verified backup in its place, and report the writes lost since that backup. Refuses a sound database (exit 7), one in use (exit 5), and a damaged one without a verified backup (exit 4).")
+        {
+            file, dryRun, json,
+        };
+
+        // Reads only until the damage and the backup are established, then takes the database
+        // from every other process; no startup check runs, since the database is expected damaged.
+        recover.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
+        {
+            DatabaseReport report;
+            try
+            {
+                report = await services.GetRequiredService<IDatabaseRecovery>().RecoverAsync(
+                    new DatabaseRecoveryRequest { BackupFile = parseResult.GetValue(file), DryRun = parseResult.GetValue(dryRun) },
+                    token).ConfigureAwait(false);
+            }
+            catch (DatabaseNotDamagedException exception)
+            {
+                await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
+                return ExitCodes.NotDamaged;
+            }
+
+            await PrintAsync(console.Out, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return recover;
     }
 
     internal static async Task PrintAsync(TextWriter output, LoadedConfiguration loaded, DatabaseReport report, bool json)

@@ -44,6 +44,9 @@ internal sealed partial class SqliteBackup(
 
     private const string Extension = ".db";
     private const string ReplacedInfix = ".replaced-";
+
+    /// <summary>The UTC time in the names of backups and of kept files; it sorts by time.</summary>
+    internal const string StampFormat = "yyyyMMdd'T'HHmmss'.'fff'Z'";
     private const string EfMigrationLockTable = "__EFMigrationsLock";
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
     private static readonly string[] CompozyTables = [MigrationHistory.TableName, "workflow_states", "task_states"];
@@ -193,8 +196,32 @@ internal sealed partial class SqliteBackup(
             $"{Files.Database} is in use: a compozy process (compozy start, migrate or db maintenance) has it open and holds {Files.WriterLock}. " +
             "Stop it (a host stops on SIGTERM or Ctrl-C) and run the restore again; nothing was changed");
 
-        var stamp = DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'.'fff'Z'", CultureInfo.InvariantCulture);
-        var partial = Path.Combine(Files.Directory, $".{Path.GetFileName(Files.Database)}.restore-{stamp}.partial");
+        var (replaced, moved) = await ReplaceDatabaseAsync(source, keepReplaced ? ReplacedInfix + Stamp(DateTimeOffset.UtcNow) : null, keepShm: false, cancellationToken).ConfigureAwait(false);
+        LogRestored(source, Files.Database, replaced ?? "(not kept)", elapsed.Elapsed.TotalMilliseconds);
+        return new DatabaseReport(
+        [
+            new("restored_from", source),
+            new("database", Files.Database),
+            new("replaced", replaced),
+            new("replaced_companions", moved.Count == 0 ? null : string.Join(", ", moved)),
+            new("bytes", new FileInfo(Files.Database).Length),
+            new("integrity", "ok"),
+            new("migrations_applied", migrations),
+            new("duration_ms", Math.Round(elapsed.Elapsed.TotalMilliseconds)),
+        ]);
+    }
+
+    /// <summary>
+    /// Replaces the database with a copy of <paramref name="source"/>, which passed
+    /// <see cref="Verify"/>, while the caller holds <see cref="SqliteWriterLock.TryTakeDatabase"/>.
+    /// With <paramref name="keepInfix"/> the replaced file is kept as the database's name plus it
+    /// (a hard link, or a rename where links are refused), its <c>-wal</c> and <c>-journal</c>
+    /// (and with <paramref name="keepShm"/> its <c>-shm</c>) moved to that name too, never over
+    /// a file; without, they are deleted. Returns the kept name and the companions moved.
+    /// </summary>
+    internal async Task<(string? Replaced, List<string> Moved)> ReplaceDatabaseAsync(string source, string? keepInfix, bool keepShm, CancellationToken cancellationToken)
+    {
+        var partial = Path.Combine(Files.Directory, $".{Path.GetFileName(Files.Database)}.restore-{Stamp(DateTimeOffset.UtcNow)}.partial");
         CreatePrivateFile(partial);
         string? replaced = null;
         var moved = new List<string>();
@@ -215,23 +242,26 @@ internal sealed partial class SqliteBackup(
             Flush(partial);
 
             // From here on the database is replaced; nothing above touched it.
-            var replacedPath = Files.Database + ReplacedInfix + stamp;
-            if (keepReplaced && File.Exists(Files.Database))
+            var replacedPath = Files.Database + keepInfix;
+            if (keepInfix is not null && File.Exists(Files.Database))
             {
                 linked = KeepUnderSecondName(Files.Database, replacedPath);
                 replaced = replacedPath;
             }
 
-            foreach (var (companion, suffix) in new[] { (Files.Wal, "-wal"), (Files.Journal, "-journal") })
+            var companions = keepShm && keepInfix is not null
+                ? new[] { (Files.Wal, "-wal"), (Files.Journal, "-journal"), (Files.Shm, "-shm") }
+                : new[] { (Files.Wal, "-wal"), (Files.Journal, "-journal") };
+            foreach (var (companion, suffix) in companions)
             {
                 if (!File.Exists(companion))
                 {
                     continue;
                 }
 
-                if (keepReplaced)
+                if (keepInfix is not null)
                 {
-                    File.Move(companion, replacedPath + suffix);
+                    File.Move(companion, replacedPath + suffix, overwrite: false);
                     moved.Add(replacedPath + suffix);
                     undo.Add((replacedPath + suffix, companion));
                 }
@@ -268,18 +298,7 @@ internal sealed partial class SqliteBackup(
             throw;
         }
 
-        LogRestored(source, Files.Database, replaced ?? "(not kept)", elapsed.Elapsed.TotalMilliseconds);
-        return new DatabaseReport(
-        [
-            new("restored_from", source),
-            new("database", Files.Database),
-            new("replaced", replaced),
-            new("replaced_companions", moved.Count == 0 ? null : string.Join(", ", moved)),
-            new("bytes", new FileInfo(Files.Database).Length),
-            new("integrity", "ok"),
-            new("migrations_applied", migrations),
-            new("duration_ms", Math.Round(elapsed.Elapsed.TotalMilliseconds)),
-        ]);
+        return (replaced, moved);
     }
 
     private string ResolveTarget(DatabaseBackupRequest request)
@@ -323,7 +342,7 @@ internal sealed partial class SqliteBackup(
             CreatePrivateDirectory(directory);
         }
 
-        file ??= Path.Combine(directory, $"{Stem}.{label}-{DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'.'fff'Z'", CultureInfo.InvariantCulture)}{Extension}");
+        file ??= Path.Combine(directory, $"{Stem}.{label}-{Stamp(DateTimeOffset.UtcNow)}{Extension}");
         if (File.Exists(file) || Directory.Exists(file))
         {
             throw new BackupInputException($"--out: {file} exists, and a backup never overwrites a file; allowed: a new file name, or a directory to write a time-stamped file into; nothing was written");
@@ -337,7 +356,7 @@ internal sealed partial class SqliteBackup(
         return file;
     }
 
-    private string CheckRestoreSource(string backupFile)
+    internal string CheckRestoreSource(string backupFile)
     {
         string full;
         try
@@ -409,7 +428,7 @@ internal sealed partial class SqliteBackup(
     }
 
     /// <summary><c>integrity_check</c> of a file, and how many migrations its history holds; with <paramref name="requireCompozy"/>, refuses a database that is not Compozy's.</summary>
-    private (IReadOnlyList<string> Integrity, long Migrations) Verify(string path, bool requireCompozy)
+    internal (IReadOnlyList<string> Integrity, long Migrations) Verify(string path, bool requireCompozy)
     {
         var integrity = SqliteInspectionConnection.CheckIntegrity(path, BusyTimeout, full: true);
         if (integrity is not ["ok"])
@@ -492,7 +511,9 @@ internal sealed partial class SqliteBackup(
         stream.Flush(flushToDisk: true);
     }
 
-    private void SyncDirectory(string directory)
+    internal static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString(StampFormat, CultureInfo.InvariantCulture);
+
+    internal void SyncDirectory(string directory)
     {
         var error = UnixFiles.SyncDirectory(directory);
         if (error != 0 && error != UnixFiles.Unsupported)

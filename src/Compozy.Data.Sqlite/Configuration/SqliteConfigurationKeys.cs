@@ -133,6 +133,16 @@ public static class SqliteConfigurationKeys
         Description = "How often compozy start runs PRAGMA quick_check on a read connection while it serves (WAL mode only; writes go on meanwhile). Damage found takes readiness down with the first problems and is logged as an error. Not set (the default): no periodic checks.",
     };
 
+    /// <summary><c>database.sqlite.recover_on_start</c>.</summary>
+    public static ConfigurationKey RecoverOnStart { get; } = new()
+    {
+        Path = "database.sqlite.recover_on_start",
+        EnvironmentVariable = "DB_SQLITE_RECOVER_ON_START",
+        Type = ConfigurationValueType.Boolean,
+        Default = "false",
+        Description = "When the startup integrity check finds damage and no other process uses the database, do what compozy db recover does (keep the damaged files aside untouched, restore the newest verified backup from backup.dir, log what was lost), then start. false: the start refuses a damaged database and points to compozy db recover. Needs integrity_check_on_startup QUICK or FULL.",
+    };
+
     /// <summary><c>database.sqlite.maintenance_on_shutdown</c>.</summary>
     public static ConfigurationKey MaintenanceOnShutdown { get; } = new()
     {
@@ -255,7 +265,7 @@ public static class SqliteConfigurationKeys
     public static IReadOnlyList<ConfigurationKey> All { get; } =
     [
         Path, JournalMode, Synchronous, BusyTimeout, JournalSizeLimit, CacheSize, MmapSize, ForeignKeys,
-        WalCheckpointInterval, WalCheckpointTruncateThreshold, IntegrityCheckOnStartup, IntegrityCheckInterval, MaintenanceOnShutdown,
+        WalCheckpointInterval, WalCheckpointTruncateThreshold, IntegrityCheckOnStartup, IntegrityCheckInterval, RecoverOnStart, MaintenanceOnShutdown,
         ShutdownTimeout, GroupCommit, GroupCommitMaxBatch, WriterQueueCapacity,
         AllowUnsafeSynchronous, AllowUnsafeForeignKeys, AllowNetworkFilesystem, FileSystem,
         BackupInterval, BackupDirectory, BackupKeep,

@@ -55,6 +55,9 @@ public sealed class SqliteOptions
     /// <summary>Interval of the periodic <c>quick_check</c> in <c>compozy start</c>; <see langword="null"/>: none.</summary>
     public TimeSpan? IntegrityCheckInterval { get; init; }
 
+    /// <summary>Whether a start that finds the database damaged recovers it from its newest verified backup (<c>recover_on_start</c>).</summary>
+    public bool RecoverOnStart { get; init; }
+
     /// <summary>Whether shutdown runs maintenance before the final checkpoint.</summary>
     public bool MaintenanceOnShutdown { get; init; } = true;
 

@@ -104,7 +104,8 @@ internal sealed partial class SqliteIntegrityCheckService(
         LogDamaged(options.Path, problems);
         fault.Report(
             $"the periodic quick_check found damage in the SQLite database {options.Path}: {problems}. " +
-            "Restore it from a backup, or salvage what is readable with the sqlite3 shell's .recover command");
+            "A running host cannot swap its file safely, so it does not recover by itself: stop it, then run compozy db recover " +
+            "(it keeps the damaged files aside and restores the newest verified backup), or salvage what is readable with the sqlite3 shell's .recover command");
     }
 
     [LoggerMessage(EventId = 3070, Level = LogLevel.Information, Message = "periodic quick_check every {IntervalSeconds:F0} s on {Path}")]
@@ -113,7 +114,7 @@ internal sealed partial class SqliteIntegrityCheckService(
     [LoggerMessage(EventId = 3071, Level = LogLevel.Information, Message = "periodic quick_check passed in {ElapsedMilliseconds:F0} ms ({Bytes} bytes)")]
     private partial void LogPassed(double elapsedMilliseconds, long bytes);
 
-    [LoggerMessage(EventId = 3072, Level = LogLevel.Error, Message = "periodic quick_check found damage in {Path}: {Problems}. /readyz reports unready and the host will exit with an error when it stops; restore the database from a backup (docs/operations/troubleshooting.md)")]
+    [LoggerMessage(EventId = 3072, Level = LogLevel.Error, Message = "periodic quick_check found damage in {Path}: {Problems}. /readyz reports unready and the host will exit with an error when it stops; stop it and run compozy db recover to restore the newest verified backup (docs/operations/troubleshooting.md)")]
     private partial void LogDamaged(string path, string problems);
 
     [LoggerMessage(EventId = 3073, Level = LogLevel.Warning, Message = "periodic quick_check of {Path} could not run: {Error}; the next interval tries again")]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Compozy.Data.Operations;
+using Compozy.Data.Sqlite.Backups;
 using Compozy.Data.Sqlite.Checkpoints;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
@@ -27,6 +28,7 @@ namespace Compozy.Data.Sqlite.Startup;
 internal sealed partial class SqliteStartupCheck(
     SqliteConnectionFactory connections,
     SqliteCheckpointer checkpointer,
+    SqliteRecovery recovery,
     ILogger<SqliteStartupCheck> logger) : IDatabaseStartupCheck
 {
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -74,10 +76,18 @@ internal sealed partial class SqliteStartupCheck(
             var messages = await Task.Run(() => SqliteInspectionConnection.CheckIntegrity(options.Path, options.BusyTimeout, full), cancellationToken).ConfigureAwait(false);
             if (messages is not ["ok"])
             {
-                throw new DatabaseIntegrityException(
-                    $"startup {check} failed for {options.Path}; the file was not modified. First problems:\n  {string.Join("\n  ", messages.SelectMany(message => message.Split('\n')))}\n" +
-                    "Restore the database from a backup, or salvage what is readable with the sqlite3 shell's .recover command, then start again.",
-                    messages);
+                var found = $"startup {check} failed for {options.Path}; the file was not modified. First problems:\n  {string.Join("\n  ", messages.SelectMany(message => message.Split('\n')))}\n";
+                if (!options.RecoverOnStart)
+                {
+                    throw new DatabaseIntegrityException(
+                        found +
+                        "Recover it from its newest verified backup with compozy db recover (or set database.sqlite.recover_on_start: true to let the start do it), " +
+                        "or salvage what is readable with the sqlite3 shell's .recover command, then start again.",
+                        messages);
+                }
+
+                await RecoverAsync(found, messages, cancellationToken).ConfigureAwait(false);
+                return;
             }
 
             LogIntegrityPassed(check, elapsed.Elapsed.TotalMilliseconds);
@@ -96,6 +106,43 @@ internal sealed partial class SqliteStartupCheck(
             }
         }
     }
+
+    /// <summary>
+    /// <c>recover_on_start</c>: the damaged files are kept aside and the newest verified backup
+    /// takes their place, as <c>compozy db recover</c> does. The restored file is a checked backup
+    /// without a WAL, so nothing is left to fold back.
+    /// </summary>
+    private async Task RecoverAsync(string found, IReadOnlyList<string> messages, CancellationToken cancellationToken)
+    {
+        LogRecovering(connections.Options.Path);
+        DatabaseReport report;
+        try
+        {
+            report = await recovery.RecoverDamagedAsync(messages, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is DatabaseIntegrityException or DatabaseInUseException or BackupInputException or IOException or UnauthorizedAccessException)
+        {
+            throw new DatabaseIntegrityException(
+                found + $"database.sqlite.recover_on_start is true, but the start could not recover it: {exception.Message}. " +
+                "Fix that and run compozy db recover, or salvage what is readable with the sqlite3 shell's .recover command, then start again.",
+                messages);
+        }
+
+        LogRecoveredAtStart(
+            connections.Options.Path,
+            (string)report["backup"]!,
+            (string)report["lost_from"]!,
+            (string)report["lost_until"]!,
+            (string)report["moved_aside"]!,
+            (string?)report["moved_aside_companions"] ?? "-",
+            (string?)report["damaged_newest_updated_at"] ?? "unreadable");
+    }
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "startup: {Path} is damaged and database.sqlite.recover_on_start is true: recovering it from its newest verified backup")]
+    private partial void LogRecovering(string path);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "startup recovered {Path} from the backup {Backup}: writes made between {LostFrom} and {LostUntil} are lost (newest updated_at still readable in the damaged file: {NewestUpdatedAt}); the damaged file is kept untouched as {MovedAside} (companions: {Companions})")]
+    private partial void LogRecoveredAtStart(string path, string backup, string lostFrom, string lostUntil, string movedAside, string companions, string newestUpdatedAt);
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "startup: {Path} is a new database; nothing to check or recover")]
     private partial void LogNewDatabase(string path);

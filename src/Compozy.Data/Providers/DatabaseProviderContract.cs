@@ -27,6 +27,7 @@ public static class DatabaseProviderContract
         [typeof(IDatabaseStatusReader)] = "compozy db status",
         [typeof(IDatabaseMaintenance)] = "compozy db maintenance, and giving the space back after a prune",
         [typeof(IDatabaseBackup)] = "compozy db backup and restore, and the backup before migrate up",
+        [typeof(IDatabaseRecovery)] = "compozy db recover: a damaged database replaced by its newest verified backup",
         [typeof(Operations.Transfer.ITransferDialect)] = "compozy db export and import: a consistent snapshot to read, the in-use check, identity sequences after an import",
     };
 

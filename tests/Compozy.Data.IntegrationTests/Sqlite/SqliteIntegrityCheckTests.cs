@@ -39,7 +39,7 @@ public sealed class SqliteIntegrityCheckTests
         var readiness = await ReadinessAsync(host);
         readiness.Status.ShouldBe(HealthStatus.Unhealthy);
         readiness.Entries["database"].Description.ShouldNotBeNull().ShouldContain($"the periodic quick_check found damage in the SQLite database {db.Location}: ");
-        host.Services.GetRequiredService<DatabaseFault>().Reason.ShouldNotBeNull().ShouldContain("Restore it from a backup");
+        host.Services.GetRequiredService<DatabaseFault>().Reason.ShouldNotBeNull().ShouldContain("it does not recover by itself: stop it, then run compozy db recover");
         metrics.Sum("compozy.data.sqlite.integrity_checks", "result=damaged").ShouldBe(1);
         metrics.Sum("compozy.data.sqlite.integrity_checks", "result=ok").ShouldBe(0);
         metrics.Values("compozy.data.sqlite.integrity_check.duration").ShouldHaveSingleItem();

@@ -30,6 +30,8 @@ public sealed partial class DocumentationExamplesTests
         "periodic-checkpoint completed",
         "scheduled backup completed",
         "restore completed",
+        "recovery completed",
+        "startup recovered",
         "scheduled prune completed",
     ];
 
@@ -119,6 +121,7 @@ public sealed partial class DocumentationExamplesTests
     [InlineData("db maintenance", DbPage)]
     [InlineData("db backup", DbPage)]
     [InlineData("db restore", DbPage)]
+    [InlineData("db recover", DbPage)]
     [InlineData("db export", DbPage)]
     [InlineData("db import", DbPage)]
     [InlineData("db prune", DbPage)]

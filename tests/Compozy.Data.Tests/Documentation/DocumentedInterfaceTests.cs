@@ -24,7 +24,7 @@ public sealed partial class DocumentedInterfaceTests
     {
         ["docs/cli/start.md"] = ["start"],
         ["docs/cli/migrate.md"] = ["migrate up", "migrate down", "migrate status", "migrate script"],
-        ["docs/cli/db.md"] = ["db status", "db maintenance", "db backup", "db restore", "db export", "db import", "db prune"],
+        ["docs/cli/db.md"] = ["db status", "db maintenance", "db backup", "db restore", "db recover", "db export", "db import", "db prune"],
         ["docs/cli/auth.md"] = ["auth bootstrap"],
     };
 
