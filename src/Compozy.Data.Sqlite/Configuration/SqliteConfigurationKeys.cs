@@ -101,6 +101,7 @@ public static class SqliteConfigurationKeys
         EnvironmentVariable = "DB_SQLITE_WAL_CHECKPOINT_INTERVAL",
         Type = ConfigurationValueType.Duration(TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),
         Default = "60s",
+        Reload = ConfigurationReload.Live,
         Description = "How often the host runs a PASSIVE checkpoint on the writer (in addition to SQLite's automatic ones every 1000 pages).",
     };
 
@@ -111,6 +112,7 @@ public static class SqliteConfigurationKeys
         EnvironmentVariable = "DB_SQLITE_WAL_CHECKPOINT_TRUNCATE_THRESHOLD",
         Type = ConfigurationValueType.Size(Megabyte, 1L << 40),
         Default = "64MB",
+        Reload = ConfigurationReload.Live,
         Description = "WAL size above which the periodic checkpoint is a TRUNCATE (waits for readers, then shrinks the WAL to zero) instead of PASSIVE.",
     };
 

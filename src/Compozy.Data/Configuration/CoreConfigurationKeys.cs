@@ -44,6 +44,7 @@ public static class CoreConfigurationKeys
         EnvironmentVariable = "DB_SLOW_OPERATION_THRESHOLD",
         Type = ConfigurationValueType.Duration(TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)),
         Default = "1s",
+        Reload = ConfigurationReload.Live,
         Description = "A store operation that takes at least this long is logged as slow (event 4002), with its name, duration, outcome and the shape of its parameters, never their values.",
     };
 
