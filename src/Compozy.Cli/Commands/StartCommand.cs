@@ -83,6 +83,12 @@ internal static class StartCommand
         builder.Services.AddCompozyData(loaded.Options, loaded.Provider, loaded.Warnings);
         builder.Services.AddCompozyApi();
         builder.Services.AddCompozyMetrics();
+        if (loaded is { Inputs.ConfigFile: not null, Reader: not null })
+        {
+            builder.Services.AddSingleton(services => new ConfigurationReloader(
+                loaded, services, services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConfigurationReloader>>()));
+            builder.Services.AddHostedService<ConfigurationReloadService>();
+        }
 
         var app = builder.Build();
         app.UseCompozyApi();

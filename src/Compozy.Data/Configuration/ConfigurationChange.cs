@@ -11,5 +11,5 @@ namespace Compozy.Data.Configuration;
 public sealed record ConfigurationChange(string Key, ConfigurationReload Reload, bool IsSecret, string? From, string? To)
 {
     /// <summary><c>from 60s to 1s</c>, or <c>changed</c> for a secret, fit for a log line.</summary>
-    public string Describe() => IsSecret ? "changed" : $"from {From ?? "(not set)"} to {To ?? "(not set)"}";
+    public string Description => IsSecret ? "changed" : $"from {From ?? "(not set)"} to {To ?? "(not set)"}";
 }
