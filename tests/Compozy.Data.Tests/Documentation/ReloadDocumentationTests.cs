@@ -6,7 +6,7 @@ namespace Compozy.Data.Tests.Documentation;
 
 /// <summary>
 /// The "Reloading the configuration" section of the configuration reference agrees with the code:
-/// its table of live keys is exactly the catalog's keys marked <see cref="ConfigurationReload.Live"/>,
+/// its list of live keys is exactly the catalog's keys marked <see cref="ConfigurationReload.Live"/>,
 /// and it documents every event the reload logs.
 /// </summary>
 public sealed partial class ReloadDocumentationTests
@@ -16,7 +16,7 @@ public sealed partial class ReloadDocumentationTests
     private const string ReloadSources = "src/Compozy.Cli/Hosting";
 
     [Fact]
-    public void The_live_keys_table_lists_exactly_the_keys_marked_live()
+    public void The_live_keys_list_names_exactly_the_keys_marked_live()
     {
         var documented = LiveKeyRow().Matches(Section()).Select(match => match.Groups["key"].Value).ToList();
         var live = ConfigurationLoader.Keys(new ConfigurationInputs(null, [], _ => null, ReadServer: true))
@@ -51,7 +51,7 @@ public sealed partial class ReloadDocumentationTests
         return end < 0 ? page[start..] : page[start..end];
     }
 
-    [GeneratedRegex(@"^\| `(?<key>[a-z_.]+)` \|", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^- `(?<key>[a-z_.]+)`: ", RegexOptions.Multiline)]
     private static partial Regex LiveKeyRow();
 
     [GeneratedRegex(@"EventId = (?<id>\d+)")]
