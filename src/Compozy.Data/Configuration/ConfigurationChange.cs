@@ -4,7 +4,7 @@ namespace Compozy.Data.Configuration;
 /// One setting whose value differs between the configuration a host runs on and an edited one.
 /// </summary>
 /// <param name="Key">Dotted key path, for example <c>database.sqlite.wal_checkpoint_interval</c>.</param>
-/// <param name="Reload">Whether the host may apply the new value while it runs.</param>
+/// <param name="Reload">Whether the host may apply the new value while it runs: <see cref="ConfigurationReload.Live"/> or <see cref="ConfigurationReload.Restart"/>.</param>
 /// <param name="IsSecret">Whether the values must never be shown; <see cref="From"/> and <see cref="To"/> are then <see langword="null"/>.</param>
 /// <param name="From">The value the host runs on, as written (or the default), or <see langword="null"/> when unset or secret.</param>
 /// <param name="To">The edited value, as written (or the default), or <see langword="null"/> when unset or secret.</param>

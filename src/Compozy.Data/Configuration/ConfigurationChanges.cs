@@ -14,6 +14,8 @@ public static class ConfigurationChanges
     /// and <paramref name="after"/>, in catalog order, and then every value under
     /// <paramref name="restartSections"/> (settings outside the flat catalog, such as
     /// <c>knowledge.vector_dbs</c>) that differs, as a restart change whose values are never shown.
+    /// A <see cref="ConfigurationReload.LiveOnceSet"/> key's change is <see cref="ConfigurationReload.Live"/>
+    /// between two values and <see cref="ConfigurationReload.Restart"/> when it is set or unset.
     /// Both configurations must have passed validation.
     /// </summary>
     public static IReadOnlyList<ConfigurationChange> Compare(
@@ -31,9 +33,14 @@ public static class ConfigurationChanges
             var to = after.ReadRawValue(key);
             if (!SameValue(key, from, to))
             {
+                var reload = key.Reload switch
+                {
+                    ConfigurationReload.LiveOnceSet => from is null || to is null ? ConfigurationReload.Restart : ConfigurationReload.Live,
+                    _ => key.Reload,
+                };
                 changes.Add(key.IsSecret
-                    ? new ConfigurationChange(key.Path, key.Reload, IsSecret: true, null, null)
-                    : new ConfigurationChange(key.Path, key.Reload, IsSecret: false, from, to));
+                    ? new ConfigurationChange(key.Path, reload, IsSecret: true, null, null)
+                    : new ConfigurationChange(key.Path, reload, IsSecret: false, from, to));
             }
         }
 

@@ -15,4 +15,11 @@ public enum ConfigurationReload
 
     /// <summary>The host applies a new value while it runs: its consumers read it again on their next cycle.</summary>
     Live,
+
+    /// <summary>
+    /// Live from one value to another, but setting it where it was unset, or unsetting it, needs a
+    /// restart: the key's presence decides whether a schedule runs at all (scheduled backups,
+    /// pruning, integrity checks), and the host starts a schedule only when it starts.
+    /// </summary>
+    LiveOnceSet,
 }
