@@ -59,6 +59,13 @@ public sealed class ConfigurationReloadHostTests
             health.StatusCode.ShouldBe(HttpStatusCode.OK, await health.Content.ReadAsStringAsync());
             logs.Containing("configuration reloaded").Count.ShouldBe(1, string.Join('\n', logs.Lines));
 
+            // The log level is live too: debug lines are written from the reload on.
+            var probe = app.Services.GetRequiredService<ILogger<ConfigurationReloadHostTests>>();
+            probe.IsEnabled(LogLevel.Debug).ShouldBeFalse();
+            config.Write(Configuration.Replace("wal_checkpoint_interval: 1h", "wal_checkpoint_interval: 1s", StringComparison.Ordinal) + "\nserver:\n  log_level: debug\n");
+            await logs.WaitForAsync("configuration reloaded: server.log_level changed from info to debug", Bound);
+            probe.IsEnabled(LogLevel.Debug).ShouldBeTrue();
+
             await app.StopAsync();
         }
     }

@@ -162,6 +162,7 @@ public sealed class ConfigurationReloadTests
                 "database.slow_operation_threshold Live", "database.sqlite.wal_checkpoint_interval Live", "database.sqlite.wal_checkpoint_truncate_threshold Live",
                 "database.retention.interval LiveOnceSet", "database.retention.older_than LiveOnceSet", "database.retention.statuses Live",
                 "database.sqlite.backup.interval LiveOnceSet", "database.sqlite.backup.keep Live", "database.sqlite.integrity_check_interval LiveOnceSet",
+                "server.log_level Live",
             ],
             ignoreOrder: true);
     }

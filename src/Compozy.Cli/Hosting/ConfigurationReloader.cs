@@ -71,6 +71,10 @@ internal sealed partial class ConfigurationReloader
 
         _services.GetRequiredService<LiveOptions<CompozyDataOptions>>().Publish(loaded.Options);
         loaded.Provider.PublishLiveSettings(_services);
+        if (loaded.Server is { } server && _services.GetService<LiveOptions<ServerOptions>>() is { } liveServer)
+        {
+            liveServer.Publish(server);
+        }
         _running = reader;
         foreach (var change in changes)
         {
