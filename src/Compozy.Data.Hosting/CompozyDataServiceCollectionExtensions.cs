@@ -55,7 +55,7 @@ public static class CompozyDataServiceCollectionExtensions
 
         services.AddMetrics();
         services.AddSingleton<Compozy.Data.Diagnostics.CompozyDataMeter>();
-        services.AddSingleton(Options.Options.Create(options));
+        services.AddLiveOptions(options);
         services.AddSingleton(provider);
         services.AddSingleton(new ConfigurationWarnings(warnings));
         provider.AddServices(services);

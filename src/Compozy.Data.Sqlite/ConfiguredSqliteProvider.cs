@@ -1,3 +1,4 @@
+using Compozy.Data.Configuration;
 using Compozy.Data.Errors;
 using Compozy.Data.Health;
 using Compozy.Data.Operations;
@@ -35,9 +36,12 @@ internal sealed class ConfiguredSqliteProvider(SqliteOptions options) : IConfigu
         ? "sqlite :memory: (one database for the life of this process; single writer connection)"
         : $"sqlite file {options.Path} (synchronous={options.Synchronous.ToString().ToUpperInvariant()}; single writer connection{(options.GroupCommit ? " with group commit" : string.Empty)}, pooled read connections)";
 
+    public void PublishLiveSettings(IServiceProvider services) =>
+        services.GetRequiredService<LiveOptions<SqliteOptions>>().Publish(options);
+
     public void AddServices(IServiceCollection services)
     {
-        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        services.AddLiveOptions(options);
         services.TryAddSingleton<IFileSystemProbe, StatFsFileSystemProbe>();
         services.AddSingleton<SqliteMetrics>();
         services.AddSingleton<SqliteBusyCounter>();

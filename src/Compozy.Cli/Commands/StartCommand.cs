@@ -5,6 +5,7 @@ using System.Text.Json;
 using Compozy.Api;
 using Compozy.Cli.Configuration;
 using Compozy.Cli.Hosting;
+using Compozy.Data.Configuration;
 using Compozy.Data.Health;
 using Compozy.Data.Knowledge;
 using Compozy.Data.Migrations;
@@ -17,6 +18,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Compozy.Cli.Commands;
 
@@ -74,6 +77,10 @@ internal static class StartCommand
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
         builder.Logging.AddCompozyCliLogging();
+        builder.Services.AddSingleton(new LiveOptions<ServerOptions>(server));
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<LoggerFilterOptions>, LogLevelChangeTokenSource>();
+        builder.Services.AddSingleton<IConfigureOptions<LoggerFilterOptions>>(services =>
+            new ConfigureOptions<LoggerFilterOptions>(filter => filter.MinLevel = services.GetRequiredService<LiveOptions<ServerOptions>>().Current.LogLevel));
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = server.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -83,6 +90,12 @@ internal static class StartCommand
         builder.Services.AddCompozyData(loaded.Options, loaded.Provider, loaded.Warnings);
         builder.Services.AddCompozyApi();
         builder.Services.AddCompozyMetrics();
+        if (loaded is { Inputs.ConfigFile: not null, Reader: not null })
+        {
+            builder.Services.AddSingleton(services => new ConfigurationReloader(
+                loaded, services, services.GetRequiredService<ILogger<ConfigurationReloader>>()));
+            builder.Services.AddHostedService<ConfigurationReloadService>();
+        }
 
         var app = builder.Build();
         app.UseCompozyApi();

@@ -27,13 +27,32 @@ internal static class ConfigurationLoader
             return null;
         }
 
-        var keys = CompozyConfigurationSources.DataKeys.Concat(readServer ? ServerConfigurationKeys.All : []).ToList();
         var flags = flagSets.SelectMany(set => set.GetValues(parseResult)).ToList();
-        var configuration = CompozyConfigurationSources.Build(configFile, keys, flags, console.GetEnvironmentVariable);
+        var file = configFile ?? (File.Exists(CompozyConfigurationSources.DefaultConfigFile) ? CompozyConfigurationSources.DefaultConfigFile : null);
+        var (reader, loaded) = Read(new ConfigurationInputs(file, flags, console.GetEnvironmentVariable, readServer));
+        if (loaded is null)
+        {
+            Print(console, reader.Problems);
+        }
+
+        return loaded;
+    }
+
+    /// <summary>Every key <paramref name="inputs"/> reads: the data layer's, and <c>server.*</c> when asked.</summary>
+    public static IReadOnlyList<ConfigurationKey> Keys(ConfigurationInputs inputs) =>
+        [.. CompozyConfigurationSources.DataKeys, .. inputs.ReadServer ? ServerConfigurationKeys.All : []];
+
+    /// <summary>
+    /// Reads and validates the configuration as a whole, printing nothing: the loaded
+    /// configuration, or <see langword="null"/> with every problem on the reader.
+    /// </summary>
+    public static (ConfigurationReader Reader, LoadedConfiguration? Loaded) Read(ConfigurationInputs inputs)
+    {
+        var configuration = CompozyConfigurationSources.Build(inputs.ConfigFile, Keys(inputs), inputs.Flags, inputs.GetEnvironmentVariable);
 
         var reader = new ConfigurationReader(configuration);
-        var server = readServer ? ServerOptions.Read(reader) : null;
-        if (readServer)
+        var server = inputs.ReadServer ? ServerOptions.Read(reader) : null;
+        if (inputs.ReadServer)
         {
             reader.ReportUnknownKeys("server", ServerConfigurationKeys.All.Select(key => key.ConfigurationPath));
         }
@@ -41,11 +60,10 @@ internal static class ConfigurationLoader
         var (options, provider) = CompozyDataConfiguration.Read(reader, BuiltInDatabaseProviders.All, BuiltInVectorStoreProviders.All);
         if (reader.Problems.Count > 0 || provider is null)
         {
-            Print(console, reader.Problems);
-            return null;
+            return (reader, null);
         }
 
-        return new LoadedConfiguration(options, provider, reader.Warnings, server);
+        return (reader, new LoadedConfiguration(options, provider, reader.Warnings, server) { Reader = reader, Inputs = inputs });
     }
 
     private static void Print(CliConsole console, IReadOnlyList<ConfigurationProblem> problems)

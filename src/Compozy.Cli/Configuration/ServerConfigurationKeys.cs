@@ -45,5 +45,15 @@ internal static class ServerConfigurationKeys
         Description = "Largest request body the API accepts; a larger one is answered 413 before it is read.",
     };
 
-    public static IReadOnlyList<ConfigurationKey> All { get; } = [Host, Port, ShutdownTimeout, MaxBodySize];
+    public static ConfigurationKey LogLevel { get; } = new()
+    {
+        Path = "server.log_level",
+        EnvironmentVariable = "SERVER_LOG_LEVEL",
+        Type = ConfigurationValueType.Choice("debug", "info", "warn", "error"),
+        Default = "info",
+        Reload = ConfigurationReload.Live,
+        Description = "Least severe log line compozy start writes: debug, info, warn or error. The quieter defaults of EF Core and ASP.NET Core stay as they are.",
+    };
+
+    public static IReadOnlyList<ConfigurationKey> All { get; } = [Host, Port, ShutdownTimeout, MaxBodySize, LogLevel];
 }

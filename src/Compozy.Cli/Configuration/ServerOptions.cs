@@ -1,11 +1,15 @@
 using System.Net;
 using Compozy.Data.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Compozy.Cli.Configuration;
 
 /// <summary>Validated <c>server.*</c> settings.</summary>
 internal sealed record ServerOptions(IPAddress Address, int Port, TimeSpan ShutdownTimeout, long MaxBodySize)
 {
+    /// <summary>The least severe level logged (<c>server.log_level</c>); it follows a configuration reload.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
     public static ServerOptions Read(ConfigurationReader reader)
     {
         var host = reader.Read<string>(ServerConfigurationKeys.Host) ?? "127.0.0.1";
@@ -22,6 +26,15 @@ internal sealed record ServerOptions(IPAddress Address, int Port, TimeSpan Shutd
             address,
             reader.Read<int>(ServerConfigurationKeys.Port),
             reader.Read<TimeSpan>(ServerConfigurationKeys.ShutdownTimeout),
-            reader.Read<long>(ServerConfigurationKeys.MaxBodySize));
+            reader.Read<long>(ServerConfigurationKeys.MaxBodySize))
+        {
+            LogLevel = (reader.Read<string>(ServerConfigurationKeys.LogLevel) ?? "info") switch
+            {
+                "debug" => LogLevel.Debug,
+                "warn" => LogLevel.Warning,
+                "error" => LogLevel.Error,
+                _ => LogLevel.Information,
+            },
+        };
     }
 }

@@ -9,7 +9,8 @@ using Compozy.Data.Sqlite.Configuration;
 namespace Compozy.Data.Sqlite.Backups;
 
 /// <summary>
-/// Scheduled backups in <c>compozy start</c>: every <c>database.sqlite.backup.interval</c>, a
+/// Scheduled backups in <c>compozy start</c>: every <c>database.sqlite.backup.interval</c> (it and
+/// <c>backup.keep</c> follow a configuration reload), a
 /// verified online backup into <c>backup.dir</c>, then rotation down to the <c>backup.keep</c>
 /// newest scheduled backups (files with other names, such as the backups <c>migrate up</c> takes,
 /// are never deleted). Each one is logged with its size, duration and check; a failure is logged
@@ -20,6 +21,7 @@ internal sealed partial class SqliteBackupService(
     SqliteBackup backup,
     SqliteMetrics metrics,
     IOptions<SqliteOptions> options,
+    IOptionsMonitor<SqliteOptions> live,
     ILogger<SqliteBackupService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,6 +35,15 @@ internal sealed partial class SqliteBackupService(
 
         LogScheduled(interval.TotalSeconds, directory, options.Value.BackupKeep);
         using var timer = new PeriodicTimer(interval);
+
+        // A reloaded interval counts from now rather than after the old one runs out.
+        using var reschedule = live.OnChange(next =>
+        {
+            if (next.BackupInterval is { } every && every != timer.Period)
+            {
+                timer.Period = every;
+            }
+        });
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
@@ -67,7 +78,7 @@ internal sealed partial class SqliteBackupService(
     {
         var backups = backup.ListBackups(directory, SqliteBackup.ScheduledLabel);
         var deleted = new List<string>();
-        foreach (var old in backups.Take(Math.Max(0, backups.Count - options.Value.BackupKeep)))
+        foreach (var old in backups.Take(Math.Max(0, backups.Count - live.CurrentValue.BackupKeep)))
         {
             try
             {

@@ -7,12 +7,13 @@ using Compozy.Data.Sqlite.Writes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Compozy.Data.Sqlite.Checkpoints;
 
 /// <summary>
 /// Keeps the WAL bounded while the host runs, and closes the database cleanly when it stops.
-/// Every <c>wal_checkpoint_interval</c> it checkpoints on the writer: PASSIVE, or TRUNCATE once
+/// Every <c>wal_checkpoint_interval</c> (both settings follow a configuration reload) it checkpoints on the writer: PASSIVE, or TRUNCATE once
 /// the WAL passes <c>wal_checkpoint_truncate_threshold</c>, logging
 /// <c>periodic-checkpoint completed</c>; a checkpoint that readers kept from finishing is logged
 /// as a warning. Once an hour it refreshes planner statistics (<c>PRAGMA optimize</c>). On
@@ -28,6 +29,7 @@ internal sealed partial class SqliteCheckpointService(
     SqliteDatabaseWriter writer,
     SqliteConnectionFactory connections,
     SqliteDatabaseFileGuard guard,
+    IOptionsMonitor<SqliteOptions> live,
     ILogger<SqliteCheckpointService> logger) : BackgroundService
 {
     private static readonly TimeSpan OptimizeInterval = TimeSpan.FromHours(1);
@@ -88,7 +90,17 @@ internal sealed partial class SqliteCheckpointService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Options.WalCheckpointInterval);
+        using var timer = new PeriodicTimer(live.CurrentValue.WalCheckpointInterval);
+
+        // A reloaded interval counts from now: waiting out the old one first would keep an hour's
+        // interval for up to an hour after an operator shortened it.
+        using var reschedule = live.OnChange(next =>
+        {
+            if (next.WalCheckpointInterval != timer.Period)
+            {
+                timer.Period = next.WalCheckpointInterval;
+            }
+        });
         var sinceOptimize = Stopwatch.StartNew();
         try
         {
@@ -120,7 +132,7 @@ internal sealed partial class SqliteCheckpointService(
     private async Task CheckpointOnceAsync(CancellationToken stoppingToken)
     {
         var walBytes = connections.WalSize;
-        var mode = walBytes > Options.WalCheckpointTruncateThreshold ? SqliteCheckpointMode.Truncate : SqliteCheckpointMode.Passive;
+        var mode = walBytes > live.CurrentValue.WalCheckpointTruncateThreshold ? SqliteCheckpointMode.Truncate : SqliteCheckpointMode.Passive;
         try
         {
             var result = await checkpointer.CheckpointAsync(mode, stoppingToken).ConfigureAwait(false);

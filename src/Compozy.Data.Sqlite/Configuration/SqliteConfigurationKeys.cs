@@ -101,6 +101,7 @@ public static class SqliteConfigurationKeys
         EnvironmentVariable = "DB_SQLITE_WAL_CHECKPOINT_INTERVAL",
         Type = ConfigurationValueType.Duration(TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),
         Default = "60s",
+        Reload = ConfigurationReload.Live,
         Description = "How often the host runs a PASSIVE checkpoint on the writer (in addition to SQLite's automatic ones every 1000 pages).",
     };
 
@@ -111,6 +112,7 @@ public static class SqliteConfigurationKeys
         EnvironmentVariable = "DB_SQLITE_WAL_CHECKPOINT_TRUNCATE_THRESHOLD",
         Type = ConfigurationValueType.Size(Megabyte, 1L << 40),
         Default = "64MB",
+        Reload = ConfigurationReload.Live,
         Description = "WAL size above which the periodic checkpoint is a TRUNCATE (waits for readers, then shrinks the WAL to zero) instead of PASSIVE.",
     };
 
@@ -130,6 +132,7 @@ public static class SqliteConfigurationKeys
         Path = "database.sqlite.integrity_check_interval",
         EnvironmentVariable = "DB_SQLITE_INTEGRITY_CHECK_INTERVAL",
         Type = ConfigurationValueType.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)),
+        Reload = ConfigurationReload.LiveOnceSet,
         Description = "How often compozy start runs PRAGMA quick_check on a read connection while it serves (WAL mode only; writes go on meanwhile). Damage found takes readiness down with the first problems and is logged as an error. Not set (the default): no periodic checks.",
     };
 
@@ -239,6 +242,7 @@ public static class SqliteConfigurationKeys
         Path = "database.sqlite.backup.interval",
         EnvironmentVariable = "DB_SQLITE_BACKUP_INTERVAL",
         Type = ConfigurationValueType.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)),
+        Reload = ConfigurationReload.LiveOnceSet,
         Description = "How often compozy start writes a verified online backup of the database file into backup.dir. Not set (the default): no scheduled backups.",
     };
 
@@ -258,6 +262,7 @@ public static class SqliteConfigurationKeys
         EnvironmentVariable = "DB_SQLITE_BACKUP_KEEP",
         Type = ConfigurationValueType.WholeNumber(1, 10_000),
         Default = "7",
+        Reload = ConfigurationReload.Live,
         Description = "Scheduled backups kept: after each one, the oldest scheduled backups beyond this number are deleted (other files in the directory are never touched).",
     };
 

@@ -8,12 +8,13 @@ using Compozy.Data.Startup;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Compozy.Data.Sqlite.Integrity;
 
 /// <summary>
 /// Periodic integrity checks in <c>compozy start</c>: every
-/// <c>database.sqlite.integrity_check_interval</c> (the first one an interval after the start,
+/// <c>database.sqlite.integrity_check_interval</c> (it follows a configuration reload; the first one an interval after the start,
 /// the startup check having just run), <c>PRAGMA quick_check</c> on a connection of its own that
 /// only reads. In WAL mode a reader does not hold up the writer, so writes go on while it runs.
 /// Each check is counted by result and timed; a sound one is logged as
@@ -36,6 +37,7 @@ internal sealed partial class SqliteIntegrityCheckService(
     DatabaseFault fault,
     DatabaseInitializer initializer,
     TimeProvider clock,
+    IOptionsMonitor<SqliteOptions> live,
     ILogger<SqliteIntegrityCheckService> logger) : BackgroundService
 {
     // The first problems are enough to locate the damage; the full list is for the sqlite3 shell.
@@ -55,6 +57,15 @@ internal sealed partial class SqliteIntegrityCheckService(
         // The timer exists before the line is logged, so whoever reads the line knows the
         // schedule is running (the tests advance a fake clock on it).
         using var timer = new PeriodicTimer(interval, clock);
+
+        // A reloaded interval counts from now rather than after the old one runs out.
+        using var reschedule = live.OnChange(next =>
+        {
+            if (next.IntegrityCheckInterval is { } every && every != timer.Period)
+            {
+                timer.Period = every;
+            }
+        });
         LogScheduled(interval.TotalSeconds, options.Path);
         try
         {

@@ -39,6 +39,13 @@ public sealed record ConfigurationKey
     /// <summary>Whether the value is a secret: never echoed in errors or logs.</summary>
     public bool IsSecret { get; init; }
 
+    /// <summary>
+    /// Whether a running host applies a new value from an edited configuration file
+    /// (<see cref="ConfigurationReload.Live"/>) or refuses the file until a restart (the default).
+    /// Only a key whose every consumer reads it again while the host runs may be live.
+    /// </summary>
+    public ConfigurationReload Reload { get; init; } = ConfigurationReload.Restart;
+
     /// <summary>One-line meaning, used in docs and <c>--help</c>.</summary>
     public required string Description { get; init; }
 

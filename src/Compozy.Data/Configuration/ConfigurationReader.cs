@@ -49,6 +49,17 @@ public sealed class ConfigurationReader
     public string? FindSetPath(ConfigurationKey key) => Find(key, reportConflicts: false).Path;
 
     /// <summary>
+    /// The text that applies to <paramref name="key"/>: the value of the highest source that sets it
+    /// (or one of its aliases), else its default; <see langword="null"/> when neither. Not parsed,
+    /// and not masked: a caller must not show it for a secret key.
+    /// </summary>
+    public string? ReadRawValue(ConfigurationKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Find(key, reportConflicts: false).Value ?? key.Default;
+    }
+
+    /// <summary>
     /// Reads <paramref name="key"/>, falling back to its default. A bad value is recorded as a
     /// problem and <see langword="default"/> is returned; use <see cref="TryRead{T}"/> when a bad
     /// value must not be used.

@@ -44,6 +44,7 @@ public static class CoreConfigurationKeys
         EnvironmentVariable = "DB_SLOW_OPERATION_THRESHOLD",
         Type = ConfigurationValueType.Duration(TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)),
         Default = "1s",
+        Reload = ConfigurationReload.Live,
         Description = "A store operation that takes at least this long is logged as slow (event 4002), with its name, duration, outcome and the shape of its parameters, never their values.",
     };
 
@@ -53,6 +54,7 @@ public static class CoreConfigurationKeys
         Path = "database.retention.interval",
         EnvironmentVariable = "DB_RETENTION_INTERVAL",
         Type = ConfigurationValueType.Age(TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)),
+        Reload = ConfigurationReload.LiveOnceSet,
         Description = "How often compozy start prunes finished workflow executions older than retention.older_than, as compozy db prune does. Not set (the default): no scheduled pruning.",
     };
 
@@ -62,6 +64,7 @@ public static class CoreConfigurationKeys
         Path = "database.retention.older_than",
         EnvironmentVariable = "DB_RETENTION_OLDER_THAN",
         Type = ConfigurationValueType.Age(PruneRequest.ShortestAge, PruneRequest.LongestAge),
+        Reload = ConfigurationReload.LiveOnceSet,
         Description = "Age past which scheduled pruning deletes a finished workflow execution (its updated_at), with its tasks and usage rows. Required when retention.interval is set.",
     };
 
@@ -72,6 +75,7 @@ public static class CoreConfigurationKeys
         EnvironmentVariable = "DB_RETENTION_STATUSES",
         Type = ConfigurationValueType.ChoiceList([.. PruneRequest.TerminalStatusNames]),
         Default = string.Join(",", PruneRequest.TerminalStatusNames),
+        Reload = ConfigurationReload.Live,
         Description = "Statuses of the workflow executions scheduled pruning deletes, separated by commas; only finished (terminal) statuses are allowed.",
     };
 

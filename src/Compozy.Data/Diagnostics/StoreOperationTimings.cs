@@ -21,16 +21,16 @@ internal sealed partial class StoreOperationTimings
 
     private readonly Histogram<double> _duration;
     private readonly string _provider;
-    private readonly TimeSpan _slowThreshold;
+    private readonly IOptionsMonitor<CompozyDataOptions> _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<StoreOperationTimings> _logger;
 
     public StoreOperationTimings(
-        CompozyDataMeter meter, IConfiguredDatabaseProvider provider, IOptions<CompozyDataOptions> options, TimeProvider clock, ILogger<StoreOperationTimings> logger)
+        CompozyDataMeter meter, IConfiguredDatabaseProvider provider, IOptionsMonitor<CompozyDataOptions> options, TimeProvider clock, ILogger<StoreOperationTimings> logger)
     {
         _duration = meter.Meter.CreateHistogram<double>(DurationInstrument, "ms", "Duration of each store operation, by operation, provider (db.system) and outcome (ok, cancelled, or the error kind).");
         _provider = provider.Driver;
-        _slowThreshold = options.Value.Database.SlowOperationThreshold;
+        _options = options;
         _clock = clock;
         _logger = logger;
     }
@@ -75,9 +75,11 @@ internal sealed partial class StoreOperationTimings
                 new KeyValuePair<string, object?>("operation", operation),
                 new KeyValuePair<string, object?>("db.system", _provider),
                 new KeyValuePair<string, object?>("outcome", outcome));
-            if (elapsed >= _slowThreshold)
+            // Read per operation: database.slow_operation_threshold changes while the host runs.
+            var slowThreshold = _options.CurrentValue.Database.SlowOperationThreshold;
+            if (elapsed >= slowThreshold)
             {
-                LogSlow(operation, shape ?? "-", _provider, elapsed.TotalMilliseconds, outcome, _slowThreshold.TotalMilliseconds);
+                LogSlow(operation, shape ?? "-", _provider, elapsed.TotalMilliseconds, outcome, slowThreshold.TotalMilliseconds);
             }
         }
     }

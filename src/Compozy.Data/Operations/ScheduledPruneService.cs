@@ -4,17 +4,19 @@ using Compozy.Data.Errors;
 using Compozy.Data.Persistence.Conventions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Compozy.Data.Operations;
 
 /// <summary>
 /// Scheduled pruning in <c>compozy start</c>: every <c>database.retention.interval</c> (the first
-/// one an interval after the start), a prune as <c>compozy db prune</c> runs it, logged with its
+/// one an interval after the start; the interval, age and statuses follow a configuration reload), a prune as <c>compozy db prune</c> runs it, logged with its
 /// counts. A failure is logged as an error and the next interval tries again.
 /// </summary>
 internal sealed partial class ScheduledPruneService(
     IDatabasePrune prune,
     RetentionOptions retention,
+    IOptionsMonitor<CompozyDataOptions> live,
     TimeProvider clock,
     ILogger<ScheduledPruneService> logger) : BackgroundService
 {
@@ -26,6 +28,15 @@ internal sealed partial class ScheduledPruneService(
         // The timer exists before the line is logged, so whoever reads the line knows the
         // schedule is running (the tests advance a fake clock on it).
         using var timer = new PeriodicTimer(interval, clock);
+
+        // A reloaded interval counts from now rather than after the old one runs out.
+        using var reschedule = live.OnChange(next =>
+        {
+            if (Current(next).Interval is { } every && every != timer.Period)
+            {
+                timer.Period = every;
+            }
+        });
         var statuses = string.Join(",", request.Statuses.Select(StoredNames.Of));
         var (every, age) = (DurationFormat.FormatAge(interval), DurationFormat.FormatAge(request.OlderThan));
         LogScheduled(every, age, statuses);
@@ -33,7 +44,8 @@ internal sealed partial class ScheduledPruneService(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await PruneOnceAsync(request, stoppingToken).ConfigureAwait(false);
+                var current = Current(live.CurrentValue);
+                await PruneOnceAsync(new PruneRequest { OlderThan = current.OlderThan!.Value, Statuses = current.Statuses }, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -41,6 +53,13 @@ internal sealed partial class ScheduledPruneService(
             // Shutdown: the batch in progress was rolled back; the committed ones stay deleted.
         }
     }
+
+    /// <summary>
+    /// The retention settings now: the reloaded ones, or those the schedule started with where the
+    /// live options have none (a host that registered the operations without them).
+    /// </summary>
+    private RetentionOptions Current(CompozyDataOptions options) =>
+        options.Database.Retention is { Interval: not null, OlderThan: not null } reloaded ? reloaded : retention;
 
     private async Task PruneOnceAsync(PruneRequest request, CancellationToken stoppingToken)
     {

@@ -22,4 +22,15 @@ public interface IConfiguredDatabaseProvider
     /// Services are singletons; the container is built with scope validation in the tests.
     /// </summary>
     void AddServices(IServiceCollection services);
+
+    /// <summary>
+    /// Hands this configuration's settings to the services a running host registered with
+    /// <see cref="AddServices"/> from an earlier configuration of the same provider, after a
+    /// configuration reload that changed only live keys (<see cref="Configuration.ConfigurationReload.Live"/>):
+    /// typically <see cref="Configuration.LiveOptions{T}.Publish"/> of the provider's options. A
+    /// provider without live keys of its own does nothing.
+    /// </summary>
+    void PublishLiveSettings(IServiceProvider services)
+    {
+    }
 }

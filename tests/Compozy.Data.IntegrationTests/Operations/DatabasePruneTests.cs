@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Compozy.Data.Configuration;
 using Compozy.Data.Entities;
 using Compozy.Data.Operations;
 using Compozy.Data.Persistence.Conventions;
@@ -131,6 +132,54 @@ public sealed class DatabasePruneTests
             var completed = await logs.WaitForAsync("scheduled prune completed", Wait);
 
             completed.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"workflows={PerGroup} tasks={PerGroup * 2} usage_rows={PerGroup * 3} batches=1"));
+            (await SnapshotAsync(db)).ShouldBe(before.Where(row => !row.Contains("old-SUCCESS-", StringComparison.Ordinal)).ToList());
+        }
+        finally
+        {
+            await schedule.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Theory, DatabaseData]
+    public async Task A_reloaded_interval_and_statuses_take_effect_from_the_reload_not_after_the_old_interval(DatabaseKind kind)
+    {
+        var clock = new FakeTimeProvider(Now);
+        using var logs = new CapturedLogs();
+        var settings = new Dictionary<string, string?>
+        {
+            ["database:retention:interval"] = "1d",
+            ["database:retention:older_than"] = "30d",
+            ["database:retention:statuses"] = "failed",
+        };
+        await using var db = await (await TestDatabase.CreateAsync(kind, "prune_reload", settings, clock, logs)).MigrateAsync();
+        await SeedAsync(db);
+        var before = await SnapshotAsync(db);
+        var schedule = db.Services.GetServices<IHostedService>().OfType<ScheduledPruneService>().Single();
+
+        await schedule.StartAsync(CancellationToken.None);
+        try
+        {
+            await logs.WaitForAsync("scheduled prune every 1d", Wait);
+            var live = db.Services.GetRequiredService<LiveOptions<CompozyDataOptions>>();
+            var running = live.Current;
+            live.Publish(new CompozyDataOptions
+            {
+                Database = new DatabaseOptions
+                {
+                    Driver = running.Database.Driver,
+                    AutoMigrate = running.Database.AutoMigrate,
+                    MigrationTimeout = running.Database.MigrationTimeout,
+                    SlowOperationThreshold = running.Database.SlowOperationThreshold,
+                    Retention = new RetentionOptions { Interval = TimeSpan.FromHours(1), OlderThan = TimeSpan.FromDays(30), Statuses = [ExecutionStatus.Success] },
+                },
+                Knowledge = running.Knowledge,
+            });
+
+            // An hour on the clock: the day the schedule started with has not passed, the new hour has.
+            clock.Advance(TimeSpan.FromHours(1));
+            var completed = await logs.WaitForAsync("scheduled prune completed", Wait);
+
+            completed.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"workflows={PerGroup} "));
             (await SnapshotAsync(db)).ShouldBe(before.Where(row => !row.Contains("old-SUCCESS-", StringComparison.Ordinal)).ToList());
         }
         finally
