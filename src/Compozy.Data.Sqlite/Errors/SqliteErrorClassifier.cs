@@ -13,6 +13,7 @@ internal sealed class SqliteErrorClassifier : IDbErrorClassifier
     private const int ConstraintNotNull = 1299;
     private const int ConstraintPrimaryKey = 1555;
     private const int ConstraintUnique = 2067;
+    private const string IoErrorPrefix = "SQLITE 10/";
 
     public DbErrorClassification? Classify(Exception exception)
     {
@@ -32,6 +33,17 @@ internal sealed class SqliteErrorClassifier : IDbErrorClassifier
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The file could not be opened (SQLITE_CANTOPEN, or the host's lost-file refusal) or read
+    /// (SQLITE_IOERR: the filesystem under it failed, a FUSE or network mount gone away). A
+    /// timeout is not one: the file is local, so a timeout is a caller's slow statement.
+    /// </summary>
+    public bool IsOutage(DbErrorClassification classification)
+    {
+        ArgumentNullException.ThrowIfNull(classification);
+        return classification.Kind == DbErrorKind.ConnectionFailed || classification.Code.StartsWith(IoErrorPrefix, StringComparison.Ordinal);
     }
 
     private static DbErrorClassification Classify(SqliteException exception)
