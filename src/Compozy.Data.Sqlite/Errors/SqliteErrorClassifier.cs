@@ -13,7 +13,6 @@ internal sealed class SqliteErrorClassifier : IDbErrorClassifier
     private const int ConstraintNotNull = 1299;
     private const int ConstraintPrimaryKey = 1555;
     private const int ConstraintUnique = 2067;
-    private const string IoErrorPrefix = "SQLITE 10/";
 
     public DbErrorClassification? Classify(Exception exception)
     {
@@ -36,14 +35,14 @@ internal sealed class SqliteErrorClassifier : IDbErrorClassifier
     }
 
     /// <summary>
-    /// The file could not be opened (SQLITE_CANTOPEN, or the host's lost-file refusal) or read
-    /// (SQLITE_IOERR: the filesystem under it failed, a FUSE or network mount gone away). A
-    /// timeout is not one: the file is local, so a timeout is a caller's slow statement.
+    /// The file could not be opened (SQLITE_CANTOPEN, or the host's lost-file refusal) or read or
+    /// written (SQLITE_IOERR). A timeout is not one: nothing stands between the host and the
+    /// file but its filesystem, so a timeout is a caller's slow statement.
     /// </summary>
     public bool IsOutage(DbErrorClassification classification)
     {
         ArgumentNullException.ThrowIfNull(classification);
-        return classification.Kind == DbErrorKind.ConnectionFailed || classification.Code.StartsWith(IoErrorPrefix, StringComparison.Ordinal);
+        return classification.Kind == DbErrorKind.ConnectionFailed;
     }
 
     private static DbErrorClassification Classify(SqliteException exception)
@@ -63,7 +62,9 @@ internal sealed class SqliteErrorClassifier : IDbErrorClassifier
             9 => DbErrorKind.Cancelled,
             11 or 26 => DbErrorKind.Corrupt,
             13 => DbErrorKind.DiskFull,
-            14 => DbErrorKind.ConnectionFailed,
+            // I/O errors: the filesystem under the file failed (a FUSE or network mount gone,
+            // a disk failing), which is the embedded database being out of reach.
+            10 or 14 => DbErrorKind.ConnectionFailed,
             23 => DbErrorKind.AuthFailed,
             _ => DbErrorKind.Unknown,
         };

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Compozy.Data.Configuration;
 using Compozy.Data.Errors;
@@ -505,9 +506,18 @@ public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDispos
                     outcomes[index] = (null, exception);
 
                     // Some errors (disk full, I/O) end the whole transaction; then the savepoint is
-                    // gone, rolling back to it throws, and every caller of the batch fails.
-                    await transaction.RollbackAsync(savepoint).ConfigureAwait(false);
-                    await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+                    // gone, rolling back to it throws, and every caller of the batch fails with the
+                    // error that ended it, which says what happened ("this transaction has
+                    // completed" does not, and would hide a filesystem gone away from the circuit).
+                    try
+                    {
+                        await transaction.RollbackAsync(savepoint).ConfigureAwait(false);
+                        await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+                    }
+                    catch (Exception rollback) when (rollback is InvalidOperationException or SqliteException)
+                    {
+                        ExceptionDispatchInfo.Throw(exception);
+                    }
                 }
                 finally
                 {

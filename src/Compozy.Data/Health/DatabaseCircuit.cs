@@ -31,6 +31,7 @@ public sealed partial class DatabaseCircuit
     public const string RejectedInstrument = "compozy.data.database.rejected";
 
     private readonly IDbErrorClassifier _classifier;
+    private readonly DatabaseFault _fault;
     private readonly TimeProvider _clock;
     private readonly ILogger<DatabaseCircuit> _logger;
     private readonly Counter<long> _rejected;
@@ -42,12 +43,15 @@ public sealed partial class DatabaseCircuit
     private TaskCompletionSource _opened = NewSignal();
 
     /// <summary>Creates the circuit, closed.</summary>
-    public DatabaseCircuit(IDbErrorClassifier classifier, IOptions<CompozyDataOptions> options, TimeProvider clock, CompozyDataMeter meter, ILogger<DatabaseCircuit> logger)
+    public DatabaseCircuit(
+        IDbErrorClassifier classifier, DatabaseFault fault, IOptions<CompozyDataOptions> options, TimeProvider clock, CompozyDataMeter meter, ILogger<DatabaseCircuit> logger)
     {
+        ArgumentNullException.ThrowIfNull(fault);
         ArgumentNullException.ThrowIfNull(classifier);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(meter);
         _classifier = classifier;
+        _fault = fault;
         _clock = clock;
         _logger = logger;
         FailureThreshold = options.Value.Database.Circuit.FailureThreshold;
@@ -119,7 +123,9 @@ public sealed partial class DatabaseCircuit
     public void RecordFailure(CompozyDataException error, Exception? cause)
     {
         ArgumentNullException.ThrowIfNull(error);
-        if (error is DatabaseUnavailableException)
+        // A database lost for good refuses every request at once by itself, with a message
+        // that says a restart is needed; a circuit would only replace it with "try again".
+        if (error is DatabaseUnavailableException || _fault.Reason is not null)
         {
             return;
         }
