@@ -4,6 +4,7 @@ using Compozy.Api.Errors;
 using Compozy.Data.Persistence.Conventions;
 using Compozy.Data.Stores.Auth;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,14 @@ internal sealed class ApiKeyAuthenticationHandler(
     {
         var header = Request.Headers.Authorization.ToString();
         if (header.Length == 0)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        // Only an endpoint that needs a key has one looked up: /healthz, /metrics and the OpenAPI
+        // pages must keep answering while the database is down, even for a scraper or proxy that
+        // sends a key along with every request.
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>() is null)
         {
             return AuthenticateResult.NoResult();
         }

@@ -22,7 +22,10 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         }
 
         var result = Map(exception, httpContext);
-        if (httpContext.Response.StatusCode >= StatusCodes.Status500InternalServerError)
+
+        // Refused by the open circuit: the circuit logged the outage once, and a line per refused
+        // request would flood the log while it lasts.
+        if (httpContext.Response.StatusCode >= StatusCodes.Status500InternalServerError && exception is not DatabaseUnavailableException)
         {
             LogServerError(exception, httpContext.Request.Method, httpContext.Request.Path, httpContext.Response.StatusCode);
         }
@@ -51,6 +54,8 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
                 return Answer(ProblemCode.InvalidRequest, argument.Message, new Dictionary<string, string[]> { [FieldOf(name)] = [TrimParameter(argument)] });
             case CompozyDataException { Kind: DbErrorKind.ForeignKey, Reference: { } field } missing:
                 return Answer(ProblemCode.ReferenceNotFound, missing.Message, new Dictionary<string, string[]> { [field] = [missing.Message] });
+            case DatabaseUnavailableException unavailable:
+                return Retry(context, Answer(ProblemCode.DatabaseUnavailable, unavailable.Message), unavailable.RetryAfter);
             case CompozyDataException data:
                 return Map(data, context, Answer);
             case VectorStoreException vector:
@@ -85,9 +90,9 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             _ => answer(ProblemCode.DatabaseError, "the database reported an error; the server log has the details", null, null),
         };
 
-    private static IResult Retry(HttpContext context, IResult result)
+    private static IResult Retry(HttpContext context, IResult result, TimeSpan? after = null)
     {
-        context.Response.Headers.RetryAfter = "1";
+        context.Response.Headers.RetryAfter = ((long)Math.Ceiling((after ?? TimeSpan.FromSeconds(1)).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return result;
     }
 

@@ -61,7 +61,7 @@ internal sealed record ProblemCode(string Code, int Status, string When)
         "vector_store_error", StatusCodes.Status502BadGateway, "the vector database refused the request");
 
     public static ProblemCode DatabaseUnavailable { get; } = new(
-        "database_unavailable", StatusCodes.Status503ServiceUnavailable, "the database is busy, timed out, unreachable or read-only; retry after `Retry-After`");
+        "database_unavailable", StatusCodes.Status503ServiceUnavailable, "the database is busy, timed out, unreachable or read-only, or has been unreachable for several requests in a row (refused at once until a probe reaches it again); retry after `Retry-After`");
 
     public static ProblemCode VectorStoreUnavailable { get; } = new(
         "vector_store_unavailable", StatusCodes.Status503ServiceUnavailable, "the vector database is unreachable, timed out or throttling; retry after `Retry-After`");

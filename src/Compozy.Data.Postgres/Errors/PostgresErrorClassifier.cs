@@ -7,6 +7,8 @@ namespace Compozy.Data.Postgres.Errors;
 /// <summary>Classifies PostgreSQL errors by SQLSTATE, and Npgsql's own failures by exception type.</summary>
 internal sealed class PostgresErrorClassifier : IDbErrorClassifier
 {
+    private const string NpgsqlTimeout = "npgsql timeout";
+
     public DbErrorClassification? Classify(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
@@ -16,7 +18,7 @@ internal sealed class PostgresErrorClassifier : IDbErrorClassifier
                 case PostgresException postgres:
                     return new DbErrorClassification(Classify(postgres.SqlState), postgres.SqlState, postgres.ConstraintName);
                 case NpgsqlException { InnerException: TimeoutException }:
-                    return new DbErrorClassification(DbErrorKind.Timeout, "npgsql timeout");
+                    return new DbErrorClassification(DbErrorKind.Timeout, NpgsqlTimeout);
                 case NpgsqlException { InnerException: SocketException or IOException }:
                     return new DbErrorClassification(DbErrorKind.ConnectionFailed, "npgsql connection");
                 case NpgsqlException { IsTransient: true }:
@@ -33,6 +35,17 @@ internal sealed class PostgresErrorClassifier : IDbErrorClassifier
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// No connection (refused, broken, no usable host, the server shutting down) or Npgsql's own
+    /// timeout, which is the connect timeout or a network read that got no answer. A statement
+    /// cancelled by the server (57014, statement_timeout) is not one: the server answered.
+    /// </summary>
+    public bool IsOutage(DbErrorClassification classification)
+    {
+        ArgumentNullException.ThrowIfNull(classification);
+        return classification.Kind == DbErrorKind.ConnectionFailed || classification.Code == NpgsqlTimeout;
     }
 
     private static DbErrorKind Classify(string sqlState) => sqlState switch

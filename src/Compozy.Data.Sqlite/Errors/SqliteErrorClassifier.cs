@@ -34,6 +34,17 @@ internal sealed class SqliteErrorClassifier : IDbErrorClassifier
         return null;
     }
 
+    /// <summary>
+    /// The file could not be opened (SQLITE_CANTOPEN, or the host's lost-file refusal) or read or
+    /// written (SQLITE_IOERR). A timeout is not one: nothing stands between the host and the
+    /// file but its filesystem, so a timeout is a caller's slow statement.
+    /// </summary>
+    public bool IsOutage(DbErrorClassification classification)
+    {
+        ArgumentNullException.ThrowIfNull(classification);
+        return classification.Kind == DbErrorKind.ConnectionFailed;
+    }
+
     private static DbErrorClassification Classify(SqliteException exception)
     {
         var code = string.Create(CultureInfo.InvariantCulture, $"SQLITE {exception.SqliteErrorCode}/{exception.SqliteExtendedErrorCode}");
@@ -51,7 +62,9 @@ internal sealed class SqliteErrorClassifier : IDbErrorClassifier
             9 => DbErrorKind.Cancelled,
             11 or 26 => DbErrorKind.Corrupt,
             13 => DbErrorKind.DiskFull,
-            14 => DbErrorKind.ConnectionFailed,
+            // I/O errors: the filesystem under the file failed (a FUSE or network mount gone,
+            // a disk failing), which is the embedded database being out of reach.
+            10 or 14 => DbErrorKind.ConnectionFailed,
             23 => DbErrorKind.AuthFailed,
             _ => DbErrorKind.Unknown,
         };

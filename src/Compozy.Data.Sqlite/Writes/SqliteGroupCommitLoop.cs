@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
 using Compozy.Data.Sqlite.Diagnostics;
@@ -256,9 +257,19 @@ internal sealed class SqliteGroupCommitLoop(
         catch (Exception exception) when (exception is not SqliteException { SqliteErrorCode: SqliteErrorCodes.Busy or SqliteErrorCodes.Locked })
         {
             // Some errors (disk full, I/O) end the whole transaction; then the savepoint is
-            // gone, rolling back to it throws, and every caller of the batch fails.
-            await transaction.RollbackAsync(savepoint).ConfigureAwait(false);
-            await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+            // gone, rolling back to it throws, and every caller of the batch fails with the
+            // error that ended it, which says what happened ("this transaction has completed"
+            // does not, and would hide a filesystem gone away from the database circuit).
+            try
+            {
+                await transaction.RollbackAsync(savepoint).ConfigureAwait(false);
+                await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+            }
+            catch (Exception rollback) when (rollback is InvalidOperationException or SqliteException)
+            {
+                ExceptionDispatchInfo.Throw(exception);
+            }
+
             return (null, exception);
         }
         finally

@@ -50,6 +50,11 @@ public static class CompozyDataConfiguration
                 AutoMigrate = reader.Read<bool>(CoreConfigurationKeys.AutoMigrate),
                 MigrationTimeout = reader.Read<TimeSpan>(CoreConfigurationKeys.MigrationTimeout),
                 SlowOperationThreshold = reader.Read<TimeSpan>(CoreConfigurationKeys.SlowOperationThreshold),
+                Circuit = new DatabaseCircuitOptions
+                {
+                    FailureThreshold = reader.Read<int>(CoreConfigurationKeys.CircuitFailureThreshold),
+                    ProbeInterval = reader.Read<TimeSpan>(CoreConfigurationKeys.CircuitProbeInterval),
+                },
                 Retention = ReadRetention(reader),
             },
             Knowledge = VectorDatabaseOptionsReader.Read(reader, vectorProviders, selected?.Driver ?? driver ?? string.Empty),

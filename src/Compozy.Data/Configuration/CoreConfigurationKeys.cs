@@ -48,6 +48,26 @@ public static class CoreConfigurationKeys
         Description = "A store operation that takes at least this long is logged as slow (event 4002), with its name, duration, outcome and the shape of its parameters, never their values.",
     };
 
+    /// <summary><c>database.circuit.failure_threshold</c>.</summary>
+    public static ConfigurationKey CircuitFailureThreshold { get; } = new()
+    {
+        Path = "database.circuit.failure_threshold",
+        EnvironmentVariable = "DB_CIRCUIT_FAILURE_THRESHOLD",
+        Type = ConfigurationValueType.WholeNumber(1, 1000),
+        Default = "3",
+        Description = "Consecutive store operations that fail to reach the database (connection refused or broken, connect timeout; on SQLite the file cannot be opened or read) after which the circuit opens: requests that need the database are answered 503 at once, without waiting on the database, until a background probe reaches it again.",
+    };
+
+    /// <summary><c>database.circuit.probe_interval</c>.</summary>
+    public static ConfigurationKey CircuitProbeInterval { get; } = new()
+    {
+        Path = "database.circuit.probe_interval",
+        EnvironmentVariable = "DB_CIRCUIT_PROBE_INTERVAL",
+        Type = ConfigurationValueType.Duration(TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
+        Default = "2s",
+        Description = "While the circuit is open, how often a background probe tries to connect to the database; the first success closes the circuit. Also the Retry-After (rounded up to whole seconds) of the 503 answers while it is open.",
+    };
+
     /// <summary><c>database.retention.interval</c>.</summary>
     public static ConfigurationKey RetentionInterval { get; } = new()
     {
@@ -81,5 +101,5 @@ public static class CoreConfigurationKeys
 
     /// <summary>Every core key.</summary>
     public static IReadOnlyList<ConfigurationKey> All { get; } =
-        [Driver, AutoMigrate, MigrationTimeout, SlowOperationThreshold, RetentionInterval, RetentionOlderThan, RetentionStatuses];
+        [Driver, AutoMigrate, MigrationTimeout, SlowOperationThreshold, CircuitFailureThreshold, CircuitProbeInterval, RetentionInterval, RetentionOlderThan, RetentionStatuses];
 }

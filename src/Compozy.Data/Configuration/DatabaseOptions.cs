@@ -15,6 +15,9 @@ public sealed class DatabaseOptions
     /// <summary>A store operation at least this long is logged as slow (default 1 s).</summary>
     public TimeSpan SlowOperationThreshold { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>When requests stop waiting on an unreachable database, and how it is probed (<c>database.circuit.*</c>).</summary>
+    public DatabaseCircuitOptions Circuit { get; set; } = new();
+
     /// <summary>Scheduled pruning of finished workflow executions; off by default.</summary>
     public RetentionOptions Retention { get; set; } = new();
 }

@@ -5,7 +5,7 @@ namespace Compozy.Data.Errors;
 /// can act on it (what failed and what to do); the provider's own exception, with its code and
 /// text, is the <see cref="Exception.InnerException"/> and is logged by the layer.
 /// </summary>
-public sealed class CompozyDataException : Exception
+public class CompozyDataException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public CompozyDataException(DbErrorKind kind, string message, Exception? innerException = null, string? constraint = null)

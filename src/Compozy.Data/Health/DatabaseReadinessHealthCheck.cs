@@ -7,15 +7,16 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Compozy.Data.Health;
 
 /// <summary>
-/// Ready when start-up finished, no <see cref="DatabaseFault"/> was reported, the database
-/// answers, and its schema has no pending migrations. Reports the reason when it is not, without
+/// Ready when start-up finished, no <see cref="DatabaseFault"/> was reported,
+/// <see cref="DatabaseCircuit"/> is closed, the database answers, and its schema has no pending migrations. Reports the reason when it is not, without
 /// connection details.
 /// </summary>
 public sealed class DatabaseReadinessHealthCheck(
     IDbContextFactory<CompozyDbContext> contexts,
     MigrationRunner migrations,
     DatabaseInitializer initializer,
-    DatabaseFault fault) : IHealthCheck
+    DatabaseFault fault,
+    DatabaseCircuit circuit) : IHealthCheck
 {
     /// <summary>The check's registered name.</summary>
     public const string Name = "database";
@@ -34,6 +35,12 @@ public sealed class DatabaseReadinessHealthCheck(
         if (fault.Reason is { } reason)
         {
             return HealthCheckResult.Unhealthy(reason);
+        }
+
+        // The probe is already trying the database; a readiness poll must not wait on it too.
+        if (circuit.Describe() is { } outage)
+        {
+            return HealthCheckResult.Unhealthy(outage);
         }
 
         try

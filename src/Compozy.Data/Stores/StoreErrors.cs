@@ -1,13 +1,15 @@
 using Compozy.Data.Diagnostics;
 using Compozy.Data.Errors;
+using Compozy.Data.Health;
 
 namespace Compozy.Data.Stores;
 
 /// <summary>
 /// Runs a store operation measured by <see cref="StoreOperationTimings"/>, and turns provider
-/// exceptions escaping it into <see cref="CompozyDataException"/>.
+/// exceptions escaping it into <see cref="CompozyDataException"/>; refused at once while
+/// <see cref="DatabaseCircuit"/> is open, and counted by it.
 /// </summary>
-internal sealed class StoreErrors(DbErrorTranslator translator, StoreOperationTimings timings)
+internal sealed class StoreErrors(DbErrorTranslator translator, StoreOperationTimings timings, DatabaseCircuit circuit)
 {
     /// <summary>
     /// Runs <paramref name="action"/> as <paramref name="operation"/>, a fixed name (a metric
@@ -17,9 +19,17 @@ internal sealed class StoreErrors(DbErrorTranslator translator, StoreOperationTi
     public Task<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken, string? shape = null) =>
         timings.MeasureAsync(operation, shape, async () =>
         {
+            circuit.ThrowIfOpen(operation);
             try
             {
-                return await action(cancellationToken).ConfigureAwait(false);
+                var result = await action(cancellationToken).ConfigureAwait(false);
+                circuit.RecordSuccess();
+                return result;
+            }
+            catch (CompozyDataException error)
+            {
+                circuit.RecordFailure(error, error.InnerException);
+                throw;
             }
             catch (Exception exception) when (exception is not CompozyDataException and not ArgumentException and not OperationCanceledException)
             {
@@ -32,6 +42,7 @@ internal sealed class StoreErrors(DbErrorTranslator translator, StoreOperationTi
                     throw;
                 }
 
+                circuit.RecordFailure(translated, exception);
                 throw translated;
             }
         });

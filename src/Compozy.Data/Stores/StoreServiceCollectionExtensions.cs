@@ -12,7 +12,8 @@ public static class StoreServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="ITaskStore"/>, <see cref="IWorkflowStore"/>, <see cref="IAuthStore"/>,
-    /// <see cref="IUsageStore"/> and the <see cref="ApiKeyUseRecorder"/> hosted service. Register
+    /// <see cref="IUsageStore"/>, the <see cref="ApiKeyUseRecorder"/> hosted service, and the
+    /// <see cref="Health.DatabaseCircuit"/> every store operation goes through, with its probe. Register
     /// after the provider, so that the recorder's final flush at shutdown runs before the
     /// provider closes its writer.
     /// </summary>
@@ -22,6 +23,8 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<StoreOptions>();
         services.AddSingleton<Diagnostics.StoreOperationTimings>();
+        services.AddSingleton<Health.DatabaseCircuit>();
+        services.AddHostedService<Health.DatabaseCircuitProbe>();
         services.AddSingleton<StoreErrors>();
         services.AddSingleton<StoreReads>();
         services.AddSingleton<ITaskStore, TaskStore>();

@@ -44,6 +44,29 @@ internal sealed class BindfsMount : IDisposable
         return mount;
     }
 
+    /// <summary>
+    /// Kills the bindfs daemon serving this mount, as a FUSE or network filesystem's server dies:
+    /// the mount stays, and every access under it fails with ENOTCONN until it is unmounted.
+    /// Only the process whose command line names this mount point is killed.
+    /// </summary>
+    public void KillDaemon()
+    {
+        var daemons = Directory.EnumerateDirectories("/proc")
+            .Select(directory => (Directory: directory, Id: int.TryParse(Path.GetFileName(directory), out var id) ? id : 0))
+            .Where(process => process.Id > 0 && ReadCommandLine(process.Directory) is { } arguments && arguments.Length > 0
+                && Path.GetFileName(arguments[0]) == "bindfs" && arguments.Contains(MountPoint))
+            .Select(process => process.Id)
+            .ToList();
+        if (daemons.Count != 1)
+        {
+            throw new InvalidOperationException($"expected one bindfs process serving {MountPoint}, found {daemons.Count}");
+        }
+
+        using var daemon = Process.GetProcessById(daemons[0]);
+        daemon.Kill();
+        daemon.WaitForExit();
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -54,6 +77,19 @@ internal sealed class BindfsMount : IDisposable
         }
 
         Directory.Delete(Root, recursive: true);
+    }
+
+    private static string[]? ReadCommandLine(string processDirectory)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(processDirectory, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The process ended while the list was read.
+            return null;
+        }
     }
 
     private static (int ExitCode, string Output) Run(string program, params string[] arguments)

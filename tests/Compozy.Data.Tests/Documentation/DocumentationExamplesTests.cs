@@ -17,6 +17,7 @@ public sealed partial class DocumentationExamplesTests
     private const string MonitoringPage = "docs/operations/wal-monitoring.md";
     private const string SqliteSources = "src/Compozy.Data.Sqlite";
     private const string OperationsSources = "src/Compozy.Data/Operations";
+    private const string HealthSources = "src/Compozy.Data/Health";
     private const string SqliteMetricsSource = "src/Compozy.Data.Sqlite/Diagnostics/SqliteMetrics.cs";
 
     // The log phrases operators grep for (the seed's expectations, kept by the SQLite driver).
@@ -33,6 +34,8 @@ public sealed partial class DocumentationExamplesTests
         "recovery completed",
         "startup recovered",
         "scheduled prune completed",
+        "database unavailable: circuit opened after",
+        "database reachable again: circuit closed after",
     ];
 
     // The variables the examples interpolate without a default; nothing else is visible to them,
@@ -140,7 +143,7 @@ public sealed partial class DocumentationExamplesTests
     [Fact]
     public void Every_log_phrase_operators_grep_for_is_documented_with_a_log_line_the_code_writes()
     {
-        var templates = LogMessageTemplates(SqliteSources).Concat(LogMessageTemplates(OperationsSources)).ToList();
+        var templates = LogMessageTemplates(SqliteSources).Concat(LogMessageTemplates(OperationsSources)).Concat(LogMessageTemplates(HealthSources)).ToList();
         templates.ShouldNotBeEmpty($"no [LoggerMessage] found under {SqliteSources}");
         var lines = DocumentationSource.MarkdownFiles()
             .SelectMany(file => DocumentationSource.ReadText(file).Split('\n'))
@@ -158,7 +161,7 @@ public sealed partial class DocumentationExamplesTests
             var logLines = documented.Select(line => LogLine().Match(line)).Where(match => match.Success).ToList();
             logLines.ShouldContain(
                 match => templates.Any(template => template.Matches(match)),
-                $"no documented log line with \"{phrase}\" matches a [LoggerMessage] under {SqliteSources} or {OperationsSources}; the documented lines were:" +
+                $"no documented log line with \"{phrase}\" matches a [LoggerMessage] under {SqliteSources}, {OperationsSources} or {HealthSources}; the documented lines were:" +
                 string.Concat(logLines.Select(match => Environment.NewLine + match.Value)));
         }
     }

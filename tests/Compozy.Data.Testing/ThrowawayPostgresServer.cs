@@ -1,12 +1,11 @@
-using Compozy.Data.Testing;
-
-namespace Compozy.Data.IntegrationTests.Faults;
+namespace Compozy.Data.Testing;
 
 /// <summary>
 /// A PostgreSQL server from Debian's packages, started by <c>scripts/postgres-test-server.sh</c> in
-/// a directory of its own: the fault tests' server on machines where no container engine runs.
+/// a directory of its own: the fault tests' server on machines where no container engine runs, and
+/// the server of the HTTP outage test, which stops it.
 /// </summary>
-internal sealed class ThrowawayPostgresServer : IStoppablePostgresServer
+public sealed class ThrowawayPostgresServer : IStoppablePostgresServer
 {
     private const string ScriptPath = "scripts/postgres-test-server.sh";
 
