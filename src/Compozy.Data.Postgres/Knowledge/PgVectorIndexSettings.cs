@@ -8,7 +8,7 @@ namespace Compozy.Data.Postgres.Knowledge;
 /// <param name="EfConstruction">Candidates while building (<c>hnsw_ef_construction</c>, default 64).</param>
 /// <param name="EfSearch">Candidates while searching (<c>ef_search</c>, default 40); a search uses at least its <c>top_k</c>.</param>
 /// <param name="ExactSearchMaxRows">Up to this many chunks a knowledge base is searched exactly (<c>exact_search_max_rows</c>, default 10000; 0: never).</param>
-public sealed record PgVectorIndexSettings(int M, int EfConstruction, int EfSearch, int ExactSearchMaxRows = 10_000)
+internal sealed record PgVectorIndexSettings(int M, int EfConstruction, int EfSearch, int ExactSearchMaxRows = 10_000)
 {
     /// <summary>pgvector's defaults, and exact search up to 10,000 chunks.</summary>
     public static PgVectorIndexSettings Default { get; } = new(16, 64, 40);

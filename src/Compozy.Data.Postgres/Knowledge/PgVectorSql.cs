@@ -20,7 +20,7 @@ namespace Compozy.Data.Postgres.Knowledge;
 /// very name, which is why these are built here rather than left to each caller (or to LINQ,
 /// whose translation would have to reproduce the cast and the literal exactly).
 /// </remarks>
-public static class PgVectorSql
+internal static class PgVectorSql
 {
     /// <summary>pgvector's type, unqualified (it resolves in whichever schema the extension was created), and the extension's name.</summary>
     public const string VectorType = "vector";

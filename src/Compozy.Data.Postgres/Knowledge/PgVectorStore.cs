@@ -28,7 +28,7 @@ namespace Compozy.Data.Postgres.Knowledge;
 /// <para>This type is the façade; each concern is its own part: the extension probe, the index
 /// manager, the chunk writer and deleter, the search and its filter translator.</para>
 /// </remarks>
-public sealed class PgVectorStore : IVectorStore
+internal sealed class PgVectorStore : IVectorStore
 {
     /// <summary>The oldest pgvector with HNSW indexes.</summary>
     public static readonly Version MinimumVersion = new(0, 5, 0);

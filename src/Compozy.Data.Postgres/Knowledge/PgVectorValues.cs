@@ -8,7 +8,7 @@ namespace Compozy.Data.Postgres.Knowledge;
 /// What pgvector's <c>vector</c> type accepts, checked on this side so that a bad value fails with
 /// a message naming it before anything reaches the server.
 /// </summary>
-public static class PgVectorValues
+internal static class PgVectorValues
 {
     /// <summary>The most values a <c>vector</c> holds (pgvector's <c>VECTOR_MAX_DIM</c>).</summary>
     public const int MaxDimension = 16_000;

@@ -13,7 +13,7 @@ namespace Compozy.Data.Postgres.Model;
 /// embeddings are pgvector's <c>vector</c> (without a dimension: knowledge bases of different
 /// dimensions share the column, and each one's HNSW index casts to its own).
 /// </summary>
-public sealed class PostgresModelCustomizer(ModelCustomizerDependencies dependencies) : RelationalModelCustomizer(dependencies)
+internal sealed class PostgresModelCustomizer(ModelCustomizerDependencies dependencies) : RelationalModelCustomizer(dependencies)
 {
     /// <summary>The collation used for case-insensitive columns.</summary>
     public const string CaseInsensitiveCollation = "compozy_case_insensitive";

@@ -1,7 +1,7 @@
 namespace Compozy.Data.Sqlite.Checkpoints;
 
 /// <summary>SQLite checkpoint modes this layer uses.</summary>
-public enum SqliteCheckpointMode
+internal enum SqliteCheckpointMode
 {
     /// <summary>Copies what it can without waiting for readers.</summary>
     Passive,

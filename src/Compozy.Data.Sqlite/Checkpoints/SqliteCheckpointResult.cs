@@ -8,5 +8,5 @@ namespace Compozy.Data.Sqlite.Checkpoints;
 /// <param name="CopiedFrames">Frames this checkpoint copied into the database file (pages written).</param>
 /// <param name="WalBytesAfter">Size of the -wal file afterwards.</param>
 /// <param name="Duration">How long it took.</param>
-public sealed record SqliteCheckpointResult(
+internal sealed record SqliteCheckpointResult(
     SqliteCheckpointMode Mode, bool Blocked, int WalFrames, int CheckpointedFrames, long CopiedFrames, long WalBytesAfter, TimeSpan Duration);

@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace Compozy.Data.Sqlite.Checkpoints;
 
 /// <summary>Runs checkpoints on the writer connection, between writes, and records them.</summary>
-public sealed class SqliteCheckpointer(SqliteDatabaseWriter writer, SqliteConnectionFactory connections, SqliteMetrics metrics)
+internal sealed class SqliteCheckpointer(SqliteDatabaseWriter writer, SqliteConnectionFactory connections, SqliteMetrics metrics)
 {
     /// <summary>
     /// Runs a checkpoint; a TRUNCATE that readers hold back is reported in the result, not thrown.

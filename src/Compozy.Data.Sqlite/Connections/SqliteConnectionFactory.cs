@@ -18,7 +18,7 @@ namespace Compozy.Data.Sqlite.Connections;
 /// host's life. Unlike shared-cache memory databases, <c>memdb</c> uses ordinary file locking, so
 /// readers wait with <c>busy_timeout</c> instead of failing with <c>SQLITE_LOCKED</c>.
 /// </remarks>
-public sealed partial class SqliteConnectionFactory
+internal sealed partial class SqliteConnectionFactory
 {
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

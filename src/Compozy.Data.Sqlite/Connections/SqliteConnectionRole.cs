@@ -1,7 +1,7 @@
 namespace Compozy.Data.Sqlite.Connections;
 
 /// <summary>What a connection is for; decides the PRAGMAs it gets.</summary>
-public enum SqliteConnectionRole
+internal enum SqliteConnectionRole
 {
     /// <summary>The one connection that writes and checkpoints.</summary>
     Writer,

@@ -13,7 +13,7 @@ namespace Compozy.Data.Sqlite.Connections;
 /// connection, so a pooled connection that is reopened keeps them; each physical connection is
 /// configured once.
 /// </summary>
-public sealed class SqliteConnectionSetup
+internal sealed class SqliteConnectionSetup
 {
     // sqlite3_db_config option (sqlite3.h): do not checkpoint and delete the WAL on close.
     private const int NoCheckpointOnClose = 1006;

@@ -8,7 +8,7 @@ namespace Compozy.Data.Sqlite.Connections;
 /// Applies the SQLite profile to every connection EF opens for read contexts. EF calls either
 /// the synchronous or the asynchronous hook depending on the caller, so both are overridden.
 /// </summary>
-public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
+internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
     private readonly SqliteConnectionSetup _setup;
     private readonly SqliteConnectionRole _role;

@@ -11,4 +11,4 @@ namespace Compozy.Data.Sqlite.Connections;
 /// once and keeps it. Readers then share the writer's page cache (the only way another connection
 /// can read under that lock) and wait on its table locks.
 /// </param>
-public sealed record SqliteStorageMode(FileSystemType FileSystem, SqliteJournalMode JournalMode, bool ExclusiveLocking);
+internal sealed record SqliteStorageMode(FileSystemType FileSystem, SqliteJournalMode JournalMode, bool ExclusiveLocking);

@@ -11,7 +11,7 @@ namespace Compozy.Data.Sqlite.Connections;
 /// <param name="CheckpointSequence">The WAL header's checkpoint sequence number.</param>
 /// <param name="Frames">Frames in the WAL.</param>
 /// <param name="Backfilled">Frames already copied into the database file.</param>
-public sealed record WalIndexProgress(long? CheckpointSequence, long? Frames, long? Backfilled)
+internal sealed record WalIndexProgress(long? CheckpointSequence, long? Frames, long? Backfilled)
 {
     /// <summary>Reads the progress of the database at <paramref name="databasePath"/>; fields are null when a file is absent.</summary>
     public static WalIndexProgress Read(string databasePath)

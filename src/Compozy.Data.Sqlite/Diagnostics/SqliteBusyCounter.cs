@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Compozy.Data.Sqlite.Diagnostics;
 
 /// <summary>Counts SQLITE_BUSY and SQLITE_LOCKED failures of EF commands for the busy metric.</summary>
-public sealed class SqliteBusyCounter(SqliteMetrics metrics) : DbCommandInterceptor
+internal sealed class SqliteBusyCounter(SqliteMetrics metrics) : DbCommandInterceptor
 {
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;

@@ -9,7 +9,7 @@ namespace Compozy.Data.Sqlite.Diagnostics;
 /// duration, pages, result), SQLITE_BUSY errors seen, the writer's queue, backups (count by
 /// result, age of the last good one), and periodic integrity checks (count by result, duration).
 /// </summary>
-public sealed class SqliteMetrics
+internal sealed class SqliteMetrics
 {
     private readonly Counter<long> _checkpoints;
     private readonly Histogram<double> _checkpointDuration;

@@ -23,7 +23,7 @@ namespace Compozy.Data.Sqlite.FileSystem;
 /// <see cref="DbErrorKind.ConnectionFailed"/> (HTTP 503), readiness is down through
 /// <see cref="DatabaseFault"/>, and the writer saves what it still has open when it closes.</para>
 /// </remarks>
-public sealed partial class SqliteDatabaseFileGuard
+internal sealed partial class SqliteDatabaseFileGuard
 {
     private readonly SqliteDatabaseFiles? _files;
     private readonly DatabaseFault _fault;

@@ -5,7 +5,7 @@ namespace Compozy.Data.Sqlite.FileSystem;
 /// the database, the files SQLite keeps beside it, the lock files of this layer, and the copies
 /// a host saves when the database file disappears under it.
 /// </summary>
-public sealed class SqliteDatabaseFiles
+internal sealed class SqliteDatabaseFiles
 {
     /// <summary>Suffix of the copy a host saves of a database whose file was deleted or replaced under it.</summary>
     public const string LostCopyInfix = ".lost-";

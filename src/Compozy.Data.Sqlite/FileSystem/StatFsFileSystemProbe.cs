@@ -8,7 +8,7 @@ namespace Compozy.Data.Sqlite.FileSystem;
 /// no filesystem type (<see cref="DriveInfo"/> reports mount names, not what the kernel serves).
 /// On other systems it reports <see cref="FileSystemType.Unknown"/>.
 /// </summary>
-public sealed partial class StatFsFileSystemProbe : IFileSystemProbe
+internal sealed partial class StatFsFileSystemProbe : IFileSystemProbe
 {
     // struct statfs is 120 bytes on 64-bit Linux; f_type (a long) comes first.
     private const int StatFsBufferSize = 256;

@@ -7,7 +7,7 @@ namespace Compozy.Data.Sqlite.Model;
 /// Embeddings as SQLite stores them: float32 values, little-endian, back to back, so the file
 /// reads the same on any machine.
 /// </summary>
-public static class EmbeddingBytes
+internal static class EmbeddingBytes
 {
     /// <summary>The bytes of <paramref name="values"/>.</summary>
     public static byte[] From(ReadOnlySpan<float> values)

@@ -13,7 +13,7 @@ namespace Compozy.Data.Sqlite.Model;
 /// <c>sqlite3</c> shell also understands), timestamp defaults use the text format EF reads, and
 /// embeddings are float32 little-endian BLOBs.
 /// </summary>
-public sealed class SqliteModelCustomizer(ModelCustomizerDependencies dependencies) : RelationalModelCustomizer(dependencies)
+internal sealed class SqliteModelCustomizer(ModelCustomizerDependencies dependencies) : RelationalModelCustomizer(dependencies)
 {
     /// <summary>Current UTC time in the text format EF Core's SQLite provider writes and parses.</summary>
     public const string CurrentTimestampSql = "strftime('%Y-%m-%d %H:%M:%f', 'now')";

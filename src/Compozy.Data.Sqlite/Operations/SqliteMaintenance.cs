@@ -20,7 +20,7 @@ namespace Compozy.Data.Sqlite.Operations;
 /// Cancellation interrupts the statement running (<c>sqlite3_interrupt</c>); SQLite rolls it back,
 /// so the database stays consistent and keeps the steps already committed.
 /// </remarks>
-public sealed partial class SqliteMaintenance(
+internal sealed partial class SqliteMaintenance(
     SqliteDatabaseWriter writer,
     SqliteConnectionFactory connections,
     SqliteCheckpointer checkpointer,

@@ -13,7 +13,7 @@ namespace Compozy.Data.Sqlite.Operations;
 /// checkpoints, so it is safe next to a running host. A file SQLite cannot read as a database
 /// is reported as damaged (<c>integrity_ok: false</c>), not thrown.
 /// </summary>
-public sealed class SqliteStatusReader(SqliteConnectionFactory connections, IFileSystemProbe probe) : IDatabaseStatusReader
+internal sealed class SqliteStatusReader(SqliteConnectionFactory connections, IFileSystemProbe probe) : IDatabaseStatusReader
 {
     /// <inheritdoc />
     public Task<DatabaseStatus> ReadAsync(IntegrityCheck check, CancellationToken cancellationToken) =>

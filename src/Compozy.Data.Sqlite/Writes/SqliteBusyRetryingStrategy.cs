@@ -9,7 +9,7 @@ namespace Compozy.Data.Sqlite.Writes;
 /// (SQLITE_BUSY or SQLITE_LOCKED), with EF's exponential backoff and jitter. Nothing else is
 /// retried: constraint errors, full disks and damage are not transient.
 /// </summary>
-public sealed class SqliteBusyRetryingStrategy(ExecutionStrategyDependencies dependencies)
+internal sealed class SqliteBusyRetryingStrategy(ExecutionStrategyDependencies dependencies)
     : ExecutionStrategy(dependencies, MaxRetries, MaxDelay)
 {
     /// <summary>Retries after the first attempt.</summary>

@@ -33,7 +33,7 @@ namespace Compozy.Data.Sqlite.Writes;
 /// <para><see cref="DisposeAsync"/> is the shutdown; the writer has no synchronous one, so a
 /// service provider holding it must be disposed with <c>DisposeAsync</c>.</para>
 /// </remarks>
-public sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDisposable
+internal sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDisposable
 {
     /// <summary>How long closing lets the queued work run before it fails what is left.</summary>
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
