@@ -13,7 +13,7 @@ namespace Compozy.Data.Knowledge;
 /// <inheritdoc cref="IKnowledgeStore"/>
 internal sealed class KnowledgeStore(
     StoreReads reads,
-    IDatabaseWriter writer,
+    StoreWrites writes,
     VectorStoreRegistry stores,
     TimeProvider clock,
     StoreErrors errors) : IKnowledgeStore
@@ -58,10 +58,9 @@ internal sealed class KnowledgeStore(
 
         var definition = new KnowledgeBaseDefinition(request.Name, entry.Id, request.Dimension, metric);
         await stores.Store(entry.Id).EnsureKnowledgeBaseAsync(definition, cancellationToken).ConfigureAwait(false);
-        var created = await errors.RunAsync(
+        var created = await writes.RunAsync(
             "create knowledge base",
-            token => writer.WriteAsync(
-                async (context, inner) =>
+            async (context, inner) =>
                 {
                     // A concurrent PUT of the same name may have won; answer as it would have.
                     if (await context.KnowledgeBases.AsNoTracking().SingleOrDefaultAsync(knowledgeBase => knowledgeBase.Name == request.Name, inner).ConfigureAwait(false) is { } raced)
@@ -82,7 +81,6 @@ internal sealed class KnowledgeStore(
                     context.KnowledgeBases.Add(knowledgeBase);
                     return (knowledgeBase, true);
                 },
-                token),
             cancellationToken).ConfigureAwait(false);
         return created;
     }
@@ -102,9 +100,9 @@ internal sealed class KnowledgeStore(
 
         // The store first: a failure there leaves the knowledge base listed, so the delete can be repeated.
         await store.DeleteKnowledgeBaseAsync(Definition(knowledgeBase), cancellationToken).ConfigureAwait(false);
-        await errors.RunAsync(
+        await writes.RunAsync(
             "delete knowledge base",
-            token => writer.WriteAsync((context, inner) => context.KnowledgeBases.Where(candidate => candidate.Name == name).ExecuteDeleteAsync(inner), token),
+            (context, token) => context.KnowledgeBases.Where(candidate => candidate.Name == name).ExecuteDeleteAsync(token),
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -27,6 +27,7 @@ public static class StoreServiceCollectionExtensions
         services.AddHostedService<Health.DatabaseCircuitProbe>();
         services.AddSingleton<StoreErrors>();
         services.AddSingleton<StoreReads>();
+        services.AddSingleton<StoreWrites>();
         services.AddSingleton<ITaskStore, TaskStore>();
         services.AddSingleton<IWorkflowStore, WorkflowStore>();
         services.AddSingleton<IUsageStore, UsageStore>();

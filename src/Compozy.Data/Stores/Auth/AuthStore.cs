@@ -9,11 +9,10 @@ namespace Compozy.Data.Stores.Auth;
 /// <inheritdoc cref="IAuthStore"/>
 internal sealed class AuthStore(
     StoreReads reads,
-    IDatabaseWriter writer,
+    StoreWrites writes,
     IStoreDialect dialect,
     ApiKeyUseRecorder uses,
-    TimeProvider clock,
-    StoreErrors errors) : IAuthStore
+    TimeProvider clock) : IAuthStore
 {
     public Task<User> CreateUserAsync(string email, UserRole role, CancellationToken cancellationToken = default)
     {
@@ -220,5 +219,5 @@ internal sealed class AuthStore(
         reads.RunAsync(operation, read, cancellationToken);
 
     private Task<T> WriteAsync<T>(string operation, Func<CompozyDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        errors.RunAsync(operation, token => writer.WriteAsync(work, token), cancellationToken);
+        writes.RunAsync(operation, work, cancellationToken);
 }

@@ -12,11 +12,10 @@ namespace Compozy.Data.Stores.Tasks;
 /// <inheritdoc cref="ITaskStore"/>
 internal sealed class TaskStore(
     StoreReads reads,
-    IDatabaseWriter writer,
+    StoreWrites writes,
     IStoreDialect dialect,
     IOptions<StoreOptions> options,
-    TimeProvider clock,
-    StoreErrors errors) : ITaskStore
+    TimeProvider clock) : ITaskStore
 {
     public Task<TaskState> GetStateAsync(string taskExecId, CancellationToken cancellationToken = default) =>
         ReadAsync("get task state", tasks => tasks.GetStateAsync(taskExecId, cancellationToken), cancellationToken);
@@ -104,8 +103,5 @@ internal sealed class TaskStore(
         reads.RunAsync(operation, (context, _) => read(new TaskOperations(context, dialect, options.Value, clock)), cancellationToken);
 
     private Task<T> WriteAsync<T>(string operation, Func<ITaskTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        errors.RunAsync(
-            operation,
-            token => writer.WriteAsync((context, inner) => work(new TaskOperations(context, dialect, options.Value, clock), inner), token),
-            cancellationToken);
+        writes.RunAsync(operation, (context, token) => work(new TaskOperations(context, dialect, options.Value, clock), token), cancellationToken);
 }

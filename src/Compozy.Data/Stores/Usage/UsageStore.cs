@@ -11,9 +11,8 @@ namespace Compozy.Data.Stores.Usage;
 /// <inheritdoc cref="IUsageStore"/>
 internal sealed class UsageStore(
     StoreReads reads,
-    IDatabaseWriter writer,
-    TimeProvider clock,
-    StoreErrors errors) : IUsageStore
+    StoreWrites writes,
+    TimeProvider clock) : IUsageStore
 {
     // The conflict targets are the two partial unique indexes; their predicates must be the
     // indexes' own filters for PostgreSQL to pick them.
@@ -27,10 +26,8 @@ internal sealed class UsageStore(
         var timestamps = UpsertTimestamps.At(clock.GetUtcNow().UtcDateTime);
         try
         {
-            return await errors.RunAsync(
-                "upsert usage",
-                token => writer.WriteAsync((context, inner) => ModelUpsert.UpsertAsync(context, row, shape, timestamps, inner), token),
-                cancellationToken).ConfigureAwait(false);
+            return await writes.RunAsync(
+                "upsert usage", (context, token) => ModelUpsert.UpsertAsync(context, row, shape, timestamps, token), cancellationToken).ConfigureAwait(false);
         }
         catch (CompozyDataException exception) when (exception.Kind == DbErrorKind.ForeignKey)
         {

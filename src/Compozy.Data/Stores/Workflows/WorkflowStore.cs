@@ -10,11 +10,10 @@ namespace Compozy.Data.Stores.Workflows;
 /// <inheritdoc cref="IWorkflowStore"/>
 internal sealed class WorkflowStore(
     StoreReads reads,
-    IDatabaseWriter writer,
+    StoreWrites writes,
     IStoreDialect dialect,
     IOptions<StoreOptions> options,
-    TimeProvider clock,
-    StoreErrors errors) : IWorkflowStore
+    TimeProvider clock) : IWorkflowStore
 {
     public Task<Page<WorkflowState>> ListStatesAsync(WorkflowStateFilter filter, PageRequest page, CancellationToken cancellationToken = default) =>
         ReadAsync("list workflow states", consistent: false, (workflows, token) => workflows.ListStatesAsync(filter, page, token), cancellationToken);
@@ -57,8 +56,5 @@ internal sealed class WorkflowStore(
             cancellationToken);
 
     private Task<T> WriteAsync<T>(string operation, Func<WorkflowOperations, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        errors.RunAsync(
-            operation,
-            token => writer.WriteAsync((context, inner) => work(new WorkflowOperations(context, dialect, options.Value, clock), inner), token),
-            cancellationToken);
+        writes.RunAsync(operation, (context, token) => work(new WorkflowOperations(context, dialect, options.Value, clock), token), cancellationToken);
 }
