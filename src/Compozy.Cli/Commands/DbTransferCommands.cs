@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.IO.Compression;
 using Compozy.Cli.Configuration;
+using Compozy.Data.Files;
 using Compozy.Data.Operations.Transfer;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -48,13 +49,7 @@ internal static class DbTransferCommands
                 try
                 {
                     // Owner-only: the dump holds users' emails and API key hashes.
-                    var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 16 };
-                    if (!OperatingSystem.IsWindows())
-                    {
-                        options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                    }
-
-                    var file = new FileStream(partial, options);
+                    var file = PrivateFile.Open(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
                     Data.Operations.DatabaseReport report;
                     await using (file.ConfigureAwait(false))
                     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Compozy.Data.Files;
 using Compozy.Data.Migrations;
 using Compozy.Data.Operations;
 using Compozy.Data.Sqlite.Connections;
@@ -494,13 +495,7 @@ internal sealed partial class SqliteBackup(
 
     private static void CreatePrivateFile(string path)
     {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (new FileStream(path, options))
+        using (PrivateFile.Open(path, FileMode.CreateNew, FileAccess.Write))
         {
         }
     }

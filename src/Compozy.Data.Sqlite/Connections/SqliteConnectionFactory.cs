@@ -1,3 +1,4 @@
+using Compozy.Data.Files;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.FileSystem;
 using Microsoft.Data.Sqlite;
@@ -96,15 +97,9 @@ internal sealed partial class SqliteConnectionFactory
         SqliteMissingDatabase.ThrowIfExpected(_files);
         CreateMissingDirectories(_files.Directory);
 
-        var streamOptions = new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            streamOptions.UnixCreateMode = FileMode;
-        }
-
         try
         {
-            using var _ = new FileStream(_files.Database, streamOptions);
+            using var _ = PrivateFile.Open(_files.Database, System.IO.FileMode.CreateNew, FileAccess.Write);
         }
         catch (IOException) when (File.Exists(_files.Database))
         {

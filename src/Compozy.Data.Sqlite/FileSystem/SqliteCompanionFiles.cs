@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using Compozy.Data.Files;
 
 namespace Compozy.Data.Sqlite.FileSystem;
 
@@ -85,7 +86,7 @@ internal static class SqliteCompanionFiles
     {
         try
         {
-            using (new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly }))
+            using (PrivateFile.Open(path, FileMode.CreateNew, FileAccess.Write))
             {
             }
         }

@@ -1,12 +1,13 @@
+using Compozy.Data.Files;
 using Compozy.Data.Migrations;
 using Compozy.Data.Sqlite.Connections;
 using Compozy.Data.Sqlite.FileSystem;
 using Compozy.Data.Sqlite.Model;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Sqlite.Migrations.Internal;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Compozy.Data.Sqlite.Migrations;
@@ -98,21 +99,11 @@ internal sealed class SqliteMigrationHistoryRepository(HistoryRepositoryDependen
         }
 
         var timeout = TimeSpan.FromSeconds(Dependencies.Connection.CommandTimeout ?? 30);
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.OpenOrCreate,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.None,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
 
         // On Unix, FileShare.None takes flock(LOCK_EX | LOCK_NB) on the file. EF Core builds this
         // repository itself, out of reach of the host's TimeProvider: the system clock it is.
         return await FileLockWait.UntilTakenAsync(
-            () => new FileStream(path, options),
+            () => PrivateFile.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None),
             timeout,
             TimeProvider.System,
             refused => new TimeoutException(

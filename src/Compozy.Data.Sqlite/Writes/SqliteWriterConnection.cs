@@ -1,4 +1,5 @@
 using Compozy.Data.Errors;
+using Compozy.Data.Files;
 using Compozy.Data.Persistence;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
@@ -206,13 +207,7 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
         var partial = Path.Combine(files.Directory, $".{Path.GetFileName(copy)}.partial");
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (new FileStream(partial, options))
+            using (PrivateFile.Open(partial, FileMode.CreateNew, FileAccess.Write))
             {
             }
 

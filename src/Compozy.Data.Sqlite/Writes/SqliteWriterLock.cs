@@ -1,3 +1,4 @@
+using Compozy.Data.Files;
 using Compozy.Data.Sqlite.FileSystem;
 
 namespace Compozy.Data.Sqlite.Writes;
@@ -147,14 +148,5 @@ internal sealed class SqliteWriterLock(SqliteDatabaseFiles? files, TimeProvider 
         return true;
     }
 
-    private static FileStream Open(string path)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.ReadWrite };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        return new FileStream(path, options);
-    }
+    private static FileStream Open(string path) => PrivateFile.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
 }
