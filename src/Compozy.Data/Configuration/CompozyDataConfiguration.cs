@@ -51,6 +51,13 @@ public static class CompozyDataConfiguration
                 MigrationTimeout = reader.Read<TimeSpan>(CoreConfigurationKeys.MigrationTimeout),
                 SlowOperationThreshold = reader.Read<TimeSpan>(CoreConfigurationKeys.SlowOperationThreshold),
                 Retention = ReadRetention(reader),
+                Audit = new AuditOptions
+                {
+                    FallbackPath = reader.Read<string>(AuditConfigurationKeys.FallbackPath)?.Trim() ?? AuditOptions.DefaultFallbackPath,
+                    RetryAttempts = reader.Read<int>(AuditConfigurationKeys.RetryAttempts),
+                    RetryDelay = reader.Read<TimeSpan>(AuditConfigurationKeys.RetryDelay),
+                    ReplayInterval = reader.Read<TimeSpan>(AuditConfigurationKeys.ReplayInterval),
+                },
             },
             Knowledge = VectorDatabaseOptionsReader.Read(reader, vectorProviders, selected?.Driver ?? driver ?? string.Empty),
         };

@@ -77,5 +77,5 @@ public static class CoreConfigurationKeys
 
     /// <summary>Every core key.</summary>
     public static IReadOnlyList<ConfigurationKey> All { get; } =
-        [Driver, AutoMigrate, MigrationTimeout, SlowOperationThreshold, RetentionInterval, RetentionOlderThan, RetentionStatuses];
+        [Driver, AutoMigrate, MigrationTimeout, SlowOperationThreshold, RetentionInterval, RetentionOlderThan, RetentionStatuses, .. AuditConfigurationKeys.All];
 }
