@@ -59,7 +59,7 @@ internal sealed partial class AuditLog : IAuditLog, IDisposable
     /// <summary>The fallback file (full path).</summary>
     public string FallbackPath => _file.Path;
 
-    public async Task<AuditEvent> RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    public async Task<AuditRecorded> RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         var audit = Create(entry);
         Exception? last = null;
@@ -78,14 +78,14 @@ internal sealed partial class AuditLog : IAuditLog, IDisposable
                         token),
                     cancellationToken).ConfigureAwait(false);
                 _written.Add(1);
-                return audit;
+                return new AuditRecorded(audit, InFallback: false);
             }
             catch (CompozyDataException exception) when (exception.Kind == DbErrorKind.UniqueConflict)
             {
                 // The id is made here and nowhere else: the row is this entry, committed by an
                 // attempt whose reply was lost.
                 _written.Add(1);
-                return audit;
+                return new AuditRecorded(audit, InFallback: false);
             }
             catch (Exception exception) when (exception is not (ArgumentException or OutOfMemoryException))
             {
@@ -113,7 +113,7 @@ internal sealed partial class AuditLog : IAuditLog, IDisposable
         _fallback.Add(1);
         var outcome = StoredNames.Of(audit.Outcome);
         LogFellBack(audit.Id, audit.Action, outcome, _file.Path, last?.Message ?? "cancelled");
-        return audit;
+        return new AuditRecorded(audit, InFallback: true);
     }
 
     public Task<Page<AuditEvent>> ListAsync(AuditEventFilter filter, PageRequest page, CancellationToken cancellationToken = default)

@@ -13,11 +13,11 @@ namespace Compozy.Data.Audit;
 public interface IAuditLog
 {
     /// <summary>
-    /// Records <paramref name="entry"/> now and returns the event as stored (its id made here).
+    /// Records <paramref name="entry"/> now and returns the event (its id made here) and where it is kept.
     /// Returns once the entry is committed to the database or fsynced to the fallback file.
     /// </summary>
     /// <exception cref="IOException">Neither the database nor the fallback file could take the entry.</exception>
-    Task<AuditEvent> RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default);
+    Task<AuditRecorded> RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Runs an administrative action and records how it ended: <see cref="AuditOutcome.Succeeded"/>

@@ -69,13 +69,15 @@ public sealed class AuditLogTests
         var recorded = new List<AuditEvent>();
         foreach (var action in new[] { AuditActions.MigrationApplied, AuditActions.DatabaseBackup, AuditActions.UserDeleted })
         {
-            recorded.Add(await audit.RecordAsync(new AuditEntry("cli:root", action, "t", AuditOutcome.Failed, "the database is away")));
+            var kept = await audit.RecordAsync(new AuditEntry("cli:root", action, "t", AuditOutcome.Failed, "the database is away"));
+            kept.InFallback.ShouldBeTrue();
+            recorded.Add(kept.Event);
         }
 
         File.GetUnixFileMode(path).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.ReadAllLines(path).Length.ShouldBe(3);
         audit.PendingFallbackEntries().ShouldBe(3);
-        var kept = File.ReadAllText(path);
+        var content = File.ReadAllText(path);
 
         await database.MigrateAsync();
         (await audit.ReplayAsync()).ShouldBe(3);
@@ -84,14 +86,14 @@ public sealed class AuditLogTests
         audit.PendingFallbackEntries().ShouldBe(0);
 
         // The same file again, as a copy restored by hand, adds nothing.
-        File.WriteAllText(path, kept);
+        File.WriteAllText(path, content);
         (await audit.ReplayAsync()).ShouldBe(0);
 
         // A replay that inserted everything and stopped before removing its file: the next one
         // finishes it without inserting twice, and takes what was appended meanwhile.
-        File.WriteAllText(path + ".replaying", kept);
+        File.WriteAllText(path + ".replaying", content);
         var later = await audit.RecordAsync(new AuditEntry("cli:root", AuditActions.DatabaseRestore, null, AuditOutcome.Succeeded));
-        File.Exists(path).ShouldBeFalse("the database answers again, so the entry was written directly");
+        later.InFallback.ShouldBeFalse("the database answers again, so the entry was written directly");
         File.AppendAllText(path, AuditFallbackFile.Serialize(new AuditEvent
         {
             Id = Guid.CreateVersion7().ToString("N"), OccurredAt = DateTime.UtcNow, Actor = "cli:root", Action = AuditActions.DatabaseImport, Outcome = AuditOutcome.Succeeded,
@@ -105,7 +107,7 @@ public sealed class AuditLogTests
         all.Take(3).Select(e => e.Id).ShouldBe(recorded.Select(e => e.Id));
         all.Take(3).Select(e => e.OccurredAt).ShouldBe(recorded.Select(e => e.OccurredAt));
         all.Take(3).ShouldAllBe(e => e.Outcome == AuditOutcome.Failed && e.Reason == "the database is away");
-        all[3].Id.ShouldBe(later.Id);
+        all[3].Id.ShouldBe(later.Event.Id);
     }
 
     internal static Dictionary<string, string?> AuditSettings(string? fallbackDirectory = null) => new()
