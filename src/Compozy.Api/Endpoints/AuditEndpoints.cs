@@ -1,4 +1,3 @@
-using System.Globalization;
 using Compozy.Api.OpenApi;
 using Compozy.Api.Requests;
 using Compozy.Api.Responses;
@@ -43,15 +42,12 @@ internal static class AuditEndpoints
             return null;
         }
 
-        // An offset is required: a time without one could be read in any zone.
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
-            && value.Contains('T', StringComparison.OrdinalIgnoreCase)
-            && (value.EndsWith('Z') || value.EndsWith('z') || value.LastIndexOfAny(['+', '-']) > value.IndexOf('T', StringComparison.OrdinalIgnoreCase)))
+        if (AuditTimes.TryParse(value, out var utc))
         {
-            return parsed.UtcDateTime;
+            return utc;
         }
 
-        query.Problems.Add(name, $"\"{value}\" is not allowed; allowed: an RFC 3339 time with an offset, for example 2026-12-01T00:00:00Z");
+        query.Problems.Add(name, $"\"{value}\" is not allowed; allowed: {AuditTimes.Allowed}");
         return null;
     }
 }

@@ -141,8 +141,10 @@ internal static partial class DataCommandRunner
         {
             exitCode = await run().ConfigureAwait(false);
         }
-        catch (Exception exception)
+        catch (Exception exception) when (exception is not (MigrationTargetException or BackupInputException))
         {
+            // A flag refused before anything was touched is not an action, as a flag refused while
+            // parsing is not (and recording it would create a database that does not exist).
             await RecordAsync(services, log, AuditOutcomes.Of(exception, actor, audit.Action, audit.Target) with { Details = Details(audit) }).ConfigureAwait(false);
             throw;
         }
