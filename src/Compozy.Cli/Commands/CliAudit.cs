@@ -18,4 +18,10 @@ internal sealed class CliAudit(string action, string? target = null)
     public string? Reason { get; set; }
 
     public Dictionary<string, string> Details { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether an exception is recorded too. <c>db restore</c> promises that a refused restore
+    /// changes nothing in the database, so only its success is recorded.
+    /// </summary>
+    public bool RecordsFailures { get; init; } = true;
 }

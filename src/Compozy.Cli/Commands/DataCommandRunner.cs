@@ -141,7 +141,7 @@ internal static partial class DataCommandRunner
         {
             exitCode = await run().ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is not (MigrationTargetException or BackupInputException))
+        catch (Exception exception) when (audit.RecordsFailures && exception is not (MigrationTargetException or BackupInputException))
         {
             // A flag refused before anything was touched is not an action, as a flag refused while
             // parsing is not (and recording it would create a database that does not exist).

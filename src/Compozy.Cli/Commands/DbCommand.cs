@@ -160,7 +160,7 @@ internal static class DbCommand
 
             // Reads only until the backup passed its checks; no startup check runs, because the
             // database being replaced may be damaged or missing: restoring is the way out.
-            var audit = new CliAudit(AuditActions.DatabaseRestore, parseResult.GetValue(file));
+            var audit = new CliAudit(AuditActions.DatabaseRestore, parseResult.GetValue(file)) { RecordsFailures = false };
             return await DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
             {
                 var report = await services.GetRequiredService<IDatabaseBackup>().RestoreAsync(parseResult.GetValue(file)!, keepReplaced: !parseResult.GetValue(discard), token).ConfigureAwait(false);
