@@ -141,10 +141,12 @@ internal static partial class DataCommandRunner
         {
             exitCode = await run().ConfigureAwait(false);
         }
-        catch (Exception exception) when (audit.RecordsFailures && exception is not (MigrationTargetException or BackupInputException))
+        catch (Exception exception) when (audit.RecordsFailures && exception is not (MigrationTargetException or BackupInputException or DatabaseIntegrityException)
+            && DamageFound(services, exception) is null)
         {
             // A flag refused before anything was touched is not an action, as a flag refused while
-            // parsing is not (and recording it would create a database that does not exist).
+            // parsing is not (and recording it would create a database that does not exist); a
+            // damaged database is left byte for byte as it was, so its refusal is not written into it.
             await RecordAsync(services, log, AuditOutcomes.Of(exception, actor, audit.Action, audit.Target) with { Details = Details(audit) }).ConfigureAwait(false);
             throw;
         }
