@@ -89,6 +89,7 @@ public static class ApiEndpoints
         var admin = api.MapGroup(string.Empty).RequireAuthorization(ApiClaims.AdminPolicy).Answers(ProblemCode.Forbidden);
         UserEndpoints.MapForAdmins(admin);
         UsageEndpoints.Map(admin);
+        AuditEndpoints.Map(admin);
 
         endpoints.MapOpenApi(OpenApiRoutePattern);
         endpoints.MapScalarApiReference(ReferencePagePath, options => options

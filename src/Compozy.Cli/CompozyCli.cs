@@ -17,6 +17,7 @@ internal static class CompozyCli
         root.Subcommands.Add(MigrateCommand.Create(console, dataFlags));
         root.Subcommands.Add(DbCommand.Create(console, dataFlags));
         root.Subcommands.Add(AuthCommand.Create(console, dataFlags));
+        root.Subcommands.Add(AuditCommand.Create(console, dataFlags));
 
         // System.CommandLine reads an argument starting with '@' as a file of more arguments; here
         // every argument is taken as written, so `--email @example.com` is refused as an email and

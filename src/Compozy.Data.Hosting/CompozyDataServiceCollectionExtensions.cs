@@ -72,6 +72,7 @@ public static class CompozyDataServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<DatabaseReadinessHealthCheck>(
             DatabaseReadinessHealthCheck.Name, tags: [DatabaseReadinessHealthCheck.ReadyTag]);
         services.AddCompozyStores();
+        Compozy.Data.Audit.AuditServiceCollectionExtensions.AddCompozyAudit(services);
         services.AddCompozyKnowledge(options.Knowledge, BuiltInVectorStoreProviders.All);
         services.AddCompozyOperations(options.Database.Retention);
         return services;

@@ -100,7 +100,6 @@ public sealed class BackupRestoreCommandTests
         await using var cli = await CliDatabase.CreateAsync(DatabaseKind.Sqlite, "cli_restore_bad");
         (await cli.RunAsync("migrate", "up")).ExitCode.ShouldBe(0);
         SqliteTestFiles.Fill(cli.Database.Location, rows: 3, payloadBytes: 100, prefix: "mine");
-        var before = SqliteTestFiles.Hash(cli.Database.Location);
         var other = Path.Combine(cli.WorkingDirectory, "other.db");
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={other};Pooling=False"))
         {
@@ -115,6 +114,8 @@ public sealed class BackupRestoreCommandTests
         SqliteTestFiles.Fill(damaged, rows: 3000, payloadBytes: 400, prefix: "fill");
         SqliteTestFiles.DamageMiddlePage(damaged);
 
+        // After the backup, which records itself in the audit log.
+        var before = SqliteTestFiles.Hash(cli.Database.Location);
         var foreign = await cli.RunAsync("db", "restore", other);
         var broken = await cli.RunAsync("db", "restore", damaged);
         var missing = await cli.RunAsync("db", "restore", Path.Combine(cli.WorkingDirectory, "nope.db"));

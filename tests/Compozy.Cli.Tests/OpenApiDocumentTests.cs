@@ -129,7 +129,7 @@ public sealed partial class OpenApiDocumentTests
         }
 
         bodies.ShouldBe(12);
-        queries.ShouldBe(2);
+        queries.ShouldBe(3);
     }
 
     [Theory, DatabaseData]

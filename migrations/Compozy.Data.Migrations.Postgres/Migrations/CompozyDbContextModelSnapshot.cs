@@ -81,6 +81,64 @@ namespace Compozy.Data.Migrations.Postgres.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Compozy.Data.Entities.AuditEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("details")
+                        .HasAnnotation("Compozy:Json", JsonShape.Mapping);
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Target")
+                        .HasColumnType("text")
+                        .HasColumnName("target");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_events");
+
+                    b.HasIndex("Action", "OccurredAt")
+                        .HasDatabaseName("idx_audit_events_action_occurred_at");
+
+                    b.HasIndex("Actor", "OccurredAt")
+                        .HasDatabaseName("idx_audit_events_actor_occurred_at");
+
+                    b.HasIndex("OccurredAt", "Id")
+                        .HasDatabaseName("idx_audit_events_occurred_at_id");
+
+                    b.ToTable("audit_events", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_audit_events_details_json", "jsonb_typeof(\"details\") = 'object'");
+
+                            t.HasCheckConstraint("ck_audit_events_outcome", "\"outcome\" IN ('succeeded', 'failed', 'refused')");
+                        });
+                });
+
             modelBuilder.Entity("Compozy.Data.Entities.ExecutionLlmUsage", b =>
                 {
                     b.Property<long>("Id")

@@ -73,6 +73,64 @@ namespace Compozy.Data.Migrations.Sqlite.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Compozy.Data.Entities.AuditEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details")
+                        .HasAnnotation("Compozy:Json", JsonShape.Mapping);
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Target")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_events");
+
+                    b.HasIndex("Action", "OccurredAt")
+                        .HasDatabaseName("idx_audit_events_action_occurred_at");
+
+                    b.HasIndex("Actor", "OccurredAt")
+                        .HasDatabaseName("idx_audit_events_actor_occurred_at");
+
+                    b.HasIndex("OccurredAt", "Id")
+                        .HasDatabaseName("idx_audit_events_occurred_at_id");
+
+                    b.ToTable("audit_events", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_audit_events_details_json", "\"details\" IS NULL OR (CASE WHEN json_valid(\"details\") THEN json_type(\"details\") = 'object' ELSE 0 END)");
+
+                            t.HasCheckConstraint("ck_audit_events_outcome", "\"outcome\" IN ('succeeded', 'failed', 'refused')");
+                        });
+                });
+
             modelBuilder.Entity("Compozy.Data.Entities.ExecutionLlmUsage", b =>
                 {
                     b.Property<long>("Id")

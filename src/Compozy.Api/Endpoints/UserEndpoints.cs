@@ -1,10 +1,13 @@
 using System.Security.Claims;
+using Compozy.Api.Auth;
 using Compozy.Api.Errors;
 using Compozy.Api.OpenApi;
 using Compozy.Api.Requests;
 using Compozy.Api.Requests.Bodies;
 using Compozy.Api.Responses;
+using Compozy.Data.Audit;
 using Compozy.Data.Entities;
+using Compozy.Data.Persistence.Conventions;
 using Compozy.Data.Stores.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -49,13 +52,22 @@ internal static class UserEndpoints
     private static async Task<Ok<ItemsResponse<UserResponse>>> ListAsync(IAuthStore auth, CancellationToken cancellationToken) =>
         TypedResults.Ok(new ItemsResponse<UserResponse>((await auth.ListUsersAsync(cancellationToken).ConfigureAwait(false)).Select(UserResponse.From).ToList()));
 
-    private static async Task<Created<UserResponse>> CreateAsync(HttpRequest request, IAuthStore auth, CancellationToken cancellationToken)
+    private static async Task<Created<UserResponse>> CreateAsync(HttpRequest request, ClaimsPrincipal principal, IAuthStore auth, IAuditLog audit, CancellationToken cancellationToken)
     {
-        var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        var email = body.Text("email", required: true, maxLength: 320);
-        var role = body.Enum<UserRole>("role") ?? UserRole.User;
-        body.Complete();
-        var user = await auth.CreateUserAsync(email!, role, cancellationToken).ConfigureAwait(false);
+        var user = await audit.RunAsync(
+            ApiActor.Of(principal),
+            AuditActions.UserCreated,
+            null,
+            async token =>
+            {
+                var body = await JsonRequest.ReadAsync(request, token).ConfigureAwait(false);
+                var email = body.Text("email", required: true, maxLength: 320);
+                var role = body.Enum<UserRole>("role") ?? UserRole.User;
+                body.Complete();
+                return await auth.CreateUserAsync(email!, role, token).ConfigureAwait(false);
+            },
+            created => new AuditDescription(created.Id, UserDetails(created)),
+            cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"{ApiEndpoints.Prefix}{Path}/{user.Id}", UserResponse.From(user));
     }
 
@@ -63,19 +75,39 @@ internal static class UserEndpoints
         TypedResults.Ok(UserResponse.From(await auth.GetUserByIdAsync(RequestIds.Path("user_id", userId), cancellationToken).ConfigureAwait(false)));
 
     private static async Task<Ok<UserResponse>> UpdateAsync(
-        [FromRoute(Name = "user_id")] string userId, HttpRequest request, IAuthStore auth, CancellationToken cancellationToken)
+        [FromRoute(Name = "user_id")] string userId, HttpRequest request, ClaimsPrincipal principal, IAuthStore auth, IAuditLog audit, CancellationToken cancellationToken)
     {
-        var id = RequestIds.Path("user_id", userId);
-        var body = await JsonRequest.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        var email = body.Text("email", maxLength: 320);
-        var role = body.Enum<UserRole>("role");
-        body.Complete();
-        return TypedResults.Ok(UserResponse.From(await auth.UpdateUserAsync(id, email, role, cancellationToken).ConfigureAwait(false)));
+        var user = await audit.RunAsync(
+            ApiActor.Of(principal),
+            AuditActions.UserUpdated,
+            userId,
+            async token =>
+            {
+                var id = RequestIds.Path("user_id", userId);
+                var body = await JsonRequest.ReadAsync(request, token).ConfigureAwait(false);
+                var email = body.Text("email", maxLength: 320);
+                var role = body.Enum<UserRole>("role");
+                body.Complete();
+                return await auth.UpdateUserAsync(id, email, role, token).ConfigureAwait(false);
+            },
+            updated => new AuditDescription(updated.Id, UserDetails(updated)),
+            cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(UserResponse.From(user));
     }
 
-    private static async Task<NoContent> DeleteAsync([FromRoute(Name = "user_id")] string userId, IAuthStore auth, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteAsync(
+        [FromRoute(Name = "user_id")] string userId, ClaimsPrincipal principal, IAuthStore auth, IAuditLog audit, CancellationToken cancellationToken)
     {
-        await auth.DeleteUserAsync(RequestIds.Path("user_id", userId), cancellationToken).ConfigureAwait(false);
+        await audit.RunAsync(
+            ApiActor.Of(principal),
+            AuditActions.UserDeleted,
+            userId,
+            async token =>
+            {
+                await auth.DeleteUserAsync(RequestIds.Path("user_id", userId), token).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 
@@ -88,15 +120,33 @@ internal static class UserEndpoints
     }
 
     private static async Task<Created<IssuedApiKeyResponse>> CreateKeyAsync(
-        [FromRoute(Name = "user_id")] string userId, IAuthStore auth, CancellationToken cancellationToken)
+        [FromRoute(Name = "user_id")] string userId, ClaimsPrincipal principal, IAuthStore auth, IAuditLog audit, CancellationToken cancellationToken)
     {
-        var issued = await auth.CreateApiKeyAsync(RequestIds.Path("user_id", userId), cancellationToken).ConfigureAwait(false);
+        var issued = await audit.RunAsync(
+            ApiActor.Of(principal),
+            AuditActions.ApiKeyCreated,
+            userId,
+            token => auth.CreateApiKeyAsync(RequestIds.Path("user_id", userId), token),
+            created => new AuditDescription(created.Key.Id, new Dictionary<string, string> { ["user_id"] = created.User.Id, ["prefix"] = created.Key.Prefix }),
+            cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"{ApiEndpoints.Prefix}{Path}/{issued.User.Id}/keys", IssuedApiKeyResponse.From(issued));
     }
 
-    private static async Task<NoContent> DeleteKeyAsync([FromRoute(Name = "key_id")] string keyId, IAuthStore auth, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteKeyAsync(
+        [FromRoute(Name = "key_id")] string keyId, ClaimsPrincipal principal, IAuthStore auth, IAuditLog audit, CancellationToken cancellationToken)
     {
-        await auth.DeleteApiKeyAsync(RequestIds.Path("key_id", keyId), cancellationToken).ConfigureAwait(false);
+        await audit.RunAsync(
+            ApiActor.Of(principal),
+            AuditActions.ApiKeyDeleted,
+            keyId,
+            async token =>
+            {
+                await auth.DeleteApiKeyAsync(RequestIds.Path("key_id", keyId), token).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
+
+    private static Dictionary<string, string> UserDetails(User user) => new() { ["email"] = user.Email, ["role"] = StoredNames.Of(user.Role) };
 }

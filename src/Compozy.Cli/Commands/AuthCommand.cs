@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Compozy.Cli.Configuration;
+using Compozy.Data.Audit;
+using Compozy.Data.Entities;
 using Compozy.Data.Errors;
 using Compozy.Data.Migrations;
 using Compozy.Data.Stores.Auth;
@@ -38,7 +40,10 @@ internal static class AuthCommand
         {
             email,
         };
-        bootstrap.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Write, async (services, loaded, token) =>
+        bootstrap.SetAction((parseResult, cancellationToken) =>
+        {
+            var audit = new CliAudit(AuditActions.AuthBootstrap);
+            return DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Write, async (services, loaded, token) =>
         {
             var migrations = services.GetRequiredService<MigrationRunner>();
             if (services.GetRequiredService<IOptions<Compozy.Data.Configuration.CompozyDataOptions>>().Value.Database.AutoMigrate)
@@ -64,15 +69,20 @@ internal static class AuthCommand
             }
             catch (CompozyDataException exception) when (exception.Kind == DbErrorKind.Conflict)
             {
+                (audit.Outcome, audit.Reason) = (AuditOutcome.Refused, exception.Message);
                 await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
 
+            audit.Target = issued.User.Id;
+            audit.Details["email"] = issued.User.Email;
+            audit.Details["api_key_id"] = issued.Key.Id;
             await console.Out.WriteLineAsync($"created admin {issued.User.Email} (user {issued.User.Id}) on {loaded.Provider.Description}").ConfigureAwait(false);
             await console.Out.WriteLineAsync($"API key {issued.Key.Prefix}... (id {issued.Key.Id}); it is shown once, below: store it now").ConfigureAwait(false);
             await console.Out.WriteLineAsync(issued.Secret).ConfigureAwait(false);
             return ExitCodes.Success;
-        }, cancellationToken));
+        }, cancellationToken, audit);
+        });
         return bootstrap;
     }
 }

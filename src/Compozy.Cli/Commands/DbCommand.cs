@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Compozy.Cli.Configuration;
+using Compozy.Data.Audit;
 using Compozy.Data.Configuration;
 using Compozy.Data.Entities;
 using Compozy.Data.Errors;
@@ -57,13 +58,16 @@ internal static class DbCommand
                 return ExitCodes.InvalidConfiguration;
             }
 
-            // A dry run only reads, so it runs no startup check and never waits for a host's writer.
+            // A dry run only reads, so it runs no startup check and never waits for a host's writer;
+            // it changes nothing, so it is not an action to audit.
+            var audit = request.DryRun ? null : new CliAudit(AuditActions.DatabasePrune);
             return await DataCommandRunner.RunAsync(parseResult, console, flags, request.DryRun ? DatabaseAccess.Read : DatabaseAccess.Write, async (services, loaded, token) =>
             {
                 var report = await services.GetRequiredService<IDatabasePrune>().PruneAsync(request, token).ConfigureAwait(false);
+                Describe(audit, report, "workflows", "tasks", "usage_rows", "cutoff");
                 await PrintAsync(console.Out, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
                 return ExitCodes.Success;
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, audit).ConfigureAwait(false);
         });
         return prune;
     }
@@ -120,14 +124,20 @@ internal static class DbCommand
         {
             output, json,
         };
-        backup.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
+        backup.SetAction((parseResult, cancellationToken) =>
         {
-            var report = await services.GetRequiredService<IDatabaseBackup>().BackupAsync(
-                new DatabaseBackupRequest { Destination = parseResult.GetValue(output), Progress = new StderrBackupProgress(console.Error) },
-                token).ConfigureAwait(false);
-            await PrintAsync(console.Out, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
-            return ExitCodes.Success;
-        }, cancellationToken));
+            var audit = new CliAudit(AuditActions.DatabaseBackup, parseResult.GetValue(output));
+            return DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
+            {
+                var report = await services.GetRequiredService<IDatabaseBackup>().BackupAsync(
+                    new DatabaseBackupRequest { Destination = parseResult.GetValue(output), Progress = new StderrBackupProgress(console.Error) },
+                    token).ConfigureAwait(false);
+                audit.Target = report["path"]?.ToString() ?? audit.Target;
+                Describe(audit, report, "bytes");
+                await PrintAsync(console.Out, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }, cancellationToken, audit);
+        });
         return backup;
     }
 
@@ -151,12 +161,13 @@ internal static class DbCommand
 
             // Reads only until the backup passed its checks; no startup check runs, because the
             // database being replaced may be damaged or missing: restoring is the way out.
+            var audit = new CliAudit(AuditActions.DatabaseRestore, parseResult.GetValue(file)) { RecordsFailures = false };
             return await DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
             {
                 var report = await services.GetRequiredService<IDatabaseBackup>().RestoreAsync(parseResult.GetValue(file)!, keepReplaced: !parseResult.GetValue(discard), token).ConfigureAwait(false);
                 await PrintAsync(console.Out, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
                 return ExitCodes.Success;
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, audit).ConfigureAwait(false);
         });
         return restore;
     }
@@ -177,25 +188,49 @@ internal static class DbCommand
 
         // Reads only until the damage and the backup are established, then takes the database
         // from every other process; no startup check runs, since the database is expected damaged.
-        recover.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
+        recover.SetAction((parseResult, cancellationToken) =>
         {
-            DatabaseReport report;
-            try
+            // Recorded in the restored database once it is in place; a dry run and a refusal change
+            // nothing, so they are not actions to audit.
+            var audit = parseResult.GetValue(dryRun) ? null : new CliAudit(AuditActions.DatabaseRecover, parseResult.GetValue(file)) { RecordsFailures = false };
+            return DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
             {
-                report = await services.GetRequiredService<IDatabaseRecovery>().RecoverAsync(
-                    new DatabaseRecoveryRequest { BackupFile = parseResult.GetValue(file), DryRun = parseResult.GetValue(dryRun) },
-                    token).ConfigureAwait(false);
-            }
-            catch (DatabaseNotDamagedException exception)
-            {
-                await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
-                return ExitCodes.NotDamaged;
-            }
+                DatabaseReport report;
+                try
+                {
+                    report = await services.GetRequiredService<IDatabaseRecovery>().RecoverAsync(
+                        new DatabaseRecoveryRequest { BackupFile = parseResult.GetValue(file), DryRun = parseResult.GetValue(dryRun) },
+                        token).ConfigureAwait(false);
+                }
+                catch (DatabaseNotDamagedException exception)
+                {
+                    await console.Error.WriteLineAsync($"compozy: {exception.Message}").ConfigureAwait(false);
+                    return ExitCodes.NotDamaged;
+                }
 
-            await PrintAsync(console.Out, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
-            return ExitCodes.Success;
-        }, cancellationToken));
+                if (audit is not null)
+                {
+                    audit.Target = report["backup"]?.ToString() ?? audit.Target;
+                    Describe(audit, report, "lost_from", "lost_until", "moved_aside");
+                }
+
+                await PrintAsync(console.Out, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }, cancellationToken, audit);
+        });
         return recover;
+    }
+
+    /// <summary>Copies facts of a report into the audit entry: counts and names, never contents.</summary>
+    internal static void Describe(CliAudit? audit, DatabaseReport report, params string[] facts)
+    {
+        foreach (var fact in facts)
+        {
+            if (audit is not null && report[fact] is { } value)
+            {
+                audit.Details[fact] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+            }
+        }
     }
 
     internal static async Task PrintAsync(TextWriter output, LoadedConfiguration loaded, DatabaseReport report, bool json)
@@ -311,6 +346,8 @@ internal static class DbCommand
                 limit = parsed;
             }
 
+            var audit = new CliAudit(AuditActions.DatabaseMaintenance);
+            audit.Details["full"] = parseResult.GetValue(full) ? "true" : "false";
             return await DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Write, async (services, loaded, token) =>
             {
                 using var deadline = limit is { } span ? new CancellationTokenSource(span) : new CancellationTokenSource();
@@ -327,11 +364,12 @@ internal static class DbCommand
                 }
                 catch (Exception exception) when (deadline.IsCancellationRequested && exception is OperationCanceledException or System.Data.Common.DbException)
                 {
+                    audit.Reason = $"stopped after {rawTimeout} (--timeout)";
                     await console.Error.WriteLineAsync(
                         $"compozy: maintenance stopped after {rawTimeout} (--timeout); the step in progress was rolled back and the database is consistent").ConfigureAwait(false);
                     return ExitCodes.Failure;
                 }
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, audit).ConfigureAwait(false);
         });
         return maintenance;
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.IO.Compression;
 using Compozy.Cli.Configuration;
+using Compozy.Data.Audit;
 using Compozy.Data.Files;
 using Compozy.Data.Operations.Transfer;
 using Microsoft.Extensions.DependencyInjection;
@@ -97,7 +98,10 @@ internal static class DbTransferCommands
 
         // Read access: the provider's check that no other process uses the database must come
         // before this process opens its own writer, which the write path's startup checks would.
-        import.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
+        import.SetAction((parseResult, cancellationToken) =>
+        {
+            var audit = new CliAudit(AuditActions.DatabaseImport, parseResult.GetValue(file));
+            return DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Read, async (services, loaded, token) =>
         {
             var path = Path.GetFullPath(parseResult.GetValue(file)!);
             if (!File.Exists(path))
@@ -107,9 +111,11 @@ internal static class DbTransferCommands
 
             var report = await services.GetRequiredService<IDatabaseTransfer>()
                 .ImportAsync(path, () => Open(path), new StderrTransferProgress(console.Error), token).ConfigureAwait(false);
+            DbCommand.Describe(audit, report, "rows", "tables", "source_driver");
             await DbCommand.PrintAsync(console.Out, loaded, report, parseResult.GetValue(json)).ConfigureAwait(false);
             return ExitCodes.Success;
-        }, cancellationToken));
+        }, cancellationToken, audit);
+        });
         return import;
     }
 

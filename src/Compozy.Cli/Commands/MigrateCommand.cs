@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Compozy.Cli.Configuration;
+using Compozy.Data.Audit;
 using Compozy.Data.Migrations;
 using Compozy.Data.Operations;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,7 +59,10 @@ internal static class MigrateCommand
         var target = new Option<string?>("--target") { Description = "Apply up to and including this migration (id or name); never reverts.", HelpName = "NAME" };
         var noBackup = new Option<bool>("--no-backup") { Description = "Do not back up a SQLite database before applying migrations (by default a checked backup is written to database.sqlite.backup.dir first)." };
         var up = new Command("up", "Apply pending migrations, each in its own transaction; on a SQLite file, back it up first.") { target, noBackup };
-        up.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Write, async (services, loaded, token) =>
+        up.SetAction((parseResult, cancellationToken) =>
+        {
+            var audit = new CliAudit(AuditActions.MigrationApplied, parseResult.GetValue(target));
+            return DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Write, async (services, loaded, token) =>
         {
             var runner = services.GetRequiredService<MigrationRunner>();
             if (!parseResult.GetValue(noBackup))
@@ -72,10 +76,12 @@ internal static class MigrateCommand
                 await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"applied  {step.Id} ({step.Duration.TotalMilliseconds:F0} ms)")).ConfigureAwait(false);
             }
 
+            audit.Details["applied"] = string.Join(",", steps.Select(step => step.Id));
             var status = await runner.GetStatusAsync(token).ConfigureAwait(false);
             await console.Out.WriteLineAsync(Summary(steps.Count == 0 ? "nothing to apply" : $"applied {steps.Count}", status)).ConfigureAwait(false);
             return ExitCodes.Success;
-        }, cancellationToken));
+        }, cancellationToken, audit);
+        });
         return up;
     }
 
@@ -111,7 +117,10 @@ internal static class MigrateCommand
         var steps = new Option<int?>("--steps") { Description = "Revert this many of the latest applied migrations (default 1).", HelpName = "N" };
         var target = new Option<string?>("--target") { Description = "Revert every migration after this one (id or name); 0 reverts all.", HelpName = "NAME|0" };
         var down = new Command("down", "Revert applied migrations, latest first, each in its own transaction.") { steps, target };
-        down.SetAction((parseResult, cancellationToken) => DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Write, async (services, loaded, token) =>
+        down.SetAction((parseResult, cancellationToken) =>
+        {
+            var audit = new CliAudit(AuditActions.MigrationReverted, parseResult.GetValue(target));
+            return DataCommandRunner.RunAsync(parseResult, console, flags, DatabaseAccess.Write, async (services, loaded, token) =>
         {
             var runner = services.GetRequiredService<MigrationRunner>();
             var reverted = await runner.DownAsync(parseResult.GetValue(steps), parseResult.GetValue(target), token).ConfigureAwait(false);
@@ -120,10 +129,12 @@ internal static class MigrateCommand
                 await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"reverted {step.Id} ({step.Duration.TotalMilliseconds:F0} ms)")).ConfigureAwait(false);
             }
 
+            audit.Details["reverted"] = string.Join(",", reverted.Select(step => step.Id));
             var status = await runner.GetStatusAsync(token).ConfigureAwait(false);
             await console.Out.WriteLineAsync(Summary(reverted.Count == 0 ? "nothing to revert" : $"reverted {reverted.Count}", status)).ConfigureAwait(false);
             return ExitCodes.Success;
-        }, cancellationToken));
+        }, cancellationToken, audit);
+        });
         return down;
     }
 

@@ -1,3 +1,4 @@
+using Compozy.Data.Audit;
 using Compozy.Data.Operations;
 using Compozy.Data.Sqlite.Diagnostics;
 using Microsoft.Data.Sqlite;
@@ -19,6 +20,7 @@ namespace Compozy.Data.Sqlite.Backups;
 /// </summary>
 internal sealed partial class SqliteBackupService(
     SqliteBackup backup,
+    IAuditLog audit,
     SqliteMetrics metrics,
     IOptions<SqliteOptions> options,
     IOptionsMonitor<SqliteOptions> live,
@@ -62,7 +64,15 @@ internal sealed partial class SqliteBackupService(
         DatabaseReport report;
         try
         {
-            report = await backup.BackupAsync(new DatabaseBackupRequest { Destination = null, Label = SqliteBackup.ScheduledLabel }, stoppingToken).ConfigureAwait(false);
+            report = await audit.RunAsync(
+                AuditActors.System,
+                AuditActions.DatabaseBackup,
+                directory,
+                token => backup.BackupAsync(new DatabaseBackupRequest { Destination = null, Label = SqliteBackup.ScheduledLabel }, token),
+                done => new AuditDescription(
+                    (string?)done["path"],
+                    new Dictionary<string, string> { ["bytes"] = Convert.ToString(done["bytes"], System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, ["scheduled"] = "true" }),
+                stoppingToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException or DatabaseIntegrityException or BackupInputException)
         {

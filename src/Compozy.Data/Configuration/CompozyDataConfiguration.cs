@@ -56,6 +56,13 @@ public static class CompozyDataConfiguration
                     ProbeInterval = reader.Read<TimeSpan>(CoreConfigurationKeys.CircuitProbeInterval),
                 },
                 Retention = ReadRetention(reader),
+                Audit = new AuditOptions
+                {
+                    FallbackPath = reader.Read<string>(AuditConfigurationKeys.FallbackPath)?.Trim() ?? AuditOptions.DefaultFallbackPath,
+                    RetryAttempts = reader.Read<int>(AuditConfigurationKeys.RetryAttempts),
+                    RetryDelay = reader.Read<TimeSpan>(AuditConfigurationKeys.RetryDelay),
+                    ReplayInterval = reader.Read<TimeSpan>(AuditConfigurationKeys.ReplayInterval),
+                },
             },
             Knowledge = VectorDatabaseOptionsReader.Read(reader, vectorProviders, selected?.Driver ?? driver ?? string.Empty),
         };

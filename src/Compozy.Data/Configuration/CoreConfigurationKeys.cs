@@ -101,5 +101,5 @@ public static class CoreConfigurationKeys
 
     /// <summary>Every core key.</summary>
     public static IReadOnlyList<ConfigurationKey> All { get; } =
-        [Driver, AutoMigrate, MigrationTimeout, SlowOperationThreshold, CircuitFailureThreshold, CircuitProbeInterval, RetentionInterval, RetentionOlderThan, RetentionStatuses];
+        [Driver, AutoMigrate, MigrationTimeout, SlowOperationThreshold, CircuitFailureThreshold, CircuitProbeInterval, RetentionInterval, RetentionOlderThan, RetentionStatuses, .. AuditConfigurationKeys.All];
 }

@@ -20,4 +20,7 @@ public sealed class DatabaseOptions
 
     /// <summary>Scheduled pruning of finished workflow executions; off by default.</summary>
     public RetentionOptions Retention { get; set; } = new();
+
+    /// <summary>The audit log's fallback file and retries.</summary>
+    public AuditOptions Audit { get; set; } = new();
 }

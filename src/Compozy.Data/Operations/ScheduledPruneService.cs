@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Compozy.Data.Audit;
 using Compozy.Data.Configuration;
 using Compozy.Data.Errors;
 using Compozy.Data.Persistence.Conventions;
@@ -15,6 +16,7 @@ namespace Compozy.Data.Operations;
 /// </summary>
 internal sealed partial class ScheduledPruneService(
     IDatabasePrune prune,
+    IAuditLog audit,
     RetentionOptions retention,
     IOptionsMonitor<CompozyDataOptions> live,
     TimeProvider clock,
@@ -66,7 +68,13 @@ internal sealed partial class ScheduledPruneService(
         DatabaseReport report;
         try
         {
-            report = await prune.PruneAsync(request, stoppingToken).ConfigureAwait(false);
+            report = await audit.RunAsync(
+                AuditActors.System,
+                AuditActions.DatabasePrune,
+                null,
+                token => prune.PruneAsync(request, token),
+                done => new AuditDescription(null, Facts(done, "workflows", "tasks", "usage_rows", "cutoff")),
+                stoppingToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is DbException or CompozyDataException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
         {
@@ -76,6 +84,10 @@ internal sealed partial class ScheduledPruneService(
 
         LogCompleted(report["workflows"], report["tasks"], report["usage_rows"], report["batches"], report["cutoff"], report["pages_freed"] ?? "-", report["duration_ms"]);
     }
+
+    private static Dictionary<string, string> Facts(DatabaseReport report, params string[] names) =>
+        names.Where(name => report[name] is not null)
+            .ToDictionary(name => name, name => Convert.ToString(report[name], System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, StringComparer.Ordinal);
 
     [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "scheduled prune every {Interval}: finished workflow executions ({Statuses}) older than {OlderThan}")]
     private partial void LogScheduled(string interval, string olderThan, string statuses);

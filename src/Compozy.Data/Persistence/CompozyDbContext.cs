@@ -41,6 +41,9 @@ public sealed class CompozyDbContext(DbContextOptions<CompozyDbContext> options)
     /// <summary>Chunks with embeddings of knowledge bases held in the database.</summary>
     public DbSet<KnowledgeChunk> KnowledgeChunks => Set<KnowledgeChunk>();
 
+    /// <summary>The audit log of administrative actions; rows are only inserted.</summary>
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -52,6 +55,7 @@ public sealed class CompozyDbContext(DbContextOptions<CompozyDbContext> options)
         modelBuilder.ApplyConfiguration(new KnowledgeBaseConfiguration());
         modelBuilder.ApplyConfiguration(new KnowledgeDocumentConfiguration());
         modelBuilder.ApplyConfiguration(new KnowledgeChunkConfiguration());
+        modelBuilder.ApplyConfiguration(new AuditEventConfiguration());
     }
 
     /// <inheritdoc />

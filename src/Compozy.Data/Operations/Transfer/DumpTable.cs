@@ -46,11 +46,13 @@ internal sealed class DumpTable
     /// </summary>
     public IReadOnlyList<IProperty> SelfReferences { get; }
 
-    /// <summary>The model's tables, each after the tables its foreign keys point to.</summary>
+    /// <summary>The model's tables but <c>audit_events</c>, each after the tables its foreign keys point to.</summary>
     public static IReadOnlyList<DumpTable> InDependencyOrder(IModel model)
     {
+        // The audit log stays with the database it describes: an import target already holds the
+        // entries of its own migration (and of the import), and an import must start empty.
         var remaining = model.GetEntityTypes()
-            .Where(entityType => entityType.GetTableName() is not null && !entityType.IsOwned())
+            .Where(entityType => entityType.GetTableName() is not null && !entityType.IsOwned() && entityType.ClrType != typeof(Entities.AuditEvent))
             .OrderBy(entityType => entityType.GetTableName(), StringComparer.Ordinal)
             .ToList();
         var ordered = new List<DumpTable>();
