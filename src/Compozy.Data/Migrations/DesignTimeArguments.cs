@@ -2,9 +2,9 @@ namespace Compozy.Data.Migrations;
 
 /// <summary>
 /// Reads the arguments <c>dotnet ef</c> passes after <c>--</c> to a provider's design-time
-/// context factory.
+/// context factory: one rule for every provider's factory, a provider of one's own included.
 /// </summary>
-internal static class DesignTimeArguments
+public static class DesignTimeArguments
 {
     private const string ConnectionFlag = "--connection";
 
