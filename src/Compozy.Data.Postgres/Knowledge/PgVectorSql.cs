@@ -1,8 +1,8 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Compozy.Data.Knowledge;
+using Compozy.Data.Postgres.Connections;
 using Npgsql;
 using Pgvector;
 
@@ -119,7 +119,7 @@ internal static class PgVectorSql
 
     /// <summary>A 64-bit key for <c>pg_advisory_lock</c>, serialising index work on one knowledge base across processes.</summary>
     public static long IndexLockKey(string knowledgeBaseName) =>
-        BinaryPrimitives.ReadInt64BigEndian(Hash("compozy:pgvector:index:" + knowledgeBaseName));
+        PostgresAdvisoryLockKey.For("compozy:pgvector:index:" + knowledgeBaseName);
 
     /// <summary>
     /// The score a search result carries for a distance from <see cref="Distance"/>: cosine

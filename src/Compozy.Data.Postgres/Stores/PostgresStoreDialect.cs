@@ -1,8 +1,6 @@
-using System.Buffers.Binary;
 using System.Data;
-using System.Security.Cryptography;
-using System.Text;
 using Compozy.Data.Persistence;
+using Compozy.Data.Postgres.Connections;
 using Compozy.Data.Stores;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,7 +16,7 @@ internal sealed class PostgresStoreDialect : IStoreDialect
         ArgumentNullException.ThrowIfNull(context);
 
         // Released by COMMIT or ROLLBACK, so a failed or retried transaction cannot leave it held.
-        var key = LockKey(scope);
+        var key = PostgresAdvisoryLockKey.For(scope);
         await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken).ConfigureAwait(false);
     }
 
@@ -43,8 +41,5 @@ internal sealed class PostgresStoreDialect : IStoreDialect
             verifySucceeded: null,
             cancellationToken);
     }
-
-    // Stable across processes and versions, unlike string.GetHashCode.
-    private static long LockKey(string scope) =>
-        BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(scope)));
 }
+

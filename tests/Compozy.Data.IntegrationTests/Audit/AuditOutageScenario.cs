@@ -1,7 +1,10 @@
 using Compozy.Data.Audit;
 using Compozy.Data.Entities;
+using Compozy.Data.Health;
 using Compozy.Data.Stores.Auth;
+using Compozy.Data.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Compozy.Data.IntegrationTests.Audit;
 
@@ -44,6 +47,19 @@ internal static class AuditOutageScenario
         finally
         {
             await bringBack();
+        }
+
+        // The outage opened the database circuit; its probe closes it once the database answers,
+        // as it does in a running host, and only then do writes go through again.
+        var probe = services.GetServices<IHostedService>().OfType<DatabaseCircuitProbe>().Single();
+        await probe.StartAsync(CancellationToken.None);
+        try
+        {
+            await Poll.UntilAsync(() => !services.GetRequiredService<DatabaseCircuit>().IsOpen, "the circuit closing after the outage", TimeSpan.FromMinutes(2));
+        }
+        finally
+        {
+            await probe.StopAsync(CancellationToken.None);
         }
 
         (await audit.ReplayAsync()).ShouldBe(4);

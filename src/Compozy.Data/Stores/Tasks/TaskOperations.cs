@@ -25,16 +25,8 @@ internal sealed class TaskOperations(CompozyDbContext context, IStoreDialect dia
         await States.SingleOrDefaultAsync(task => task.TaskExecId == taskExecId, cancellationToken).ConfigureAwait(false)
         ?? throw CompozyDataException.NotFound(What, taskExecId);
 
-    public async Task<TaskState> GetStateForUpdateAsync(string taskExecId, CancellationToken cancellationToken = default)
-    {
-        // Not composed further: a locking clause must stay on the outermost SELECT.
-        var rows = await context.TaskStates
-            .FromSql(ForUpdate("SELECT * FROM \"task_states\" WHERE \"task_exec_id\" = {0}", taskExecId))
-            .AsNoTracking()
-            .ToListAsync(cancellationToken)
-            .ConfigureAwait(false);
-        return rows.SingleOrDefault() ?? throw CompozyDataException.NotFound(What, taskExecId);
-    }
+    public Task<TaskState> GetStateForUpdateAsync(string taskExecId, CancellationToken cancellationToken = default) =>
+        RowLocks.GetForUpdateAsync(context.TaskStates, dialect, "task_states", "task_exec_id", taskExecId, What, cancellationToken);
 
     public async Task<Page<TaskState>> ListStatesAsync(TaskStateFilter filter, PageRequest page, CancellationToken cancellationToken = default)
     {
@@ -201,8 +193,4 @@ internal sealed class TaskOperations(CompozyDbContext context, IStoreDialect dia
 
     private IQueryable<TaskState> InWorkflow(string workflowExecId) =>
         States.Where(task => task.WorkflowExecId == workflowExecId).OrderBy(task => task.CreatedAt).ThenBy(task => task.TaskExecId);
-
-    // The lock clause is a constant of the provider, never input; the id stays a parameter.
-    private FormattableString ForUpdate(string select, string id) =>
-        System.Runtime.CompilerServices.FormattableStringFactory.Create(select + dialect.LockRowsClause, id);
 }

@@ -167,15 +167,8 @@ internal sealed class WorkflowOperations(CompozyDbContext context, IStoreDialect
         return await States.SingleAsync(state => state.WorkflowExecId == workflowExecId, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<WorkflowState> GetStateForUpdateAsync(string workflowExecId, CancellationToken cancellationToken)
-    {
-        var rows = await context.WorkflowStates
-            .FromSql(ForUpdate("SELECT * FROM \"workflow_states\" WHERE \"workflow_exec_id\" = {0}", workflowExecId))
-            .AsNoTracking()
-            .ToListAsync(cancellationToken)
-            .ConfigureAwait(false);
-        return rows.SingleOrDefault() ?? throw CompozyDataException.NotFound(What, workflowExecId);
-    }
+    private Task<WorkflowState> GetStateForUpdateAsync(string workflowExecId, CancellationToken cancellationToken) =>
+        RowLocks.GetForUpdateAsync(context.WorkflowStates, dialect, "workflow_states", "workflow_exec_id", workflowExecId, What, cancellationToken);
 
     private async Task<WorkflowSnapshot?> SnapshotAsync(IQueryable<WorkflowState> candidates, CancellationToken cancellationToken)
     {
@@ -223,8 +216,4 @@ internal sealed class WorkflowOperations(CompozyDbContext context, IStoreDialect
         // The map nests each output two levels deeper than stored: allow what reads accept.
         return JsonSerializer.SerializeToElement(map, StoredJson.WriteOptions);
     }
-
-    // The lock clause is a constant of the provider, never input; the id stays a parameter.
-    private FormattableString ForUpdate(string select, string id) =>
-        System.Runtime.CompilerServices.FormattableStringFactory.Create(select + dialect.LockRowsClause, id);
 }
