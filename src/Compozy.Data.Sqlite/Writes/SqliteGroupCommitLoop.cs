@@ -10,8 +10,9 @@ namespace Compozy.Data.Sqlite.Writes;
 /// <summary>
 /// The one loop that runs everything the writer queue holds on the writer connection, in turn:
 /// an <see cref="ExclusiveJob"/> alone, outside any transaction; units of work in batches, one
-/// <c>BEGIN IMMEDIATE</c> transaction per batch with a savepoint per unit, so a unit that throws
-/// rolls back alone, and every caller answered only after its batch's <c>COMMIT</c> returned.
+/// <c>BEGIN IMMEDIATE</c> transaction per batch with a savepoint per unit (a batch of one is its
+/// own transaction), so a unit that throws rolls back alone, and every caller answered only after
+/// its batch's <c>COMMIT</c> returned.
 /// </summary>
 /// <remarks>
 /// <para>With group commit a batch is what waits in the queue when a turn starts, up to
@@ -216,9 +217,22 @@ internal sealed class SqliteGroupCommitLoop(
         var transaction = connection.Connection.BeginTransaction(deferred: false);
         await using (transaction.ConfigureAwait(false))
         {
-            for (var index = 0; index < units.Count; index++)
+            if (units.Count == 1)
             {
-                outcomes[index] = await RunUnitAsync(transaction, units[index], $"unit_{index}").ConfigureAwait(false);
+                // A batch of one needs no savepoint: the transaction is the unit's own, and a unit
+                // that fails is rolled back with it, which is all its savepoint would have done.
+                outcomes[0] = await RunUnitAsync(transaction, units[0], savepoint: null).ConfigureAwait(false);
+                if (outcomes[0].Failure is not null)
+                {
+                    return outcomes;
+                }
+            }
+            else
+            {
+                for (var index = 0; index < units.Count; index++)
+                {
+                    outcomes[index] = await RunUnitAsync(transaction, units[index], $"unit_{index}").ConfigureAwait(false);
+                }
             }
 
             // The last moment to roll back rather than commit into a file that is gone.
@@ -232,10 +246,18 @@ internal sealed class SqliteGroupCommitLoop(
         return outcomes;
     }
 
-    /// <summary>Runs one unit under its own savepoint; what it throws is its outcome, unless it ended the whole transaction.</summary>
-    private async Task<(object? Result, Exception? Failure)> RunUnitAsync(SqliteTransaction transaction, UnitOfWork unit, string savepoint)
+    /// <summary>
+    /// Runs one unit under its own savepoint, or, with no <paramref name="savepoint"/>, as the whole
+    /// transaction (rolled back when it fails); what it throws is its outcome, unless it ended the
+    /// whole transaction.
+    /// </summary>
+    private async Task<(object? Result, Exception? Failure)> RunUnitAsync(SqliteTransaction transaction, UnitOfWork unit, string? savepoint)
     {
-        await transaction.SaveAsync(savepoint).ConfigureAwait(false);
+        if (savepoint is not null)
+        {
+            await transaction.SaveAsync(savepoint).ConfigureAwait(false);
+        }
+
         try
         {
             _insideWriter.Value = true;
@@ -251,7 +273,11 @@ internal sealed class SqliteGroupCommitLoop(
                 await context.SaveChangesAsync(unit.CancellationToken).ConfigureAwait(false);
             }
 
-            await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+            if (savepoint is not null)
+            {
+                await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+            }
+
             return (result, null);
         }
         catch (Exception exception) when (exception is not SqliteException { SqliteErrorCode: SqliteErrorCodes.Busy or SqliteErrorCodes.Locked })
@@ -262,8 +288,15 @@ internal sealed class SqliteGroupCommitLoop(
             // does not, and would hide a filesystem gone away from the database circuit).
             try
             {
-                await transaction.RollbackAsync(savepoint).ConfigureAwait(false);
-                await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+                if (savepoint is null)
+                {
+                    await transaction.RollbackAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    await transaction.RollbackAsync(savepoint).ConfigureAwait(false);
+                    await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+                }
             }
             catch (Exception rollback) when (rollback is InvalidOperationException or SqliteException)
             {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Compozy.Data.Entities;
 using Compozy.Data.Errors;
@@ -5,6 +6,7 @@ using Compozy.Data.Persistence;
 using Compozy.Data.Stores.Sql;
 using Compozy.Data.Stores.Usage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Compozy.Data.Stores.Tasks;
 
@@ -19,10 +21,15 @@ internal sealed class TaskOperations(CompozyDbContext context, IStoreDialect dia
 
     private static readonly UpsertShape Shape = new(["task_exec_id"], ConflictPredicate: null, KeepOnConflict: ["created_at"]);
 
+    // The hottest read, compiled once: EF otherwise rebuilds, hashes and looks up the LINQ
+    // expression on every call. One per model (one per provider), since a compiled query
+    // recompiles whenever it meets a context of another model.
+    private static readonly ConditionalWeakTable<IModel, Func<CompozyDbContext, string, CancellationToken, Task<TaskState?>>> ById = new();
+
     private IQueryable<TaskState> States => context.TaskStates.AsNoTracking();
 
     public async Task<TaskState> GetStateAsync(string taskExecId, CancellationToken cancellationToken = default) =>
-        await States.SingleOrDefaultAsync(task => task.TaskExecId == taskExecId, cancellationToken).ConfigureAwait(false)
+        await ById.GetValue(context.Model, static _ => CompileById())(context, taskExecId, cancellationToken).ConfigureAwait(false)
         ?? throw CompozyDataException.NotFound(What, taskExecId);
 
     public Task<TaskState> GetStateForUpdateAsync(string taskExecId, CancellationToken cancellationToken = default) =>
@@ -164,6 +171,9 @@ internal sealed class TaskOperations(CompozyDbContext context, IStoreDialect dia
             .ConfigureAwait(false);
         return await GetStateAsync(taskExecId, cancellationToken).ConfigureAwait(false);
     }
+
+    private static Func<CompozyDbContext, string, CancellationToken, Task<TaskState?>> CompileById() =>
+        EF.CompileAsyncQuery((CompozyDbContext db, string id, CancellationToken token) => db.TaskStates.AsNoTracking().SingleOrDefault(task => task.TaskExecId == id));
 
     private static IQueryable<TaskState> Filter(IQueryable<TaskState> query, TaskStateFilter filter)
     {
