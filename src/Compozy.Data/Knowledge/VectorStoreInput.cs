@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Compozy.Data.Configuration;
 
 namespace Compozy.Data.Knowledge;
 
@@ -52,7 +53,7 @@ public static class VectorStoreInput
     /// <param name="knowledgeBase">The knowledge base searched: its dimension is the one allowed.</param>
     /// <param name="query">The search.</param>
     /// <exception cref="VectorStoreException">The embedding has another dimension or a NaN or infinite value, or top_k is outside 1 to <c>options.max_top_k</c>.</exception>
-    public static void CheckQuery(string store, Configuration.VectorDatabaseOptions entry, KnowledgeBaseDefinition knowledgeBase, VectorQuery query)
+    public static void CheckQuery(string store, VectorDatabaseOptions entry, KnowledgeBaseDefinition knowledgeBase, VectorQuery query)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(knowledgeBase);
@@ -88,7 +89,7 @@ public static class VectorStoreInput
     }
 
     /// <summary>Why <paramref name="topK"/> is refused by the store of <paramref name="entry"/>, or <see langword="null"/>.</summary>
-    internal static string? TopKProblem(int topK, Configuration.VectorDatabaseOptions entry) =>
+    internal static string? TopKProblem(int topK, VectorDatabaseOptions entry) =>
         topK < 1 || topK > entry.MaxTopK
             ? string.Create(CultureInfo.InvariantCulture, $"is {topK}; allowed: an integer from 1 to {entry.MaxTopK} (options.max_top_k of {entry.DisplayPath})")
             : null;
