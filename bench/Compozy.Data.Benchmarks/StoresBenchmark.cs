@@ -9,12 +9,13 @@ namespace Compozy.Data.Benchmarks;
 
 /// <summary>
 /// <c>stores</c>: the layer's stores against raw ADO.NET doing the same statements, on SQLite and
-/// PostgreSQL; SQLite durable writes at 1 to 128 concurrent writers with and without group commit
-/// next to the disk's fsync rate; FULL against NORMAL under group commit; PostgreSQL at 1 to 64
+/// PostgreSQL; issue 13's three large reads (a task tree of 1,000, a workflow with 1,000 tasks, a
+/// filtered page of 100) against the same queries written by hand, on both; SQLite durable writes
+/// at 1 to 128 concurrent writers with and without group commit next to the disk's fsync rate; FULL against NORMAL under group commit; PostgreSQL at 1 to 64
 /// concurrent writers through the layer and raw.
 /// </summary>
 /// <remarks>
-/// Three groups run one after another; inside a group every scenario is opened and warmed up,
+/// The groups run one after another; inside a group every scenario is opened and warmed up,
 /// then measured in one-second windows taken in turn, so a burst of other work on the shared
 /// machine costs every scenario of the group alike (see <see cref="SqliteDurabilityBenchmark"/>).
 /// Ratios only divide figures of the same group.
