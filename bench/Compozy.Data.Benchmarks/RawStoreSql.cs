@@ -16,4 +16,35 @@ internal static class RawStoreSql
 
     /// <summary>One task state by primary key, every column.</summary>
     public const string GetTask = "SELECT * FROM \"task_states\" WHERE \"task_exec_id\" = @id";
+
+    /// <summary>Every column of a task state, in the order <c>RawReads</c> reads them.</summary>
+    public const string TaskColumns =
+        "\"task_exec_id\", \"task_id\", \"component\", \"status\", \"workflow_exec_id\", \"workflow_id\", \"execution_type\", \"usage\", " +
+        "\"agent_id\", \"tool_id\", \"action_id\", \"parent_state_id\", \"input\", \"output\", \"error\", \"created_at\", \"updated_at\"";
+
+    /// <summary>A task and its descendants, level by level, as <c>GetTaskTreeAsync</c> asks for them: one recursive CTE.</summary>
+    public const string TaskTree =
+        "WITH RECURSIVE \"task_tree\" AS (" +
+        "SELECT \"task_states\".*, 0 AS \"tree_depth\" FROM \"task_states\" WHERE \"task_exec_id\" = @root " +
+        "UNION ALL " +
+        "SELECT \"child\".*, \"parent\".\"tree_depth\" + 1 FROM \"task_states\" AS \"child\" " +
+        "JOIN \"task_tree\" AS \"parent\" ON \"child\".\"parent_state_id\" = \"parent\".\"task_exec_id\" " +
+        "WHERE \"parent\".\"tree_depth\" < @depth AND \"child\".\"task_exec_id\" <> @root) " +
+        "SELECT " + TaskColumns + " FROM \"task_tree\" ORDER BY \"tree_depth\", \"created_at\", \"task_exec_id\"";
+
+    /// <summary>A workflow execution by id, every column (the first of the two statements of a workflow snapshot).</summary>
+    public const string GetWorkflow =
+        "SELECT \"workflow_exec_id\", \"workflow_id\", \"status\", \"usage\", \"input\", \"output\", \"error\", \"created_at\", \"updated_at\" " +
+        "FROM \"workflow_states\" WHERE \"workflow_exec_id\" = @id ORDER BY \"created_at\" DESC, \"workflow_exec_id\" DESC LIMIT 1";
+
+    /// <summary>The latest task state of each task id of a workflow execution (the second statement of a snapshot).</summary>
+    public const string TasksInWorkflow =
+        "SELECT " + TaskColumns + " FROM (" +
+        "SELECT \"task_states\".*, ROW_NUMBER() OVER (PARTITION BY \"task_id\" ORDER BY \"created_at\" DESC, \"task_exec_id\" DESC) AS \"rank_in_task\" " +
+        "FROM \"task_states\" WHERE \"workflow_exec_id\" = @id) AS \"ranked\" WHERE \"rank_in_task\" = 1";
+
+    /// <summary>The first page of task states in a status, oldest first, one row past the page to tell whether another follows.</summary>
+    public const string ListTasksByStatus =
+        "SELECT " + TaskColumns + " FROM \"task_states\" WHERE \"status\" = @status " +
+        "ORDER BY \"created_at\", \"task_exec_id\" LIMIT @limit";
 }

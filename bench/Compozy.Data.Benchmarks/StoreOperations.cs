@@ -1,3 +1,4 @@
+using Compozy.Data.Stores;
 using Compozy.Data.Stores.Tasks;
 using Compozy.Data.Stores.Workflows;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,5 +26,28 @@ internal static class StoreOperations
         var tasks = services.GetRequiredService<ITaskStore>();
         var next = StoreRows.Cycle(taskIds);
         return async () => await tasks.GetStateAsync(next()).ConfigureAwait(false);
+    }
+
+    /// <summary><see cref="ITaskReader.GetTaskTreeAsync"/> of the seeded root: one recursive query, the rows materialized by EF.</summary>
+    public static Func<ValueTask> TaskTree(IServiceProvider services, string rootId)
+    {
+        var tasks = services.GetRequiredService<ITaskStore>();
+        return async () => ReadRows.Expect((await tasks.GetTaskTreeAsync(rootId).ConfigureAwait(false)).Count, ReadRows.TreeDescendants + 1, "layer task tree");
+    }
+
+    /// <summary><see cref="IWorkflowStore.GetStateAsync"/>: the workflow and the latest state of each of its tasks, in one read snapshot.</summary>
+    public static Func<ValueTask> Workflow(IServiceProvider services, string workflowExecId)
+    {
+        var workflows = services.GetRequiredService<IWorkflowStore>();
+        return async () => ReadRows.Expect((await workflows.GetStateAsync(workflowExecId).ConfigureAwait(false)).Tasks.Count, ReadRows.WorkflowTasks, "layer workflow");
+    }
+
+    /// <summary><see cref="ITaskReader.ListStatesAsync"/> filtered by status, the first page of <see cref="ReadRows.PageSize"/>.</summary>
+    public static Func<ValueTask> Listing(IServiceProvider services)
+    {
+        var tasks = services.GetRequiredService<ITaskStore>();
+        var filter = new TaskStateFilter { Status = ReadRows.ListedStatus };
+        var page = new PageRequest { Limit = ReadRows.PageSize };
+        return async () => ReadRows.Expect((await tasks.ListStatesAsync(filter, page).ConfigureAwait(false)).Items.Count, ReadRows.PageSize, "layer listing");
     }
 }

@@ -1,18 +1,21 @@
 using System.Globalization;
 using System.Text;
 using Compozy.Data.Migrations;
+using Compozy.Data.Stores;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Compozy.Data.Benchmarks;
 
 /// <summary>
 /// <c>stores</c>: the layer's stores against raw ADO.NET doing the same statements, on SQLite and
-/// PostgreSQL; SQLite durable writes at 1 to 128 concurrent writers with and without group commit
-/// next to the disk's fsync rate; FULL against NORMAL under group commit; PostgreSQL at 1 to 64
+/// PostgreSQL; issue 13's three large reads (a task tree of 1,000, a workflow with 1,000 tasks, a
+/// filtered page of 100) against the same queries written by hand, on both; SQLite durable writes
+/// at 1 to 128 concurrent writers with and without group commit next to the disk's fsync rate; FULL against NORMAL under group commit; PostgreSQL at 1 to 64
 /// concurrent writers through the layer and raw.
 /// </summary>
 /// <remarks>
-/// Three groups run one after another; inside a group every scenario is opened and warmed up,
+/// The groups run one after another; inside a group every scenario is opened and warmed up,
 /// then measured in one-second windows taken in turn, so a burst of other work on the shared
 /// machine costs every scenario of the group alike (see <see cref="SqliteDurabilityBenchmark"/>).
 /// Ratios only divide figures of the same group.
@@ -23,6 +26,17 @@ internal static class StoresBenchmark
     private static readonly int[] SqliteWriters = [1, 8, 64, 128];
     private static readonly int[] PostgresWriters = [1, 8, 64];
     private static readonly string[] Operations = ["upsert", "get"];
+
+    /// <summary>The reads of the <c>reads</c> group and what each reads, for the report.</summary>
+    private static readonly (string Name, string What)[] Reads =
+    [
+        ("tree", "task tree of a root with 1,000 descendants"),
+        ("workflow", "workflow with its 1,000 tasks"),
+        ("listing", "listing page of 100 tasks filtered by status"),
+    ];
+
+    /// <summary>Issue 13's bound on each read: the stores within 1.5x the same query written by hand.</summary>
+    private const double ReadTarget = 1.5;
 
     public static async Task<int> RunAsync(int seconds, bool quick, RepositoryPaths paths, string outPath, CancellationToken cancellationToken)
     {
@@ -93,7 +107,28 @@ internal static class StoresBenchmark
 
             measurements.AddRange(await MeasureAsync("single operations", single, warmUp, windows, cancellationToken).ConfigureAwait(false));
 
-            // 2 and 3. SQLite: concurrent writers with and without group commit, FULL and NORMAL, and the disk's fsync rate.
+            // 2. One caller: issue 13's three reads through the stores and by hand. The rows are
+            // written once per database and only read, so the raw reads share the layer's file.
+            var reads = new List<LoadScenario>();
+            {
+                var services = LayerServices.Build(DatabasePath("reads"));
+                resources.Push(services);
+                await services.GetRequiredService<MigrationRunner>().UpAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                var raw = RawReads.Sqlite(DatabasePath("reads"));
+                resources.Push(raw);
+                await AddReadsAsync(reads, "sqlite", services, raw, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (postgresServices is not null && postgres is not null)
+            {
+                var raw = RawReads.Postgres(postgres.ConnectionString);
+                resources.Push(raw);
+                await AddReadsAsync(reads, "postgres", postgresServices, raw, cancellationToken).ConfigureAwait(false);
+            }
+
+            measurements.AddRange(await MeasureAsync("reads", reads, warmUp, windows, cancellationToken).ConfigureAwait(false));
+
+            // 3 and 4. SQLite: concurrent writers with and without group commit, FULL and NORMAL, and the disk's fsync rate.
             var sqlite = new List<LoadScenario>();
             {
                 var fsync = FsyncScenario.Open(Path.Combine(directory, "fsync.bin"), preallocate: true);
@@ -113,7 +148,7 @@ internal static class StoresBenchmark
 
             measurements.AddRange(await MeasureAsync("SQLite concurrent writers", sqlite, warmUp, windows, cancellationToken).ConfigureAwait(false));
 
-            // 4. PostgreSQL: concurrent writers through the layer and raw.
+            // 5. PostgreSQL: concurrent writers through the layer and raw.
             if (postgresServices is not null && rawPostgres is not null)
             {
                 var concurrent = new List<LoadScenario>();
@@ -158,6 +193,23 @@ internal static class StoresBenchmark
         await services.GetRequiredService<MigrationRunner>().UpAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         return await StoreRows.SeedAsync(services, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Seeds the reads' rows through the layer and adds a layer and a raw scenario per read.</summary>
+    private static async Task AddReadsAsync(List<LoadScenario> reads, string database, IServiceProvider services, RawReads raw, CancellationToken cancellationToken)
+    {
+        var (root, workflow) = await ReadRows.SeedAsync(services, cancellationToken).ConfigureAwait(false);
+        var maxDepth = services.GetRequiredService<IOptions<StoreOptions>>().Value.TaskTreeMaxDepth;
+        reads.Add(new LoadScenario(Read(database, "layer", "tree"), database, "layer", 1, StoreOperations.TaskTree(services, root)));
+        reads.Add(new LoadScenario(Read(database, "raw", "tree"), database, "raw", 1, raw.TaskTree(root, maxDepth)));
+        reads.Add(new LoadScenario(Read(database, "layer", "workflow"), database, "layer", 1, StoreOperations.Workflow(services, workflow)));
+        reads.Add(new LoadScenario(Read(database, "raw", "workflow"), database, "raw", 1, raw.Workflow(workflow)));
+        reads.Add(new LoadScenario(Read(database, "layer", "listing"), database, "layer", 1, StoreOperations.Listing(services)));
+        reads.Add(new LoadScenario(Read(database, "raw", "listing"), database, "raw", 1, raw.Listing()));
+    }
+
+    private static string Read(string database, string path, string read) => $"{database} {path} read {read}";
+
+    private static bool IsRead(LoadMeasurement measurement) => measurement.Scenario.Contains(" read ", StringComparison.Ordinal);
 
     private static async Task<(IServiceProvider Services, WriterMeter Meter)> OpenWriterAsync(
         string path, string synchronous, bool groupCommit, Stack<IAsyncDisposable> resources, CancellationToken cancellationToken)
@@ -230,6 +282,18 @@ internal static class StoresBenchmark
             }
         }
 
+        foreach (var database in new[] { "sqlite", "postgres" })
+        {
+            foreach (var (read, what) in Reads)
+            {
+                if (Of(Read(database, "layer", read)) is { } l && Of(Read(database, "raw", read)) is { } r)
+                {
+                    ratios.Add(new Ratio($"{Read(database, "layer", read)} / {Read(database, "raw", read)} (p50)", l.P50Microseconds / r.P50Microseconds, $"{database} {what}: median latency, layer over hand-written SQL (target <= {ReadTarget})"));
+                    ratios.Add(new Ratio($"{Read(database, "layer", read)} / {Read(database, "raw", read)} (p99)", l.P99Microseconds / r.P99Microseconds, $"{database} {what}: 99th percentile latency, layer over hand-written SQL"));
+                }
+            }
+        }
+
         foreach (var writers in SqliteWriters.Skip(1))
         {
             Rate(Gc("FULL", writers), Gc("FULL", 1), "durable writes/s gained by concurrency with group commit, over the single-writer FULL rate (target >= 5 at high concurrency)");
@@ -294,6 +358,21 @@ internal static class StoresBenchmark
             }
         }
 
+        foreach (var database in new[] { "sqlite", "postgres" })
+        {
+            foreach (var (read, what) in Reads)
+            {
+                if (Of(Read(database, "layer", read)) is { } layer && Of(Read(database, "raw", read)) is { } raw)
+                {
+                    var median = layer.P50Microseconds / raw.P50Microseconds;
+                    targets.Add(new TargetReading(
+                        $"stores/hand-written SQL <= {ReadTarget}x ({database} {what}, one caller, median latency)",
+                        $"{Numbers.Times(median)} (p50 {Numbers.Decimal(layer.P50Microseconds)} vs {Numbers.Decimal(raw.P50Microseconds)} us)",
+                        median <= ReadTarget));
+                }
+            }
+        }
+
         if (Of(Gc("FULL", 128)) is { } many)
         {
             var errors = many.Errors + (many.BusyErrors ?? 0);
@@ -339,7 +418,7 @@ internal static class StoresBenchmark
             .Append(CultureInfo.InvariantCulture, $"Each scenario warmed up {report.WarmUpSeconds:0.#} s, then measured in {report.WindowsPerScenario} windows of {report.WindowSeconds:0} s taken in turn with the others of its group; ")
             .Append("rates and latencies are over all windows together; a latency is one call as its caller sees it (queueing included). ")
             .Append("SQLite runs synchronous FULL unless named NORMAL; `gc` = the layer's default group commit, `no-gc` = `database.sqlite.group_commit: false` (one transaction and one fsync per write). ")
-            .Append("Targets are issue 4's, shown beside the figures and not asserted.\n\n");
+            .Append("Targets are issues 4's and 13's, shown beside the figures and not asserted.\n\n");
 
         var targets = new MarkdownTable("target", "measured", "met in this run");
         foreach (var target in report.Targets)
@@ -349,7 +428,8 @@ internal static class StoresBenchmark
 
         text.Append("### Targets\n\n").Append(targets).Append('\n');
 
-        AppendRates(text, "### One caller: upsert and get by id, stores vs raw ADO.NET", report.Measurements.Where(m => m.Workers == 1 && !m.Scenario.Contains(" x", StringComparison.Ordinal) && m.Path != "fsync"), batches: false);
+        AppendRates(text, "### One caller: upsert and get by id, stores vs raw ADO.NET", report.Measurements.Where(m => m.Workers == 1 && !m.Scenario.Contains(" x", StringComparison.Ordinal) && m.Path != "fsync" && !IsRead(m)), batches: false);
+        AppendRates(text, "### One caller: a task tree of 1,000, a workflow with 1,000 tasks, a filtered page of 100, stores vs hand-written SQL", report.Measurements.Where(IsRead), batches: false);
         AppendRates(text, "### SQLite: concurrent writers, with and without group commit, and the disk's fsync rate", report.Measurements.Where(m => m.Database == "disk" || (m.Database == "sqlite" && m.Scenario.Contains(" x", StringComparison.Ordinal))), batches: true);
         AppendRates(text, "### PostgreSQL: concurrent writers, stores vs raw Npgsql", report.Measurements.Where(m => m.Database == "postgres" && m.Scenario.Contains(" x", StringComparison.Ordinal)), batches: false);
 

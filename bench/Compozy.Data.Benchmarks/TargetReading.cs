@@ -1,7 +1,7 @@
 namespace Compozy.Data.Benchmarks;
 
 /// <summary>
-/// A target of issue 4 next to the figure measured for it. Only read, never asserted: the run's
+/// A target of issue 4 or 13 next to the figure measured for it. Only read, never asserted: the run's
 /// exit code does not depend on it.
 /// </summary>
 /// <param name="Target">The target as the issue states it.</param>
