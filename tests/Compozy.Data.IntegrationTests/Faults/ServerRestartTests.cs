@@ -47,10 +47,19 @@ public sealed class ServerRestartTests(DedicatedPostgresServer server, ITestOutp
         await Poll.UntilAsync(() => load.AcknowledgedPerCaller(after: long.MinValue).All(count => count >= WritesPerPhase), "writes before the outage", WriteBound);
         var pausedAt = Stopwatch.GetTimestamp();
         await server.StopAsync();
+        try
+        {
+            // The server stays down until each caller has had a write that started after the stop
+            // fail. A caller may first spend one retry budget on the write that was in flight at the
+            // stop, then another on its next write: twice the bound of one write, as a hang detector.
+            await Poll.UntilAsync(() => load.FailedPerCaller(after: pausedAt).All(count => count > 0), "every caller meeting the outage", 2 * WriteBound);
+        }
+        finally
+        {
+            // Even when the wait fails: the server is shared with the other fault tests.
+            await server.StartAgainAsync();
+        }
 
-        // The server stays down until each caller has had a write that started after the stop fail.
-        await Poll.UntilAsync(() => load.FailedPerCaller(after: pausedAt).All(count => count > 0), "every caller meeting the outage", WriteBound);
-        await server.StartAgainAsync();
         var resumedAt = Stopwatch.GetTimestamp();
         await Poll.UntilAsync(() => load.AcknowledgedPerCaller(after: resumedAt).All(count => count >= WritesPerPhase), "writes after the restart", WriteBound);
         await load.StopAsync();
