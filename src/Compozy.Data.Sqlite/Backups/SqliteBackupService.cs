@@ -1,11 +1,12 @@
 using Compozy.Data.Audit;
+using Compozy.Data.Configuration;
 using Compozy.Data.Operations;
+using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Compozy.Data.Sqlite.Configuration;
 
 namespace Compozy.Data.Sqlite.Backups;
 
@@ -38,14 +39,7 @@ internal sealed partial class SqliteBackupService(
         LogScheduled(interval.TotalSeconds, directory, options.Value.BackupKeep);
         using var timer = new PeriodicTimer(interval);
 
-        // A reloaded interval counts from now rather than after the old one runs out.
-        using var reschedule = live.OnChange(next =>
-        {
-            if (next.BackupInterval is { } every && every != timer.Period)
-            {
-                timer.Period = every;
-            }
-        });
+        using var reschedule = LivePeriod.Follow(timer, live, next => next.BackupInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))

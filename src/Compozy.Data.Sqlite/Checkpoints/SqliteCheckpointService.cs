@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Compozy.Data.Configuration;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
 using Compozy.Data.Sqlite.FileSystem;
@@ -92,15 +93,7 @@ internal sealed partial class SqliteCheckpointService(
     {
         using var timer = new PeriodicTimer(live.CurrentValue.WalCheckpointInterval);
 
-        // A reloaded interval counts from now: waiting out the old one first would keep an hour's
-        // interval for up to an hour after an operator shortened it.
-        using var reschedule = live.OnChange(next =>
-        {
-            if (next.WalCheckpointInterval != timer.Period)
-            {
-                timer.Period = next.WalCheckpointInterval;
-            }
-        });
+        using var reschedule = LivePeriod.Follow(timer, live, next => next.WalCheckpointInterval);
         var sinceOptimize = Stopwatch.StartNew();
         try
         {

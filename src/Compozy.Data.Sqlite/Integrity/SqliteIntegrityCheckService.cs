@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Compozy.Data.Configuration;
 using Compozy.Data.Health;
 using Compozy.Data.Sqlite.Configuration;
 using Compozy.Data.Sqlite.Connections;
@@ -58,14 +59,7 @@ internal sealed partial class SqliteIntegrityCheckService(
         // schedule is running (the tests advance a fake clock on it).
         using var timer = new PeriodicTimer(interval, clock);
 
-        // A reloaded interval counts from now rather than after the old one runs out.
-        using var reschedule = live.OnChange(next =>
-        {
-            if (next.IntegrityCheckInterval is { } every && every != timer.Period)
-            {
-                timer.Period = every;
-            }
-        });
+        using var reschedule = LivePeriod.Follow(timer, live, next => next.IntegrityCheckInterval);
         LogScheduled(interval.TotalSeconds, options.Path);
         try
         {

@@ -31,14 +31,7 @@ internal sealed partial class ScheduledPruneService(
         // schedule is running (the tests advance a fake clock on it).
         using var timer = new PeriodicTimer(interval, clock);
 
-        // A reloaded interval counts from now rather than after the old one runs out.
-        using var reschedule = live.OnChange(next =>
-        {
-            if (Current(next).Interval is { } every && every != timer.Period)
-            {
-                timer.Period = every;
-            }
-        });
+        using var reschedule = LivePeriod.Follow(timer, live, next => Current(next).Interval);
         var statuses = string.Join(",", request.Statuses.Select(StoredNames.Of));
         var (every, age) = (DurationFormat.FormatAge(interval), DurationFormat.FormatAge(request.OlderThan));
         LogScheduled(every, age, statuses);
