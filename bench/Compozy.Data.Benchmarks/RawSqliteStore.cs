@@ -7,7 +7,7 @@ namespace Compozy.Data.Benchmarks;
 /// The SQLite baseline of <c>stores</c>: plain Microsoft.Data.Sqlite on a database the layer
 /// migrated and seeded (then closed), with two connections of its own (WAL, the same synchronous mode) and one
 /// prepared command each. An upsert is <c>BEGIN IMMEDIATE</c>, the statement, <c>COMMIT</c>; a
-/// read is the <c>SELECT</c> with every column read. Callers must not overlap (one connection each).
+/// read is the <c>SELECT</c> with every column read. Callers of <see cref="UpsertAsync"/> and <see cref="Get"/> must not overlap (one connection each); <see cref="SerializedUpsert"/> takes turns.
 /// </summary>
 internal sealed class RawSqliteStore : IAsyncDisposable
 {
@@ -52,6 +52,28 @@ internal sealed class RawSqliteStore : IAsyncDisposable
 
         transaction.Commit();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The upsert for concurrent callers: they take turns on the one writer connection, each with a
+    /// transaction and an fsync of its own, as plain ADO.NET on SQLite's single writer does
+    /// without group commit.
+    /// </summary>
+    public Func<ValueTask> SerializedUpsert()
+    {
+        var turn = new SemaphoreSlim(1, 1);
+        return async () =>
+        {
+            await turn.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await UpsertAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                turn.Release();
+            }
+        };
     }
 
     public Func<ValueTask> Get(string[] taskIds)

@@ -27,7 +27,8 @@ internal static class ResultFiles
         return (json, md);
     }
 
-    private static async Task ReplaceAsync(string path, string content, CancellationToken cancellationToken)
+    /// <summary>Writes another file of a report (a chart) the same way: whole or not at all.</summary>
+    public static async Task ReplaceAsync(string path, string content, CancellationToken cancellationToken)
     {
         var temporary = path + ".tmp";
         await File.WriteAllTextAsync(temporary, content, cancellationToken).ConfigureAwait(false);

@@ -144,6 +144,22 @@ internal static class StoresBenchmark
                 }
 
                 sqlite.Add(new LoadScenario(Gc("NORMAL", 64), "sqlite", "layer", 64, StoreOperations.Upsert(normal.Services), normal.Meter));
+
+                // Plain ADO.NET on a file of its own (migrated by the layer, then closed), callers
+                // taking turns on one connection: the curve group commit is measured against.
+                var seeding = LayerServices.Build(DatabasePath("raw-full"));
+                await using (seeding.ConfigureAwait(false))
+                {
+                    await seeding.GetRequiredService<MigrationRunner>().UpAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+
+                var raw = new RawSqliteStore(DatabasePath("raw-full"), "FULL");
+                resources.Push(raw);
+                var rawUpsert = raw.SerializedUpsert();
+                foreach (var writers in SqliteWriters)
+                {
+                    sqlite.Add(new LoadScenario(Raw(writers), "sqlite", "raw", writers, rawUpsert));
+                }
             }
 
             measurements.AddRange(await MeasureAsync("SQLite concurrent writers", sqlite, warmUp, windows, cancellationToken).ConfigureAwait(false));
@@ -164,10 +180,16 @@ internal static class StoresBenchmark
             var report = new StoresReport(
                 "stores", environment, postgresNote, BenchEnvironment.LoadAverage(), pressure.PercentSinceStart(), warmUp.TotalSeconds, Window.TotalSeconds, windows,
                 measurements, Ratios(measurements), Targets(measurements));
-            var markdown = Render(report);
+            var markdown = Render(report, Path.GetFileName(Path.ChangeExtension(outPath, ".svg")));
             await Console.Out.WriteAsync(markdown).ConfigureAwait(false);
             var (json, md) = await ResultFiles.WriteAsync(outPath, report, markdown, cancellationToken).ConfigureAwait(false);
             await Console.Error.WriteLineAsync($"wrote {json} and {md}").ConfigureAwait(false);
+            if (StoresChart.Render(measurements, $"measured {environment.MeasuredAtUtc:yyyy-MM-dd HH:mm} UTC, source {environment.SourceRevision}") is { } chart)
+            {
+                var svg = Path.ChangeExtension(json, ".svg");
+                await ResultFiles.ReplaceAsync(svg, chart, cancellationToken).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"wrote {svg}").ConfigureAwait(false);
+            }
             return 0;
         }
         finally
@@ -184,6 +206,8 @@ internal static class StoresBenchmark
     private static string Gc(string synchronous, int writers) => $"gc {synchronous} x{writers}";
 
     private static string NoGc(int writers) => $"no-gc FULL x{writers}";
+
+    private static string Raw(int writers) => $"raw FULL x{writers}";
 
     private static string Pg(string path, int writers) => $"postgres {path} x{writers}";
 
@@ -296,7 +320,7 @@ internal static class StoresBenchmark
 
         foreach (var writers in SqliteWriters.Skip(1))
         {
-            Rate(Gc("FULL", writers), Gc("FULL", 1), "durable writes/s gained by concurrency with group commit, over the single-writer FULL rate (target >= 5 at high concurrency)");
+            Rate(Gc("FULL", writers), Gc("FULL", 1), "durable writes/s gained by concurrency with group commit, over the single-writer FULL rate (targets: >= 8 at 64 writers, >= 5 at 128)");
         }
 
         foreach (var writers in SqliteWriters.Skip(1))
@@ -311,7 +335,12 @@ internal static class StoresBenchmark
 
         foreach (var writers in SqliteWriters)
         {
-            Rate(Gc("FULL", writers), "fsync", "durable writes per fsync the disk can do with group commit (above 1 = more than one write per fsync)");
+            Rate(Gc("FULL", writers), Raw(writers), "the layer with group commit over plain ADO.NET taking turns on one connection (one transaction and one fsync per write)");
+        }
+
+        foreach (var writers in SqliteWriters)
+        {
+            Rate(Gc("FULL", writers), "fsync", "durable writes per fsync the disk can do with group commit (above 1 = more than one write per fsync; target >= 2 at 64 writers)");
         }
 
         foreach (var writers in SqliteWriters)
@@ -382,18 +411,47 @@ internal static class StoresBenchmark
                 errors == 0 && many.P99Microseconds <= 25_000));
         }
 
+        if (Of(Gc("FULL", 64)) is { } sixtyFour)
+        {
+            targets.Add(new TargetReading(
+                "64 concurrent SQLite writers (group commit, FULL): p99 <= 10 ms",
+                $"p99 {Numbers.Decimal(sixtyFour.P99Microseconds / 1000)} ms, {sixtyFour.Errors + (sixtyFour.BusyErrors ?? 0)} errors",
+                sixtyFour.P99Microseconds <= 10_000 && sixtyFour.Errors + (sixtyFour.BusyErrors ?? 0) == 0));
+            if (Of("fsync") is { } fsync)
+            {
+                var perSync = sixtyFour.PerSecond / fsync.PerSecond;
+                targets.Add(new TargetReading(
+                    "group commit durable throughput >= 2x the disk's fsync rate (64 writers, FULL)",
+                    $"{Numbers.Times(perSync)} ({Numbers.Count(sixtyFour.PerSecond)} writes/s vs {Numbers.Count(fsync.PerSecond)} fsyncs/s)",
+                    perSync >= 2));
+            }
+        }
+
         if (Of(Gc("FULL", 1)) is { } one)
         {
-            foreach (var writers in new[] { 64, 128 })
+            // Issue 13 asks 8x at 64 writers; issue 4's 5x stays the bar at 128.
+            foreach (var (writers, bar) in new[] { (64, 8), (128, 5) })
             {
                 if (Of(Gc("FULL", writers)) is { } group)
                 {
                     var gain = group.PerSecond / one.PerSecond;
                     targets.Add(new TargetReading(
-                        $"group commit durable throughput >= 5x the single-writer FULL rate ({writers} writers)",
+                        $"group commit durable throughput >= {bar}x the single-writer FULL rate ({writers} writers)",
                         $"{Numbers.Times(gain)} ({Numbers.Count(group.PerSecond)} vs {Numbers.Count(one.PerSecond)} writes/s)",
-                        gain >= 5));
+                        gain >= bar));
                 }
+            }
+        }
+
+        foreach (var writers in PostgresWriters.Skip(1))
+        {
+            if (Of(Pg("layer", writers)) is { } layer && Of(Pg("raw", writers)) is { } raw)
+            {
+                var share = layer.PerSecond / raw.PerSecond;
+                targets.Add(new TargetReading(
+                    $"PostgreSQL through the stores >= 0.8x raw Npgsql ({writers} writers, upserts/s)",
+                    $"{Numbers.Times(share)} ({Numbers.Count(layer.PerSecond)} vs {Numbers.Count(raw.PerSecond)} upserts/s)",
+                    share >= 0.8));
             }
         }
 
@@ -409,7 +467,7 @@ internal static class StoresBenchmark
         return targets;
     }
 
-    private static string Render(StoresReport report)
+    private static string Render(StoresReport report, string chartFile)
     {
         var text = new StringBuilder()
             .Append("## stores\n\n")
@@ -431,6 +489,11 @@ internal static class StoresBenchmark
         AppendRates(text, "### One caller: upsert and get by id, stores vs raw ADO.NET", report.Measurements.Where(m => m.Workers == 1 && !m.Scenario.Contains(" x", StringComparison.Ordinal) && m.Path != "fsync" && !IsRead(m)), batches: false);
         AppendRates(text, "### One caller: a task tree of 1,000, a workflow with 1,000 tasks, a filtered page of 100, stores vs hand-written SQL", report.Measurements.Where(IsRead), batches: false);
         AppendRates(text, "### SQLite: concurrent writers, with and without group commit, and the disk's fsync rate", report.Measurements.Where(m => m.Database == "disk" || (m.Database == "sqlite" && m.Scenario.Contains(" x", StringComparison.Ordinal))), batches: true);
+        if (report.Measurements.Any(m => m.Path == "fsync"))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"`raw FULL` = plain Microsoft.Data.Sqlite, the callers taking turns on one connection, one transaction and one fsync per write.\n\n![durable writes/s against concurrent writers]({chartFile})\n\n");
+        }
+
         AppendRates(text, "### PostgreSQL: concurrent writers, stores vs raw Npgsql", report.Measurements.Where(m => m.Database == "postgres" && m.Scenario.Contains(" x", StringComparison.Ordinal)), batches: false);
 
         var ratios = new MarkdownTable("ratio", "all windows", "best windows", "reads as");
