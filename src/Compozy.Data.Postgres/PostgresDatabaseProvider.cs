@@ -37,6 +37,7 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
             builder.ConnectionIdleLifetime = seconds;
         }),
         (PostgresConfigurationKeys.ConnectTimeout, (builder, value) => builder.Timeout = WholeSeconds(value)),
+        (PostgresConfigurationKeys.MaxAutoPrepare, (builder, value) => builder.MaxAutoPrepare = (int)value),
     ];
 
     /// <inheritdoc />
@@ -53,7 +54,9 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
         var problemsBefore = reader.Problems.Count;
 
         // Precedence within the provider: defaults, then conn_string, then each key set explicitly.
-        var builder = new NpgsqlConnectionStringBuilder { ApplicationName = "compozy" };
+        // The stores run the same few statements over and over, so a statement is worth preparing
+        // from its second use rather than Npgsql's fifth; conn_string may still say otherwise.
+        var builder = new NpgsqlConnectionStringBuilder { ApplicationName = "compozy", AutoPrepareMinUsages = 2 };
         foreach (var (key, apply) in Settings.Where(setting => setting.Key.Default is not null && !reader.IsSet(setting.Key)))
         {
             if (reader.TryRead<object>(key, out var value))

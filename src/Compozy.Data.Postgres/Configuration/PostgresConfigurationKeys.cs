@@ -137,7 +137,17 @@ public static class PostgresConfigurationKeys
         Description = "Longest wait to open a connection, including waiting for a free pool slot.",
     };
 
+    /// <summary><c>database.max_auto_prepare</c>.</summary>
+    public static ConfigurationKey MaxAutoPrepare { get; } = new()
+    {
+        Path = "database.max_auto_prepare",
+        EnvironmentVariable = "DB_MAX_AUTO_PREPARE",
+        Type = ConfigurationValueType.WholeNumber(0, 10_000),
+        Default = "64",
+        Description = "Statements Npgsql prepares on the server per connection once they have been run twice (Npgsql Max Auto Prepare); 0 turns automatic preparation off, as a connection pooler that cannot keep prepared statements needs.",
+    };
+
     /// <summary>Every PostgreSQL key.</summary>
     public static IReadOnlyList<ConfigurationKey> All { get; } =
-        [ConnString, Host, Port, User, Password, Name, SslMode, MaxOpenConns, MaxIdleConns, ConnMaxLifetime, ConnMaxIdleTime, ConnectTimeout];
+        [ConnString, Host, Port, User, Password, Name, SslMode, MaxOpenConns, MaxIdleConns, ConnMaxLifetime, ConnMaxIdleTime, ConnectTimeout, MaxAutoPrepare];
 }

@@ -1,4 +1,6 @@
+using Compozy.Data.Entities;
 using Compozy.Data.Providers;
+using Compozy.Data.Stores.Workflows;
 using Compozy.Data.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -51,5 +53,49 @@ public sealed class PostgresProviderTests
         // Only the database named by the fields is migrated: any other would show pending migrations.
         status.Applied.ShouldNotBeEmpty();
         status.Pending.ShouldBeEmpty("it reached the migrated database named by the fields");
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("0", false)]
+    public async Task The_stores_statements_are_prepared_on_the_server_unless_max_auto_prepare_is_0(string? maxAutoPrepare, bool prepared)
+    {
+        // One pooled connection, so the statements the stores ran and the check below share a session.
+        var settings = new Dictionary<string, string?> { ["database:max_open_conns"] = "1", ["database:max_idle_conns"] = "1" };
+        if (maxAutoPrepare is not null)
+        {
+            settings["database:max_auto_prepare"] = maxAutoPrepare;
+        }
+
+        await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Postgres, "prepare", settings)).MigrateAsync();
+        var workflows = db.Services.GetRequiredService<IWorkflowStore>();
+
+        for (var i = 0; i < 3; i++)
+        {
+            var now = DateTime.UtcNow;
+            await workflows.UpsertStateAsync(new WorkflowState
+            {
+                WorkflowExecId = $"wf-prepared-{i}",
+                WorkflowId = "prepared",
+                Status = ExecutionStatus.Running,
+                CreatedAt = now,
+                UpdatedAt = now,
+            });
+            (await workflows.GetStateAsync($"wf-prepared-{i}")).State.WorkflowId.ShouldBe("prepared");
+        }
+
+        await using var connection = await db.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%workflow_states%'", connection);
+        var count = (long)(await command.ExecuteScalarAsync())!;
+
+        if (prepared)
+        {
+            count.ShouldBeGreaterThanOrEqualTo(2, "the upsert and the get each ran three times on this session");
+        }
+        else
+        {
+            count.ShouldBe(0, "max_auto_prepare 0 turns automatic preparation off");
+        }
     }
 }

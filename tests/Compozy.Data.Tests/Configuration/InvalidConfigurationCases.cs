@@ -638,6 +638,15 @@ internal static class InvalidConfigurationCases
         },
         new()
         {
+            Name = "max_auto_prepare above its range",
+            Yaml = Postgres + "  max_auto_prepare: 20000\n",
+            Key = "database.max_auto_prepare",
+            Value = "20000",
+            Allowed = "allowed: an integer from 0 to 10000",
+            Source = "{config}:4:21",
+        },
+        new()
+        {
             Name = "connect_timeout that is not a duration",
             Yaml = Postgres + "  connect_timeout: abc\n",
             Key = "database.connect_timeout",

@@ -129,6 +129,31 @@ public sealed class PostgresProviderConfigurationTests
         (builder.ConnectionLifetime, builder.Timeout).ShouldBe((1, 2));
     }
 
+    [Fact]
+    public void Statements_are_prepared_automatically_unless_max_auto_prepare_or_conn_string_says_otherwise()
+    {
+        var (_, byDefault) = Configure("""
+            database:
+              driver: postgres
+              host: db.example
+            """);
+        var (_, turnedOff) = Configure("""
+            database:
+              driver: postgres
+              host: db.example
+              max_auto_prepare: 0
+            """);
+        var (_, fromConnString) = Configure("""
+            database:
+              driver: postgres
+              conn_string: Host=db.example;Max Auto Prepare=10;Auto Prepare Min Usages=7
+            """);
+
+        (byDefault.MaxAutoPrepare, byDefault.AutoPrepareMinUsages).ShouldBe((64, 2));
+        turnedOff.MaxAutoPrepare.ShouldBe(0);
+        (fromConnString.MaxAutoPrepare, fromConnString.AutoPrepareMinUsages).ShouldBe((10, 7));
+    }
+
     private static (IConfiguredDatabaseProvider Provider, NpgsqlConnectionStringBuilder ConnectionString) Configure(string yaml)
     {
         using var temp = new TemporaryDirectory();

@@ -12,6 +12,9 @@ namespace Compozy.Docs.Tests.Site;
 public sealed class SiteBrowserTests(SiteFixture site)
 {
     // The navigation the docs plan asks for, in its order.
+    // A diagram without a drawn box or a label: what a renderer that failed, or has not finished, leaves.
+    private const string EmptyDiagram = "svg => svg.getBBox().width < 50 || svg.querySelectorAll('text, foreignObject').length === 0";
+
     private static readonly string[] Sections =
         ["Getting started", "Database", "Knowledge bases", "CLI", "Configuration", "Operations", "Troubleshooting", "API"];
 
@@ -91,11 +94,23 @@ public sealed class SiteBrowserTests(SiteFixture site)
 
         // The template's script replaces each mermaid code block with an SVG once its bundled
         // renderer has loaded; a block left as text means the renderer did not run.
+        // An <svg> is in the page before mermaid has laid out its boxes and labels (a CI run under
+        // load caught one mid-way), so wait until every diagram is drawn, or the timeout passes
+        // and the assertions below say what is missing.
         var rendered = page.Locator("article .mermaid svg");
         await rendered.Nth(diagrams - 1).WaitForAsync();
+        try
+        {
+            await page.WaitForFunctionAsync($"count => {{ const svgs = [...document.querySelectorAll('article .mermaid svg')]; return svgs.length === count && svgs.every(svg => !({EmptyDiagram})(svg)); }}", diagrams);
+        }
+        catch (TimeoutException)
+        {
+            // Reported by the assertions below, which name what is missing.
+        }
+
         (await rendered.CountAsync()).ShouldBe(diagrams);
         (await page.Locator("article code.lang-mermaid").CountAsync()).ShouldBe(0, "a diagram is still shown as its source");
-        var emptyDiagrams = await rendered.EvaluateAllAsync<int>("svgs => svgs.filter(svg => svg.getBBox().width < 50 || svg.querySelectorAll('text, foreignObject').length === 0).length");
+        var emptyDiagrams = await rendered.EvaluateAllAsync<int>($"svgs => svgs.filter({EmptyDiagram}).length");
         emptyDiagrams.ShouldBe(0, "a diagram rendered without its boxes and labels");
 
         await rendered.First.ScrollIntoViewIfNeededAsync();
