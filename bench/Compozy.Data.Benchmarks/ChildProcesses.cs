@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Compozy.Data.Benchmarks;
 
 /// <summary>
-/// The CPU time (user + system) of child processes, and SIGTERM, for <c>cli-startup</c>.
+/// The CPU time (user + system) of child processes, and the signals that stop them, for <c>cli-startup</c>.
 /// <para>
 /// <see cref="System.Diagnostics.Process.TotalProcessorTime"/> is no use here: it reads
 /// <c>/proc/&lt;pid&gt;/stat</c> and so fails once the child has exited, and read before the
@@ -31,6 +31,8 @@ internal static partial class ChildProcesses
     private const int RusageLongs = 18;
 
     private const int ScClockTicks = 2;
+
+    private const int SignalKill = 9;
 
     private const int SignalTerminate = 15;
 
@@ -79,6 +81,9 @@ internal static partial class ChildProcesses
             throw new InvalidOperationException($"kill({processId}, SIGTERM) failed with errno {Marshal.GetLastPInvokeError()}");
         }
     }
+
+    /// <summary>Sends SIGKILL, ignoring a process already gone: only for cleaning up after an interrupted run.</summary>
+    public static void Kill(int processId) => _ = Kill(processId, SignalKill);
 
     [LibraryImport("libc", EntryPoint = "getrusage", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

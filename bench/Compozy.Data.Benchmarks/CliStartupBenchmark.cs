@@ -38,92 +38,86 @@ internal static class CliStartupBenchmark
         }
 
         var directory = Directory.CreateTempSubdirectory("compozy-cli-startup-").FullName;
-        try
+        using var cleanup = new ExitCleanup(directory);
+        var published = cli is null;
+        var executable = cli is null
+            ? await PublishAsync(cleanup, paths, Path.Combine(directory, "cli"), cancellationToken).ConfigureAwait(false)
+            : Path.GetFullPath(cli);
+        if (!File.Exists(executable))
         {
-            var published = cli is null;
-            var executable = cli is null
-                ? await PublishAsync(paths, Path.Combine(directory, "cli"), cancellationToken).ConfigureAwait(false)
-                : Path.GetFullPath(cli);
-            if (!File.Exists(executable))
+            await Console.Error.WriteLineAsync($"cli-startup: {executable} does not exist.").ConfigureAwait(false);
+            return 1;
+        }
+
+        var database = Path.Combine(directory, "compozy.db");
+        string[] databaseFlags = ["--db-driver", "sqlite", "--db-path", database];
+        await RunOnceAsync(cleanup, executable, directory, ["migrate", "up", .. databaseFlags], cancellationToken).ConfigureAwait(false);
+
+        var environment = BenchEnvironment.Describe(directory, paths);
+        await Console.Error.WriteLineAsync($"cli-startup: {executable}; {environment.Summary}").ConfigureAwait(false);
+
+        string[] help = [Help];
+        string[] status = ["migrate", "status", .. databaseFlags];
+        var wall = new Dictionary<string, List<double>> { [Help] = [], [Status] = [], [StartReady] = [] };
+        var cpu = new Dictionary<string, List<double>> { [Help] = [], [Status] = [], [StartReady] = [] };
+        var wholeStartCpu = new List<double>();
+        CpuPressure? pressure = null;
+
+        // Round 0 is a warm-up, not recorded: the executable's files enter the page cache and
+        // this process JITs its HTTP client, as they would not on a second start in production.
+        for (var round = 0; round <= runs; round++)
+        {
+            if (round == 1)
             {
-                await Console.Error.WriteLineAsync($"cli-startup: {executable} does not exist.").ConfigureAwait(false);
-                return 1;
+                pressure = new CpuPressure();
             }
 
-            var database = Path.Combine(directory, "compozy.db");
-            string[] databaseFlags = ["--db-driver", "sqlite", "--db-path", database];
-            await RunOnceAsync(executable, directory, ["migrate", "up", .. databaseFlags], cancellationToken).ConfigureAwait(false);
-
-            var environment = BenchEnvironment.Describe(directory, paths);
-            await Console.Error.WriteLineAsync($"cli-startup: {executable}; {environment.Summary}").ConfigureAwait(false);
-
-            string[] help = [Help];
-            string[] status = ["migrate", "status", .. databaseFlags];
-            var wall = new Dictionary<string, List<double>> { [Help] = [], [Status] = [], [StartReady] = [] };
-            var cpu = new Dictionary<string, List<double>> { [Help] = [], [Status] = [], [StartReady] = [] };
-            var wholeStartCpu = new List<double>();
-            CpuPressure? pressure = null;
-
-            // Round 0 is a warm-up, not recorded: the executable's files enter the page cache and
-            // this process JITs its HTTP client, as they would not on a second start in production.
-            for (var round = 0; round <= runs; round++)
+            var helpRun = await TimeExitAsync(cleanup, executable, directory, help, cancellationToken).ConfigureAwait(false);
+            var statusRun = await TimeExitAsync(cleanup, executable, directory, status, cancellationToken).ConfigureAwait(false);
+            var startRun = await TimeReadyAsync(cleanup, executable, directory, databaseFlags, cancellationToken).ConfigureAwait(false);
+            var label = round == 0 ? "warm-up" : $"round {round}/{runs}";
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  {label,-12} --help {helpRun.Wall,6:F0} ms ({helpRun.Cpu,5:F0} CPU), migrate status {statusRun.Wall,6:F0} ms ({statusRun.Cpu,5:F0} CPU), start ready {startRun.Wall,6:F0} ms ({startRun.Cpu,5:F0} CPU, {startRun.WholeCpu,5:F0} with shutdown)")).ConfigureAwait(false);
+            if (round == 0)
             {
-                if (round == 1)
-                {
-                    pressure = new CpuPressure();
-                }
-
-                var helpRun = await TimeExitAsync(executable, directory, help, cancellationToken).ConfigureAwait(false);
-                var statusRun = await TimeExitAsync(executable, directory, status, cancellationToken).ConfigureAwait(false);
-                var startRun = await TimeReadyAsync(executable, directory, databaseFlags, cancellationToken).ConfigureAwait(false);
-                var label = round == 0 ? "warm-up" : $"round {round}/{runs}";
-                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"  {label,-12} --help {helpRun.Wall,6:F0} ms ({helpRun.Cpu,5:F0} CPU), migrate status {statusRun.Wall,6:F0} ms ({statusRun.Cpu,5:F0} CPU), start ready {startRun.Wall,6:F0} ms ({startRun.Cpu,5:F0} CPU, {startRun.WholeCpu,5:F0} with shutdown)")).ConfigureAwait(false);
-                if (round == 0)
-                {
-                    continue;
-                }
-
-                wall[Help].Add(helpRun.Wall);
-                cpu[Help].Add(helpRun.Cpu);
-                wall[Status].Add(statusRun.Wall);
-                cpu[Status].Add(statusRun.Cpu);
-                wall[StartReady].Add(startRun.Wall);
-                cpu[StartReady].Add(startRun.Cpu);
-                wholeStartCpu.Add(startRun.WholeCpu);
+                continue;
             }
 
-            CliTiming[] timings =
-            [
-                new(Help, "compozy --help", wall[Help], cpu[Help], null),
-                new(Status, "compozy migrate status --db-driver sqlite --db-path <file>", wall[Status], cpu[Status], null),
-                new(StartReady, "compozy start --db-driver sqlite --db-path <file> --port <free port>", wall[StartReady], cpu[StartReady], wholeStartCpu),
-            ];
-            var ratios = Ratios(timings);
-            var report = new CliStartupReport(
-                "cli-startup", environment, executable, published, BenchEnvironment.LoadAverage(), pressure!.PercentSinceStart(), runs,
-                ReadyPollMilliseconds, ChildProcesses.ClockTicksPerSecond, timings, ratios, Targets(timings));
-            var markdown = Render(report);
-            await Console.Out.WriteAsync(markdown).ConfigureAwait(false);
-            var (json, md) = await ResultFiles.WriteAsync(outPath, report, markdown, cancellationToken).ConfigureAwait(false);
-            await Console.Error.WriteLineAsync($"wrote {json} and {md}").ConfigureAwait(false);
-            return 0;
+            wall[Help].Add(helpRun.Wall);
+            cpu[Help].Add(helpRun.Cpu);
+            wall[Status].Add(statusRun.Wall);
+            cpu[Status].Add(statusRun.Cpu);
+            wall[StartReady].Add(startRun.Wall);
+            cpu[StartReady].Add(startRun.Cpu);
+            wholeStartCpu.Add(startRun.WholeCpu);
         }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+
+        CliTiming[] timings =
+        [
+            new(Help, "compozy --help", wall[Help], cpu[Help], null),
+            new(Status, "compozy migrate status --db-driver sqlite --db-path <file>", wall[Status], cpu[Status], null),
+            new(StartReady, "compozy start --db-driver sqlite --db-path <file> --port <free port>", wall[StartReady], cpu[StartReady], wholeStartCpu),
+        ];
+        var ratios = Ratios(timings);
+        var report = new CliStartupReport(
+            "cli-startup", environment, executable, published, BenchEnvironment.LoadAverage(), pressure!.PercentSinceStart(), runs,
+            ReadyPollMilliseconds, ChildProcesses.ClockTicksPerSecond, timings, ratios, Targets(timings));
+        var markdown = Render(report);
+        await Console.Out.WriteAsync(markdown).ConfigureAwait(false);
+        var (json, md) = await ResultFiles.WriteAsync(outPath, report, markdown, cancellationToken).ConfigureAwait(false);
+        await Console.Error.WriteLineAsync($"wrote {json} and {md}").ConfigureAwait(false);
+        return 0;
     }
 
     /// <summary>
     /// <c>dotnet publish src/Compozy.Cli -c Release</c> into <paramref name="output"/>, as
     /// scripts/test.sh publishes the executable the end-to-end tests run.
     /// </summary>
-    private static async Task<string> PublishAsync(RepositoryPaths paths, string output, CancellationToken cancellationToken)
+    private static async Task<string> PublishAsync(ExitCleanup cleanup, RepositoryPaths paths, string output, CancellationToken cancellationToken)
     {
         var project = Path.Combine(paths.Root, "src", "Compozy.Cli");
         await Console.Error.WriteLineAsync($"cli-startup: no --cli given, publishing {project} (Release) to {output} (about a minute)").ConfigureAwait(false);
-        var (exitCode, text) = await RunToEndAsync("dotnet", paths.Root, ["publish", project, "-c", "Release", "-nologo", "-v", "quiet", "-o", output], cancellationToken).ConfigureAwait(false);
+        var (exitCode, text) = await RunToEndAsync(cleanup, "dotnet", paths.Root, ["publish", project, "-c", "Release", "-nologo", "-v", "quiet", "-o", output], cancellationToken).ConfigureAwait(false);
         var executable = Path.Combine(output, "compozy");
         if (exitCode != 0 || !File.Exists(executable))
         {
@@ -133,9 +127,9 @@ internal static class CliStartupBenchmark
         return executable;
     }
 
-    private static async Task RunOnceAsync(string executable, string directory, string[] args, CancellationToken cancellationToken)
+    private static async Task RunOnceAsync(ExitCleanup cleanup, string executable, string directory, string[] args, CancellationToken cancellationToken)
     {
-        var (exitCode, text) = await RunToEndAsync(executable, directory, args, cancellationToken).ConfigureAwait(false);
+        var (exitCode, text) = await RunToEndAsync(cleanup, executable, directory, args, cancellationToken).ConfigureAwait(false);
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"compozy {string.Join(' ', args)} exited with {exitCode}:\n{text}");
@@ -143,11 +137,11 @@ internal static class CliStartupBenchmark
     }
 
     /// <summary>One run of a command that exits on its own: wall time to its exit, and its CPU time.</summary>
-    private static async Task<(double Wall, double Cpu)> TimeExitAsync(string executable, string directory, string[] args, CancellationToken cancellationToken)
+    private static async Task<(double Wall, double Cpu)> TimeExitAsync(ExitCleanup cleanup, string executable, string directory, string[] args, CancellationToken cancellationToken)
     {
         var cpuBefore = ChildProcesses.CpuOfReaped();
         var started = Stopwatch.GetTimestamp();
-        var (exitCode, text) = await RunToEndAsync(executable, directory, args, cancellationToken).ConfigureAwait(false);
+        var (exitCode, text) = await RunToEndAsync(cleanup, executable, directory, args, cancellationToken).ConfigureAwait(false);
         var wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var cpu = (ChildProcesses.CpuOfReaped() - cpuBefore).TotalMilliseconds;
         if (exitCode != 0)
@@ -164,7 +158,7 @@ internal static class CliStartupBenchmark
     /// time over its whole life. It is killed if anything goes wrong on the way.
     /// </summary>
     private static async Task<(double Wall, double Cpu, double WholeCpu)> TimeReadyAsync(
-        string executable, string directory, string[] databaseFlags, CancellationToken cancellationToken)
+        ExitCleanup cleanup, string executable, string directory, string[] databaseFlags, CancellationToken cancellationToken)
     {
         var port = FreePort();
         using var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(2), PooledConnectionLifetime = TimeSpan.Zero };
@@ -175,7 +169,7 @@ internal static class CliStartupBenchmark
 
         var cpuBefore = ChildProcesses.CpuOfReaped();
         var started = Stopwatch.GetTimestamp();
-        using var process = StartChild(executable, directory, ["start", .. databaseFlags, "--port", port.ToString(CultureInfo.InvariantCulture)]);
+        using var process = StartChild(cleanup, executable, directory, ["start", .. databaseFlags, "--port", port.ToString(CultureInfo.InvariantCulture)]);
         var output = DrainAsync(process);
         try
         {
@@ -216,6 +210,8 @@ internal static class CliStartupBenchmark
                 process.Kill(entireProcessTree: true);
                 await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             }
+
+            cleanup.Reaped();
         }
     }
 
@@ -241,11 +237,11 @@ internal static class CliStartupBenchmark
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunToEndAsync(string executable, string directory, string[] args, CancellationToken cancellationToken)
+    private static async Task<(int ExitCode, string Output)> RunToEndAsync(ExitCleanup cleanup, string executable, string directory, string[] args, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(ChildLimit);
-        using var process = StartChild(executable, directory, args);
+        using var process = StartChild(cleanup, executable, directory, args);
         var output = DrainAsync(process);
         try
         {
@@ -259,6 +255,8 @@ internal static class CliStartupBenchmark
                 process.Kill(entireProcessTree: true);
                 await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             }
+
+            cleanup.Reaped();
         }
     }
 
@@ -266,7 +264,7 @@ internal static class CliStartupBenchmark
     /// Starts a child in <paramref name="directory"/> (so no compozy.yaml of the repository is
     /// read), without the DB_* and SERVER_* variables of this process: the flags alone configure it.
     /// </summary>
-    private static Process StartChild(string executable, string directory, IEnumerable<string> args)
+    private static Process StartChild(ExitCleanup cleanup, string executable, string directory, IEnumerable<string> args)
     {
         var info = new ProcessStartInfo(executable, args)
         {
@@ -280,7 +278,9 @@ internal static class CliStartupBenchmark
             info.Environment.Remove(name);
         }
 
-        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {executable}");
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {executable}");
+        cleanup.Started(process.Id);
+        return process;
     }
 
     /// <summary>Reads both streams to their end (a full pipe would block the child), stdout then stderr.</summary>
