@@ -27,7 +27,11 @@ internal static class CliStartupBenchmark
     /// </summary>
     private const int ReadyPollMilliseconds = 10;
 
+    /// <summary>How long one measured child may take before the run gives up on it (a hang, not a slow start).</summary>
     private static readonly TimeSpan ChildLimit = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long publishing may take: minutes when other builds share the 2 cores.</summary>
+    private static readonly TimeSpan PublishLimit = TimeSpan.FromMinutes(20);
 
     public static async Task<int> RunAsync(string? cli, int runs, RepositoryPaths paths, string outPath, CancellationToken cancellationToken)
     {
@@ -117,7 +121,7 @@ internal static class CliStartupBenchmark
     {
         var project = Path.Combine(paths.Root, "src", "Compozy.Cli");
         await Console.Error.WriteLineAsync($"cli-startup: no --cli given, publishing {project} (Release) to {output} (about a minute)").ConfigureAwait(false);
-        var (exitCode, text) = await RunToEndAsync(cleanup, "dotnet", paths.Root, ["publish", project, "-c", "Release", "-nologo", "-v", "quiet", "-o", output], cancellationToken).ConfigureAwait(false);
+        var (exitCode, text) = await RunToEndAsync(cleanup, "dotnet", paths.Root, ["publish", project, "-c", "Release", "-nologo", "-v", "quiet", "-o", output], PublishLimit, cancellationToken).ConfigureAwait(false);
         var executable = Path.Combine(output, "compozy");
         if (exitCode != 0 || !File.Exists(executable))
         {
@@ -129,7 +133,7 @@ internal static class CliStartupBenchmark
 
     private static async Task RunOnceAsync(ExitCleanup cleanup, string executable, string directory, string[] args, CancellationToken cancellationToken)
     {
-        var (exitCode, text) = await RunToEndAsync(cleanup, executable, directory, args, cancellationToken).ConfigureAwait(false);
+        var (exitCode, text) = await RunToEndAsync(cleanup, executable, directory, args, ChildLimit, cancellationToken).ConfigureAwait(false);
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"compozy {string.Join(' ', args)} exited with {exitCode}:\n{text}");
@@ -141,7 +145,7 @@ internal static class CliStartupBenchmark
     {
         var cpuBefore = ChildProcesses.CpuOfReaped();
         var started = Stopwatch.GetTimestamp();
-        var (exitCode, text) = await RunToEndAsync(cleanup, executable, directory, args, cancellationToken).ConfigureAwait(false);
+        var (exitCode, text) = await RunToEndAsync(cleanup, executable, directory, args, ChildLimit, cancellationToken).ConfigureAwait(false);
         var wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var cpu = (ChildProcesses.CpuOfReaped() - cpuBefore).TotalMilliseconds;
         if (exitCode != 0)
@@ -164,9 +168,6 @@ internal static class CliStartupBenchmark
         using var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(2), PooledConnectionLifetime = TimeSpan.Zero };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
         var readyz = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/readyz");
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(ChildLimit);
-
         var cpuBefore = ChildProcesses.CpuOfReaped();
         var started = Stopwatch.GetTimestamp();
         using var process = StartChild(cleanup, executable, directory, ["start", .. databaseFlags, "--port", port.ToString(CultureInfo.InvariantCulture)]);
@@ -182,18 +183,23 @@ internal static class CliStartupBenchmark
                     throw new InvalidOperationException($"compozy start exited with {process.ExitCode} before /readyz answered 200:\n{await output.ConfigureAwait(false)}");
                 }
 
-                if (await IsReadyAsync(client, readyz, limit.Token).ConfigureAwait(false))
+                if (await IsReadyAsync(client, readyz, cancellationToken).ConfigureAwait(false))
                 {
                     wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     cpuAtReady = ChildProcesses.CpuOfRunning(process.Id);
                     break;
                 }
 
-                await Task.Delay(ReadyPollMilliseconds, limit.Token).ConfigureAwait(false);
+                if (Stopwatch.GetElapsedTime(started) > ChildLimit)
+                {
+                    throw new TimeoutException($"compozy start did not answer 200 on /readyz within {ChildLimit}");
+                }
+
+                await Task.Delay(ReadyPollMilliseconds, cancellationToken).ConfigureAwait(false);
             }
 
             ChildProcesses.Terminate(process.Id);
-            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+            await WaitForExitAsync(process, "compozy start after SIGTERM", ChildLimit, cancellationToken).ConfigureAwait(false);
             var text = await output.ConfigureAwait(false);
             if (process.ExitCode != 0)
             {
@@ -227,6 +233,11 @@ internal static class CliStartupBenchmark
             // Not listening yet (connection refused).
             return false;
         }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The client's own timeout: listening, but too busy to answer yet.
+            return false;
+        }
     }
 
     /// <summary>A port nothing listens on now; the host binds it a few milliseconds later.</summary>
@@ -237,15 +248,14 @@ internal static class CliStartupBenchmark
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunToEndAsync(ExitCleanup cleanup, string executable, string directory, string[] args, CancellationToken cancellationToken)
+    private static async Task<(int ExitCode, string Output)> RunToEndAsync(
+        ExitCleanup cleanup, string executable, string directory, string[] args, TimeSpan within, CancellationToken cancellationToken)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(ChildLimit);
         using var process = StartChild(cleanup, executable, directory, args);
         var output = DrainAsync(process);
         try
         {
-            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+            await WaitForExitAsync(process, $"{Path.GetFileName(executable)} {string.Join(' ', args)}", within, cancellationToken).ConfigureAwait(false);
             return (process.ExitCode, await output.ConfigureAwait(false));
         }
         finally
@@ -257,6 +267,25 @@ internal static class CliStartupBenchmark
             }
 
             cleanup.Reaped();
+        }
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="process"/> to exit; past <paramref name="within"/> throws a
+    /// <see cref="TimeoutException"/> (an <see cref="OperationCanceledException"/> would end the
+    /// run without a word, as System.CommandLine takes it for Ctrl-C). The caller kills it.
+    /// </summary>
+    private static async Task WaitForExitAsync(Process process, string what, TimeSpan within, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(within);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{what} did not exit within {within}");
         }
     }
 
