@@ -385,7 +385,7 @@ internal static class CliStartupBenchmark
         }
 
         var start = report.Timings.Single(t => t.Measurement == StartReady);
-        var shutdown = start.WholeProcessCpuMilliseconds is { Count: > 0 } whole ? Numbers.Count(whole.Order().ElementAt(whole.Count / 2)) : "?";
+        var shutdown = start.MedianWholeProcessCpu is { } whole ? Numbers.Count(whole) : "?";
         return new StringBuilder()
             .Append("## cli-startup\n\n")
             .Append(CultureInfo.InvariantCulture, $"Measured {report.Environment.MeasuredAtUtc:yyyy-MM-dd HH:mm} UTC on {report.Environment.Summary}; at end {report.LoadAverageAtEnd}; ")

@@ -24,6 +24,8 @@ internal sealed record CliTiming(
 
     public double MedianCpu => Median(CpuMilliseconds);
 
+    public double? MedianWholeProcessCpu => WholeProcessCpuMilliseconds is { Count: > 0 } whole ? Median(whole) : null;
+
     private static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToList();
