@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Compozy.Data.Benchmarks;
 
 /// <summary>
-/// <c>sqlite-durability</c>, <c>startup-checks</c>, <c>stores</c>, <c>knowledge-search</c>, <c>file-guard</c> and <c>all</c>. Every benchmark measures its own
+/// <c>sqlite-durability</c>, <c>startup-checks</c>, <c>stores</c>, <c>knowledge-search</c>, <c>cli-startup</c>, <c>file-guard</c> and <c>all</c>. Every benchmark measures its own
 /// baselines in the same run and reports ratios against them; nothing passes or fails.
 /// </summary>
 internal static class Program
@@ -96,6 +96,35 @@ internal static class Program
         stores.SetAction((parseResult, cancellationToken) =>
             StoresBenchmark.RunAsync(parseResult.GetValue(storesSeconds), parseResult.GetValue(quick), paths, parseResult.GetValue(storesOut)!, cancellationToken));
 
+        var cliPath = new Option<string?>("--cli")
+        {
+            Description = "A published compozy executable to measure (default: publish src/Compozy.Cli in Release to a temporary directory first).",
+            HelpName = "PATH",
+        };
+        var cliRuns = new Option<int>("--runs")
+        {
+            Description = "Measured rounds; each runs --help, migrate status and start once, in turn (after one untimed warm-up round).",
+            DefaultValueFactory = _ => 10,
+        };
+        cliRuns.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--runs must be at least 1.");
+            }
+        });
+        var cliOut = new Option<string>("--out")
+        {
+            Description = "JSON result file; a Markdown copy is written beside it with the .md extension.",
+            DefaultValueFactory = _ => Path.Combine(paths.Results, "cli-startup.json"),
+        };
+        var cliStartup = new Command("cli-startup", "Wall and CPU time of `compozy migrate status` on an up-to-date SQLite file and of `compozy start` until /readyz answers, against `compozy --help`, each a fresh process.")
+        {
+            cliPath, cliRuns, cliOut,
+        };
+        cliStartup.SetAction((parseResult, cancellationToken) =>
+            CliStartupBenchmark.RunAsync(parseResult.GetValue(cliPath), parseResult.GetValue(cliRuns), paths, parseResult.GetValue(cliOut)!, cancellationToken));
+
         var fileGuard = new Command("file-guard", "What the check that the database path still names the writer's file costs per commit, against a durable commit.");
         fileGuard.SetAction((_, cancellationToken) => FileGuardBenchmark.RunAsync(cancellationToken));
 
@@ -111,9 +140,9 @@ internal static class Program
             return Math.Max(Math.Max(first, second), third);
         });
 
-        var root = new RootCommand("Compozy.Data benchmarks: SQLite durability costs, the stores' cost and concurrency, and knowledge search, measured against same-run baselines.")
+        var root = new RootCommand("Compozy.Data benchmarks: SQLite durability costs, the stores' cost and concurrency, knowledge search and the CLI's start-up, measured against same-run baselines.")
         {
-            durability, startup, stores, knowledge, fileGuard, all,
+            durability, startup, stores, knowledge, cliStartup, fileGuard, all,
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
