@@ -35,12 +35,15 @@ internal sealed class SqliteDbContextOptionsConfigurer(
         builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
     }
 
-    /// <summary>Options for contexts that run on the writer's open connection.</summary>
+    /// <summary>
+    /// Options for contexts that run on the writer's open connection, with the statement cache of
+    /// that connection (only the writer's: a read connection goes back to the pool after each read).
+    /// </summary>
     public static DbContextOptions<CompozyDbContext> CreateWriterOptions(
-        SqliteConnection writerConnection, ILoggerFactory loggerFactory, SqliteBusyCounter busyCounter)
+        SqliteConnection writerConnection, ILoggerFactory loggerFactory, SqliteBusyCounter busyCounter, SqliteStatementCache statements)
     {
         var builder = CreateBuilder(writerConnection);
-        builder.AddInterceptors(busyCounter);
+        builder.AddInterceptors(busyCounter, statements);
         builder.UseLoggerFactory(loggerFactory);
         return builder.Options;
     }

@@ -74,6 +74,9 @@ internal sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDisp
     /// <summary>Whether the writer connection is open: false before the first write and from the moment closing began.</summary>
     public bool IsOpen => _connection.IsOpen && Volatile.Read(ref _closed) == 0;
 
+    /// <summary>The statements kept prepared on the writer connection; null until it first opens.</summary>
+    public SqliteStatementCache? Statements => _connection.Statements;
+
     /// <inheritdoc />
     public async Task<T> WriteAsync<T>(Func<CompozyDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {

@@ -36,6 +36,7 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
     private readonly SqliteWriterLock _processLock;
     private SqliteConnection? _connection;
     private PooledDbContextFactory<CompozyDbContext>? _contexts;
+    private SqliteStatementCache? _statements;
     private int _closing;
 
     public SqliteWriterConnection(
@@ -61,6 +62,9 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
 
     /// <summary>Whether the connection is open.</summary>
     public bool IsOpen => _connection is not null;
+
+    /// <summary>The statements kept prepared on the connection; null until it first opens.</summary>
+    public SqliteStatementCache? Statements => _statements;
 
     /// <summary>The open connection; valid during a turn.</summary>
     public SqliteConnection Connection => _connection ?? throw new InvalidOperationException("the SQLite writer connection is not open: begin a turn first");
@@ -135,6 +139,8 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
                 SqliteConnection.ClearPool(readers);
             }
 
+            // Closing disposes them as well; before the VACUUM INTO below, so it runs beside no statement of the writer's.
+            _statements?.Dispose();
             if (!_guard.Verify(includeWal: true))
             {
                 SaveLostDatabase(_connection);
@@ -187,8 +193,9 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
 
         _connection = connection;
         _metrics.ObserveWalSize(() => _connections.WalSize);
+        _statements = new SqliteStatementCache(connection);
         _contexts = new PooledDbContextFactory<CompozyDbContext>(
-            SqliteDbContextOptionsConfigurer.CreateWriterOptions(connection, _loggerFactory, _busyCounter));
+            SqliteDbContextOptionsConfigurer.CreateWriterOptions(connection, _loggerFactory, _busyCounter, _statements));
     }
 
     /// <summary>
