@@ -12,7 +12,7 @@ namespace Compozy.Data.Postgres.Model.Compiled
     internal partial class CompozyDbContextModel
     {
         private CompozyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3e3d51bf-98cd-49e1-8b8f-49ff78d9a18d"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("d2df19e5-b9e2-498a-bd8b-cf480bdf0e80"), entityTypeCount: 9)
         {
         }
 

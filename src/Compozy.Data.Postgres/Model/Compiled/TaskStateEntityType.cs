@@ -92,7 +92,7 @@ namespace Compozy.Data.Postgres.Model.Compiled
                 JsonElement (string text) => JsonElementConverter.Parse(text)));
             error.SetComparer(new NullableValueComparer<JsonElement>(new ValueComparer<JsonElement>(
                 bool (JsonElement left, JsonElement right) => JsonElement.DeepEquals(left, right),
-                int (JsonElement value) => ((object)value.ValueKind).GetHashCode(),
+                int (JsonElement value) => ((int)(value.ValueKind)),
                 JsonElement (JsonElement value) => value.Clone())));
             error.AddAnnotation("Compozy:Json", JsonShape.Any);
             error.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
@@ -123,7 +123,7 @@ namespace Compozy.Data.Postgres.Model.Compiled
                 JsonElement (string text) => JsonElementConverter.Parse(text)));
             input.SetComparer(new NullableValueComparer<JsonElement>(new ValueComparer<JsonElement>(
                 bool (JsonElement left, JsonElement right) => JsonElement.DeepEquals(left, right),
-                int (JsonElement value) => ((object)value.ValueKind).GetHashCode(),
+                int (JsonElement value) => ((int)(value.ValueKind)),
                 JsonElement (JsonElement value) => value.Clone())));
             input.AddAnnotation("Compozy:Json", JsonShape.Any);
             input.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
@@ -141,7 +141,7 @@ namespace Compozy.Data.Postgres.Model.Compiled
                 JsonElement (string text) => JsonElementConverter.Parse(text)));
             output.SetComparer(new NullableValueComparer<JsonElement>(new ValueComparer<JsonElement>(
                 bool (JsonElement left, JsonElement right) => JsonElement.DeepEquals(left, right),
-                int (JsonElement value) => ((object)value.ValueKind).GetHashCode(),
+                int (JsonElement value) => ((int)(value.ValueKind)),
                 JsonElement (JsonElement value) => value.Clone())));
             output.AddAnnotation("Compozy:Json", JsonShape.Any);
             output.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
@@ -209,7 +209,7 @@ namespace Compozy.Data.Postgres.Model.Compiled
                 JsonElement (string text) => JsonElementConverter.Parse(text)));
             usage.SetComparer(new NullableValueComparer<JsonElement>(new ValueComparer<JsonElement>(
                 bool (JsonElement left, JsonElement right) => JsonElement.DeepEquals(left, right),
-                int (JsonElement value) => ((object)value.ValueKind).GetHashCode(),
+                int (JsonElement value) => ((int)(value.ValueKind)),
                 JsonElement (JsonElement value) => value.Clone())));
             usage.AddAnnotation("Compozy:Json", JsonShape.Array);
             usage.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);

@@ -11,7 +11,7 @@ namespace Compozy.Data.Sqlite.Model.Compiled
     internal partial class CompozyDbContextModel
     {
         private CompozyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0ddb9ac8-f36e-4c90-97c3-58e39caad24e"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("2ef9bfcf-9096-4cb4-9656-83a417c69d1d"), entityTypeCount: 9)
         {
         }
 

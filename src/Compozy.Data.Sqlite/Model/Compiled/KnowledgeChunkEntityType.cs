@@ -93,7 +93,7 @@ namespace Compozy.Data.Sqlite.Model.Compiled
                 JsonElement (string text) => JsonElementConverter.Parse(text)));
             metadata.SetComparer(new NullableValueComparer<JsonElement>(new ValueComparer<JsonElement>(
                 bool (JsonElement left, JsonElement right) => JsonElement.DeepEquals(left, right),
-                int (JsonElement value) => ((object)value.ValueKind).GetHashCode(),
+                int (JsonElement value) => ((int)(value.ValueKind)),
                 JsonElement (JsonElement value) => value.Clone())));
             metadata.AddAnnotation("Compozy:Json", JsonShape.Mapping);
             metadata.AddAnnotation("Relational:ColumnName", "metadata");

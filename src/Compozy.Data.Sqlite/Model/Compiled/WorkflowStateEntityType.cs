@@ -60,7 +60,7 @@ namespace Compozy.Data.Sqlite.Model.Compiled
                 JsonElement (string text) => JsonElementConverter.Parse(text)));
             error.SetComparer(new NullableValueComparer<JsonElement>(new ValueComparer<JsonElement>(
                 bool (JsonElement left, JsonElement right) => JsonElement.DeepEquals(left, right),
-                int (JsonElement value) => ((object)value.ValueKind).GetHashCode(),
+                int (JsonElement value) => ((int)(value.ValueKind)),
                 JsonElement (JsonElement value) => value.Clone())));
             error.AddAnnotation("Compozy:Json", JsonShape.Any);
             error.AddAnnotation("Relational:ColumnName", "error");
@@ -77,7 +77,7 @@ namespace Compozy.Data.Sqlite.Model.Compiled
                 JsonElement (string text) => JsonElementConverter.Parse(text)));
             input.SetComparer(new NullableValueComparer<JsonElement>(new ValueComparer<JsonElement>(
                 bool (JsonElement left, JsonElement right) => JsonElement.DeepEquals(left, right),
-                int (JsonElement value) => ((object)value.ValueKind).GetHashCode(),
+                int (JsonElement value) => ((int)(value.ValueKind)),
                 JsonElement (JsonElement value) => value.Clone())));
             input.AddAnnotation("Compozy:Json", JsonShape.Any);
             input.AddAnnotation("Relational:ColumnName", "input");
@@ -94,7 +94,7 @@ namespace Compozy.Data.Sqlite.Model.Compiled
                 JsonElement (string text) => JsonElementConverter.Parse(text)));
             output.SetComparer(new NullableValueComparer<JsonElement>(new ValueComparer<JsonElement>(
                 bool (JsonElement left, JsonElement right) => JsonElement.DeepEquals(left, right),
-                int (JsonElement value) => ((object)value.ValueKind).GetHashCode(),
+                int (JsonElement value) => ((int)(value.ValueKind)),
                 JsonElement (JsonElement value) => value.Clone())));
             output.AddAnnotation("Compozy:Json", JsonShape.Any);
             output.AddAnnotation("Relational:ColumnName", "output");
@@ -133,7 +133,7 @@ namespace Compozy.Data.Sqlite.Model.Compiled
                 JsonElement (string text) => JsonElementConverter.Parse(text)));
             usage.SetComparer(new NullableValueComparer<JsonElement>(new ValueComparer<JsonElement>(
                 bool (JsonElement left, JsonElement right) => JsonElement.DeepEquals(left, right),
-                int (JsonElement value) => ((object)value.ValueKind).GetHashCode(),
+                int (JsonElement value) => ((int)(value.ValueKind)),
                 JsonElement (JsonElement value) => value.Clone())));
             usage.AddAnnotation("Compozy:Json", JsonShape.Array);
             usage.AddAnnotation("Relational:ColumnName", "usage");
