@@ -67,8 +67,23 @@ public sealed partial class MigrationRunner
     /// <exception cref="NewerSchemaException">A newer build applied migrations this build does not know; nothing is applied.</exception>
     public async Task<IReadOnlyList<MigrationStep>> UpAsync(string? target = null, CancellationToken cancellationToken = default)
     {
-        var status = await GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        MigrationStatus status;
+        LegacyHistoryState legacy;
+        var context = await _readContexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            (status, legacy, _) = await ReadStatusAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+
         NewerSchemaException.ThrowIfAny(status);
+        if (target is null && status.IsCurrent && legacy == LegacyHistoryState.None)
+        {
+            // Nothing to apply or record. EF's migrator would still build the model from the
+            // entity configurations, compiled model or not, to warn of model changes without a
+            // migration: most of the time `compozy start` spends on an up-to-date database.
+            return [];
+        }
+
         string? targetId = null;
         if (target is not null)
         {
