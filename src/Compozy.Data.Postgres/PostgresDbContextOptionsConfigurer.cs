@@ -27,6 +27,7 @@ internal sealed class PostgresDbContextOptionsConfigurer(NpgsqlDataSource dataSo
     {
         ArgumentNullException.ThrowIfNull(builder);
         Configure(builder);
+        UseCompiledModel(builder);
         builder.AddInterceptors(ReadOnlyContextGuard.Instance);
         builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
     }
@@ -36,8 +37,31 @@ internal sealed class PostgresDbContextOptionsConfigurer(NpgsqlDataSource dataSo
     {
         var builder = new DbContextOptionsBuilder<CompozyDbContext>();
         Configure(builder);
+        UseCompiledModel(builder);
         builder.UseLoggerFactory(loggerFactory);
         return builder.Options;
+    }
+
+    /// <summary>
+    /// Options for <c>dotnet ef</c> (<see cref="Migrations.PostgresDesignTimeDbContextFactory"/>):
+    /// the writer's, except that the model is built from the entity configurations, not taken from
+    /// the compiled model: <c>migrations add</c>, <c>has-pending-model-changes</c> and
+    /// <c>dbcontext optimize</c> must see the model as the code declares it.
+    /// </summary>
+    public DbContextOptions<CompozyDbContext> CreateDesignTimeOptions()
+    {
+        var builder = new DbContextOptionsBuilder<CompozyDbContext>();
+        Configure(builder);
+        builder.UseLoggerFactory(loggerFactory);
+        return builder.Options;
+    }
+
+    private static void UseCompiledModel(DbContextOptionsBuilder builder)
+    {
+        if (PostgresCompiledModel.Instance is { } model)
+        {
+            builder.UseModel(model);
+        }
     }
 
     private void Configure(DbContextOptionsBuilder builder)

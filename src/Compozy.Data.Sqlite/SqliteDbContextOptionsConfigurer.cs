@@ -31,6 +31,7 @@ internal sealed class SqliteDbContextOptionsConfigurer(
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseSqlite(connections.ReaderConnectionString, ConfigureSqlite);
         ConfigureCommon(builder);
+        UseCompiledModel(builder);
         builder.AddInterceptors(_fileInterceptor, _readerInterceptor, _cancellation, busyCounter, ReadOnlyContextGuard.Instance);
         builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
     }
@@ -43,6 +44,7 @@ internal sealed class SqliteDbContextOptionsConfigurer(
         SqliteConnection writerConnection, ILoggerFactory loggerFactory, SqliteBusyCounter busyCounter, SqliteStatementCache statements)
     {
         var builder = CreateBuilder(writerConnection);
+        UseCompiledModel(builder);
         builder.AddInterceptors(busyCounter, statements);
         builder.UseLoggerFactory(loggerFactory);
         return builder.Options;
@@ -51,7 +53,10 @@ internal sealed class SqliteDbContextOptionsConfigurer(
     /// <summary>
     /// Options for <c>dotnet ef</c> (<see cref="Migrations.SqliteDesignTimeDbContextFactory"/>): the
     /// model, migrations assembly and history table of the writer's contexts, without its
-    /// connection profile, which design-time commands do not need.
+    /// connection profile, which design-time commands do not need. The model is built from the
+    /// entity configurations, not taken from the compiled model: <c>migrations add</c>,
+    /// <c>has-pending-model-changes</c> and <c>dbcontext optimize</c> must see the model as the
+    /// code declares it.
     /// </summary>
     public static DbContextOptions<CompozyDbContext> CreateDesignTimeOptions(SqliteConnection connection) =>
         CreateBuilder(connection).Options;
@@ -68,6 +73,14 @@ internal sealed class SqliteDbContextOptionsConfigurer(
         sqlite.MigrationsAssembly(SqliteMigrationsAssembly.Name)
             .MigrationsHistoryTable(MigrationHistory.TableName)
             .ExecutionStrategy(dependencies => new SqliteBusyRetryingStrategy(dependencies));
+
+    private static void UseCompiledModel(DbContextOptionsBuilder builder)
+    {
+        if (SqliteCompiledModel.Instance is { } model)
+        {
+            builder.UseModel(model);
+        }
+    }
 
     private static void ConfigureCommon(DbContextOptionsBuilder builder)
     {

@@ -9,6 +9,7 @@ namespace Compozy.Data.Postgres.Knowledge;
 internal sealed class PgVectorEmbeddingComparer()
     : ValueComparer<float[]>((left, right) => AreEqual(left, right), values => values.Length, values => values.ToArray())
 {
-    private static bool AreEqual(float[]? left, float[]? right) =>
+    // Internal, not private: the compiled model (Model/Compiled) copies the comparer's lambdas and calls it.
+    internal static bool AreEqual(float[]? left, float[]? right) =>
         left is null || right is null ? ReferenceEquals(left, right) : left.AsSpan().SequenceEqual(right);
 }

@@ -14,5 +14,6 @@ internal sealed class PgVectorEmbeddingConverter()
 {
     // Takes the array itself: a span conversion inside the expression tree would depend on how EF
     // runs the tree (compiled or interpreted), and ref structs cannot be interpreted.
-    private static Vector ToVector(float[] values) => PgVectorValues.ToVector(values);
+    // Internal, not private: the compiled model (Model/Compiled) copies the converter's lambdas and calls it.
+    internal static Vector ToVector(float[] values) => PgVectorValues.ToVector(values);
 }

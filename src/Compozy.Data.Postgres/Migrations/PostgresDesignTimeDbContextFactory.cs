@@ -24,6 +24,6 @@ internal sealed class PostgresDesignTimeDbContextFactory : IDesignTimeDbContextF
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.UseVector();
         var dataSource = builder.Build();
-        return new CompozyDbContext(new PostgresDbContextOptionsConfigurer(dataSource, NullLoggerFactory.Instance).CreateWriterOptions());
+        return new CompozyDbContext(new PostgresDbContextOptionsConfigurer(dataSource, NullLoggerFactory.Instance).CreateDesignTimeOptions());
     }
 }

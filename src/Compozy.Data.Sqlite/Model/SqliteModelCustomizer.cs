@@ -1,9 +1,7 @@
 using Compozy.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Compozy.Data.Sqlite.Model;
 
@@ -49,13 +47,8 @@ internal sealed class SqliteModelCustomizer(ModelCustomizerDependencies dependen
 
                     // One value, not a primitive collection of floats (EF's default for arrays, stored as JSON).
                     property.SetElementType(null);
-                    property.SetValueConverter(new ValueConverter<float[], byte[]>(
-                        values => EmbeddingBytes.From(values),
-                        bytes => EmbeddingBytes.ToValues(bytes)));
-                    property.SetValueComparer(new ValueComparer<float[]>(
-                        (left, right) => EmbeddingBytes.AreEqual(left, right),
-                        values => values.Length,
-                        values => values.ToArray()));
+                    property.SetValueConverter(new SqliteEmbeddingConverter());
+                    property.SetValueComparer(new SqliteEmbeddingComparer());
                 }
 
                 if (property.IsCaseInsensitive())

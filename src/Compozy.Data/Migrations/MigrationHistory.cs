@@ -12,4 +12,10 @@ public static class MigrationHistory
 
     /// <summary>The column holding when a migration was applied (UTC).</summary>
     public const string AppliedAtColumn = "applied_at";
+
+    /// <summary>The column of the migration id (EF's own name for it).</summary>
+    public const string MigrationIdColumn = "MigrationId";
+
+    /// <summary>The column of the EF Core version that applied the migration (EF's own name for it).</summary>
+    public const string ProductVersionColumn = "ProductVersion";
 }

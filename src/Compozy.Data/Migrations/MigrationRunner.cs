@@ -4,7 +4,9 @@ using Compozy.Data.Persistence;
 using Compozy.Data.Writes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -65,8 +67,23 @@ public sealed partial class MigrationRunner
     /// <exception cref="NewerSchemaException">A newer build applied migrations this build does not know; nothing is applied.</exception>
     public async Task<IReadOnlyList<MigrationStep>> UpAsync(string? target = null, CancellationToken cancellationToken = default)
     {
-        var status = await GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        MigrationStatus status;
+        LegacyHistoryState legacy;
+        var context = await _readContexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            (status, legacy, _) = await ReadStatusAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+
         NewerSchemaException.ThrowIfAny(status);
+        if (target is null && status.IsCurrent && legacy == LegacyHistoryState.None)
+        {
+            // Nothing to apply or record. EF's migrator would still build the model from the
+            // entity configurations, compiled model or not, to warn of model changes without a
+            // migration: most of the time `compozy start` spends on an up-to-date database.
+            return [];
+        }
+
         string? targetId = null;
         if (target is not null)
         {
@@ -354,15 +371,34 @@ public sealed partial class MigrationRunner
             return [];
         }
 
-        var rows = await context.Database
-            .SqlQueryRaw<HistoryRow>(
-                $"SELECT \"MigrationId\" AS \"{nameof(HistoryRow.MigrationId)}\", \"{MigrationHistory.AppliedAtColumn}\" AS \"{nameof(HistoryRow.AppliedAt)}\" FROM \"{MigrationHistory.TableName}\"")
-            .ToListAsync(cancellationToken)
-            .ConfigureAwait(false);
-        return rows.ToDictionary(
-            row => row.MigrationId,
-            row => row.AppliedAt is { } appliedAt ? DateTime.SpecifyKind(appliedAt, DateTimeKind.Utc) : (DateTime?)null,
-            StringComparer.Ordinal);
+        // A raw command, not SqlQueryRaw<T>: EF maps an unmapped result type with its whole
+        // convention set and compiles a query for it, which was half the CPU of `compozy migrate
+        // status`. The execution strategy is the one a query would have run under.
+        var command = context.GetService<IRawSqlCommandBuilder>().Build(
+            $"SELECT \"{MigrationHistory.MigrationIdColumn}\", \"{MigrationHistory.AppliedAtColumn}\" FROM \"{MigrationHistory.TableName}\"");
+        var parameters = new RelationalCommandParameterObject(
+            context.GetService<IRelationalConnection>(), null, null, context, context.GetService<IRelationalCommandDiagnosticsLogger>());
+        return await context.Database.CreateExecutionStrategy().ExecuteAsync(
+            (command, parameters),
+            static async (_, state, token) =>
+            {
+                var rows = new Dictionary<string, DateTime?>(StringComparer.Ordinal);
+                var reader = await state.command.ExecuteReaderAsync(state.parameters, token).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    var data = reader.DbDataReader;
+                    while (await reader.ReadAsync(token).ConfigureAwait(false))
+                    {
+                        rows[data.GetString(0)] = await data.IsDBNullAsync(1, token).ConfigureAwait(false)
+                            ? null
+                            : DateTime.SpecifyKind(data.GetDateTime(1), DateTimeKind.Utc);
+                    }
+                }
+
+                return rows;
+            },
+            null,
+            cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "applied migration {MigrationId} in {ElapsedMilliseconds:F0} ms")]
@@ -377,5 +413,4 @@ public sealed partial class MigrationRunner
         Message = "recorded migration {MigrationId} in place of the {Count} hand-written migrations the database was migrated with; its schema is already theirs, so nothing was run")]
     private partial void LogLegacyHistoryReplaced(string migrationId, int count);
 
-    private sealed record HistoryRow(string MigrationId, DateTime? AppliedAt);
 }

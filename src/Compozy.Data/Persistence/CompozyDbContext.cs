@@ -64,5 +64,6 @@ public sealed class CompozyDbContext(DbContextOptions<CompozyDbContext> options)
         ArgumentNullException.ThrowIfNull(configurationBuilder);
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
         configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Conventions.Add(_ => new UtcDateTimeSentinelConvention());
     }
 }

@@ -13,7 +13,9 @@ public sealed class JsonElementComparer : ValueComparer<JsonElement>
     public JsonElementComparer()
         : base(
             (left, right) => JsonElement.DeepEquals(left, right),
-            value => value.ValueKind.GetHashCode(),
+            // A cast rather than GetHashCode on the enum: the compiled models copy this lambda as
+            // C#, which boxes the enum for GetHashCode, and the staleness tests compare the two.
+            value => (int)value.ValueKind,
             value => value.Clone())
     {
     }

@@ -16,7 +16,13 @@ public sealed class JsonElementConverter : ValueConverter<JsonElement, string>
     {
     }
 
-    private static JsonElement Parse(string text)
+    /// <summary>Reads stored JSON text back into an element.</summary>
+    /// <remarks>
+    /// Public because the compiled models (<c>scripts/compiled-models.sh</c>) copy the converter's
+    /// lambdas into the provider assemblies, where they call this method.
+    /// </remarks>
+    /// <exception cref="JsonException">The text is not JSON, or nests deeper than <see cref="StoredJson.MaxDepth"/>.</exception>
+    public static JsonElement Parse(string text)
     {
         using var document = JsonDocument.Parse(text, StoredJson.ReadOptions);
         return document.RootElement.Clone();

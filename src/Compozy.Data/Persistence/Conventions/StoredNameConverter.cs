@@ -12,13 +12,7 @@ public sealed class StoredNameConverter<TEnum> : ValueConverter<TEnum, string>
 {
     /// <summary>Creates the converter.</summary>
     public StoredNameConverter()
-        : base(value => StoredNames.Of(value), name => FromName(name))
+        : base(value => StoredNames.Of(value), name => StoredNames.Parse<TEnum>(name))
     {
     }
-
-    private static TEnum FromName(string name) =>
-        StoredNames.TryParse<TEnum>(name, out var value)
-            ? value
-            : throw new InvalidOperationException(
-                $"The database holds '{name}', which is not a known {typeof(TEnum).Name}; allowed: {string.Join(", ", StoredNames.All<TEnum>())}.");
 }

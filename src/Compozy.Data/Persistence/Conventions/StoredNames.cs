@@ -23,6 +23,20 @@ public static class StoredNames
     public static bool TryParse<TEnum>(string name, out TEnum value)
         where TEnum : struct, Enum => Cache<TEnum>.ValuesByName.TryGetValue(name, out value);
 
+    /// <summary>The member stored under <paramref name="name"/> (exact, case-sensitive).</summary>
+    /// <remarks>
+    /// A stored value that names no member fails loudly instead of turning into a default. The
+    /// compiled models (<c>scripts/compiled-models.sh</c>) copy <see cref="StoredNameConverter{TEnum}"/>'s
+    /// lambdas into the provider assemblies, which is why the lambdas call this public method.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException"><paramref name="name"/> names no member.</exception>
+    public static TEnum Parse<TEnum>(string name)
+        where TEnum : struct, Enum =>
+        TryParse<TEnum>(name, out var value)
+            ? value
+            : throw new InvalidOperationException(
+                $"The database holds '{name}', which is not a known {typeof(TEnum).Name}; allowed: {string.Join(", ", All<TEnum>())}.");
+
     private static class Cache<TEnum>
         where TEnum : struct, Enum
     {
