@@ -30,10 +30,14 @@ internal static class StoresChart
             Subtitle = measuredOn,
             Background = OxyColors.White,
 
-            // The exporter measures text with Helvetica's metrics; drawn in a wider face, labels overrun, hence the spacing.
+            // The exporter measures text with Helvetica's metrics and a browser draws it in a wider
+            // face: the legend is one entry per line, with padding wide enough for the longest label
+            // to fit, and the subtitle is small enough not to reach the title.
             DefaultFont = "Helvetica, Arial, sans-serif",
+            TitleFontSize = 16,
+            SubtitleFontSize = 11,
         };
-        model.Legends.Add(new Legend { LegendPosition = LegendPosition.BottomCenter, LegendPlacement = LegendPlacement.Outside, LegendOrientation = LegendOrientation.Horizontal, LegendItemSpacing = 48 });
+        model.Legends.Add(new Legend { LegendPosition = LegendPosition.BottomCenter, LegendPlacement = LegendPlacement.Outside, LegendOrientation = LegendOrientation.Vertical, LegendPadding = 64, LegendLineSpacing = 6 });
         var writers = new List<int>();
         foreach (var (prefix, title, color) in Curves)
         {
@@ -88,7 +92,7 @@ internal static class StoresChart
             LabelFormatter = value => value.ToString("#,0", CultureInfo.InvariantCulture),
         });
 
-        var exporter = new SvgExporter { Width = 900, Height = 560 };
+        var exporter = new SvgExporter { Width = 900, Height = 640 };
         using var stream = new MemoryStream();
         exporter.Export(model, stream);
         // The exporter writes a byte order mark, which SVG viewers do not need and diffs show as noise.
