@@ -11,7 +11,6 @@ namespace Compozy.Data.IntegrationTests.Sqlite;
 public sealed class SqliteGroupCommitTests
 {
     private const string BatchSize = "compozy.data.sqlite.writer.batch_size";
-    private const string QueueLength = "compozy.data.sqlite.writer.queue_length";
 
     [Fact]
     public async Task Writes_queued_behind_a_busy_writer_commit_together_and_a_failing_one_rolls_back_alone()
@@ -19,7 +18,7 @@ public sealed class SqliteGroupCommitTests
         await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "group_commit")).MigrateAsync();
         using var batches = new MeterRecorder(db.Services);
         var gate = new TaskCompletionSource();
-        var holding = await HoldWriterAsync(db, gate);
+        var holding = await HeldWriter.HoldAsync(db.Services.GetRequiredService<SqliteDatabaseWriter>(), gate);
 
         var writes = Enumerable.Range(0, 20).Select(index => db.Writer.WriteAsync(async (context, _) =>
         {
@@ -30,7 +29,7 @@ public sealed class SqliteGroupCommitTests
                 throw new InvalidOperationException("unit 7 fails after adding its row");
             }
         })).ToList();
-        await QueueLengthReachesAsync(batches, 20);
+        await HeldWriter.QueueLengthReachesAsync(batches, 20);
         gate.SetResult();
         await holding;
 
@@ -77,14 +76,14 @@ public sealed class SqliteGroupCommitTests
         })).MigrateAsync();
         using var gauges = new MeterRecorder(db.Services);
         var gate = new TaskCompletionSource();
-        var holding = await HoldWriterAsync(db, gate);
+        var holding = await HeldWriter.HoldAsync(db.Services.GetRequiredService<SqliteDatabaseWriter>(), gate);
         var ran = new ConcurrentBag<string>();
 
         using var queuedCancel = new CancellationTokenSource();
         var queued = db.Writer.WriteAsync(Recording("queued", ran), queuedCancel.Token);
         using var waitingCancel = new CancellationTokenSource();
         var waiting = db.Writer.WriteAsync(Recording("waiting", ran), waitingCancel.Token);
-        await QueueLengthReachesAsync(gauges, 2);
+        await HeldWriter.QueueLengthReachesAsync(gauges, 2);
         waiting.IsCompleted.ShouldBeFalse("the queue holds one write; the second waits to enqueue");
 
         await waitingCancel.CancelAsync();
@@ -145,30 +144,4 @@ public sealed class SqliteGroupCommitTests
         CreatedAt = DateTime.UtcNow,
         UpdatedAt = DateTime.UtcNow,
     };
-
-    /// <summary>Runs an exclusive job on the writer that holds it until <paramref name="gate"/> opens; returns once it runs.</summary>
-    private static async Task<Task<bool>> HoldWriterAsync(TestDatabase db, TaskCompletionSource gate)
-    {
-        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var holding = db.Services.GetRequiredService<SqliteDatabaseWriter>().RunOnConnectionAsync(async (_, _) =>
-        {
-            running.SetResult();
-            await gate.Task;
-            return true;
-        });
-        await running.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        return holding;
-    }
-
-    /// <summary>Waits until the writer's queue-length gauge shows <paramref name="length"/> writes waiting behind the held job.</summary>
-    private static Task QueueLengthReachesAsync(MeterRecorder recorder, int length) =>
-        Poll.UntilAsync(
-            () =>
-            {
-                recorder.Observe();
-                var observed = recorder.Values(QueueLength);
-                return observed.Count > 0 && observed[^1] >= length;
-            },
-            $"{length} writes queued behind the held job",
-            TimeSpan.FromSeconds(30));
 }

@@ -14,7 +14,6 @@ namespace Compozy.Data.IntegrationTests.Sqlite;
 public sealed class SqliteStatementCacheTests
 {
     private const string BatchSize = "compozy.data.sqlite.writer.batch_size";
-    private const string QueueLength = "compozy.data.sqlite.writer.queue_length";
     private const string WorkflowUpsert = "INSERT INTO \"workflow_states\"";
 
     [Fact]
@@ -59,7 +58,7 @@ public sealed class SqliteStatementCacheTests
         var parent = await workflows.UpsertStateAsync(Workflow());
 
         var gate = new TaskCompletionSource();
-        var holding = await HoldWriterAsync(writer, gate);
+        var holding = await HeldWriter.HoldAsync(writer, gate);
         var states = Enumerable.Range(0, 12).Select(index =>
         {
             var state = Workflow();
@@ -76,7 +75,7 @@ public sealed class SqliteStatementCacheTests
         }).ToList();
         var upserts = states.Select(state => workflows.UpsertStateAsync(state)).ToList();
         var taskUpserts = taskStates.Select(task => tasks.UpsertStateAsync(task)).ToList();
-        await QueueLengthReachesAsync(meters, 24);
+        await HeldWriter.QueueLengthReachesAsync(meters, 24);
         gate.SetResult();
         await holding;
 
@@ -237,30 +236,4 @@ public sealed class SqliteStatementCacheTests
 
             return Task.FromResult(found);
         });
-
-    /// <summary>Runs an exclusive job on the writer that holds it until <paramref name="gate"/> opens; returns once it runs.</summary>
-    private static async Task<Task<bool>> HoldWriterAsync(SqliteDatabaseWriter writer, TaskCompletionSource gate)
-    {
-        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var holding = writer.RunOnConnectionAsync(async (_, _) =>
-        {
-            running.SetResult();
-            await gate.Task;
-            return true;
-        });
-        await running.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        return holding;
-    }
-
-    /// <summary>Waits until the writer's queue-length gauge shows <paramref name="length"/> writes waiting behind the held job.</summary>
-    private static Task QueueLengthReachesAsync(MeterRecorder recorder, int length) =>
-        Poll.UntilAsync(
-            () =>
-            {
-                recorder.Observe();
-                var observed = recorder.Values(QueueLength);
-                return observed.Count > 0 && observed[^1] >= length;
-            },
-            $"{length} writes queued behind the held job",
-            TimeSpan.FromSeconds(30));
 }

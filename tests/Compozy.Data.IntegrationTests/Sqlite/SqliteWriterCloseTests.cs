@@ -14,7 +14,7 @@ public sealed class SqliteWriterCloseTests
         await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "close_queued")).MigrateAsync();
         var writer = db.Services.GetRequiredService<SqliteDatabaseWriter>();
         var gate = new TaskCompletionSource();
-        var holding = await HoldWriterAsync(writer, gate);
+        var holding = await HeldWriter.HoldAsync(writer, gate);
         var queued = Enumerable.Range(0, 3).Select(index => writer.WriteAsync(async (context, _) =>
         {
             context.WorkflowStates.Add(Workflow($"queued-{index}"));
@@ -53,18 +53,4 @@ public sealed class SqliteWriterCloseTests
         CreatedAt = DateTime.UtcNow,
         UpdatedAt = DateTime.UtcNow,
     };
-
-    /// <summary>Runs an exclusive job on the writer that holds it until <paramref name="gate"/> opens; returns once it runs.</summary>
-    private static async Task<Task<bool>> HoldWriterAsync(SqliteDatabaseWriter writer, TaskCompletionSource gate)
-    {
-        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var holding = writer.RunOnConnectionAsync(async (_, _) =>
-        {
-            running.SetResult();
-            await gate.Task;
-            return true;
-        });
-        await running.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        return holding;
-    }
 }
