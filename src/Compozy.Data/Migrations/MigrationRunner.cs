@@ -412,5 +412,4 @@ public sealed partial class MigrationRunner
         Level = LogLevel.Information,
         Message = "recorded migration {MigrationId} in place of the {Count} hand-written migrations the database was migrated with; its schema is already theirs, so nothing was run")]
     private partial void LogLegacyHistoryReplaced(string migrationId, int count);
-
 }
