@@ -81,7 +81,11 @@ public sealed partial class MigrationRunner
             // Nothing to apply or record. EF's migrator would still build the model from the
             // entity configurations, compiled model or not, to warn of model changes without a
             // migration: most of the time `compozy start` spends on an up-to-date database.
-            return [];
+            // The writer still takes its turn, as the migrations' job did: on SQLite that opens
+            // the writer connection and its lock, which is how a second host and `db restore`
+            // learn that this process is running.
+            return await _writer.RunExclusiveAsync<IReadOnlyList<MigrationStep>>(
+                static (_, _) => Task.FromResult<IReadOnlyList<MigrationStep>>([]), cancellationToken).ConfigureAwait(false);
         }
 
         string? targetId = null;
