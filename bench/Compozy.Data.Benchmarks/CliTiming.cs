@@ -18,17 +18,11 @@ internal sealed record CliTiming(
 {
     public double MinWall => WallMilliseconds.Min();
 
-    public double MedianWall => Median(WallMilliseconds);
+    public double MedianWall => Percentiles.Median(WallMilliseconds);
 
     public double MinCpu => CpuMilliseconds.Min();
 
-    public double MedianCpu => Median(CpuMilliseconds);
+    public double MedianCpu => Percentiles.Median(CpuMilliseconds);
 
-    public double? MedianWholeProcessCpu => WholeProcessCpuMilliseconds is { Count: > 0 } whole ? Median(whole) : null;
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+    public double? MedianWholeProcessCpu => WholeProcessCpuMilliseconds is { Count: > 0 } whole ? Percentiles.Median(whole) : null;
 }

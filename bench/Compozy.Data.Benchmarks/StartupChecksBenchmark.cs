@@ -66,9 +66,9 @@ internal static class StartupChecksBenchmark
                 }
             }
 
-            var readMedian = Median(runs[Read]);
+            var readMedian = Percentiles.Median(runs[Read]);
             timings.AddRange(measurements.Select(m => new CheckTiming(
-                m.Name, cache, runs[m.Name], runs[m.Name].Min(), Median(runs[m.Name]), Median(runs[m.Name]) / readMedian)));
+                m.Name, cache, runs[m.Name], runs[m.Name].Min(), Percentiles.Median(runs[m.Name]), Percentiles.Median(runs[m.Name]) / readMedian)));
         }
 
         var report = new StartupChecksReport("startup-checks", environment, BenchEnvironment.LoadAverage(), pressure.PercentSinceStart(), database, Runs, timings, Ratios(timings));
@@ -139,12 +139,6 @@ internal static class StartupChecksBenchmark
                 await check.RunAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static List<Ratio> Ratios(List<CheckTiming> timings)
