@@ -12,6 +12,14 @@ namespace Compozy.Data.Postgres;
 internal sealed class PostgresRetryingExecutionStrategy(ExecutionStrategyDependencies dependencies, int maxRetryCount, TimeSpan maxRetryDelay)
     : NpgsqlRetryingExecutionStrategy(dependencies, maxRetryCount, maxRetryDelay, errorCodesToAdd: null)
 {
+    /// <summary>
+    /// True, except while this strategy runs its own operation: there a failure re-runs the whole
+    /// operation, so EF need not copy each query's rows into memory first (the same rule as
+    /// SQLite's strategy; docs/database/overview.md, "Reads").
+    /// </summary>
+    public override bool RetriesOnFailure => Current != this && base.RetriesOnFailure;
+
+    /// <inheritdoc />
     protected override bool ShouldRetryOn(Exception? exception) =>
         base.ShouldRetryOn(exception) || (exception is not null && PostgresHostUnavailability.IsNoUsableHost(exception));
 }

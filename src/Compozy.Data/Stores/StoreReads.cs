@@ -4,8 +4,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Compozy.Data.Stores;
 
 /// <summary>
-/// Runs a store's read on a read context of its own (disposed after), with database errors
-/// translated by <see cref="StoreErrors"/>: what every store's reads share.
+/// Runs a store's read on a read context of its own (disposed after), as one operation of the
+/// provider's execution strategy, with database errors translated by <see cref="StoreErrors"/>:
+/// what every store's reads share. A read must materialize what it returns (a list, not a query):
+/// rows are streamed, and a transient failure re-runs the whole read.
 /// </summary>
 internal sealed class StoreReads(IDbContextFactory<CompozyDbContext> contexts, StoreErrors errors)
 {
@@ -17,7 +19,13 @@ internal sealed class StoreReads(IDbContextFactory<CompozyDbContext> contexts, S
                 var context = await contexts.CreateDbContextAsync(token).ConfigureAwait(false);
                 await using (context.ConfigureAwait(false))
                 {
-                    return await read(context, token).ConfigureAwait(false);
+                    // The whole read is one operation of the provider's execution strategy: a
+                    // transient failure re-runs all of it, and its queries stream their rows.
+                    return await context.Database.CreateExecutionStrategy().ExecuteAsync(
+                        (context, read),
+                        static (_, state, inner) => state.read(state.context, inner),
+                        verifySucceeded: null,
+                        token).ConfigureAwait(false);
                 }
             },
             cancellationToken);
