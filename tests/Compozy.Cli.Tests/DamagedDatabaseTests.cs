@@ -97,7 +97,7 @@ public sealed class DamagedDatabaseTests
         var check = await cli.RunAsync("db", "status", "--check", "quick");
 
         migrateStatus.ExitCode.ShouldBe(0, migrateStatus.ToString());
-        migrateStatus.Stdout.ShouldContain("up to date; 2 of 2 migrations applied");
+        migrateStatus.Stdout.ShouldContain("up to date; 3 of 3 migrations applied");
         check.ExitCode.ShouldBe(4, check.ToString());
         check.Stdout.ShouldContain($"page {page} cell");
         SqliteTestFiles.Hash(cli.Database.Location).ShouldBe(database);

@@ -34,7 +34,7 @@ public sealed class ExportImportCommandTests
         var text = await File.ReadAllTextAsync(dump);
         var tampered = Write(source, "tampered.jsonl", text.Replace("ops@example.com", "evil@example.com", StringComparison.Ordinal));
         var lines = text.Split('\n');
-        lines[0] = lines[0].Replace("[\"Baseline\",\"AuditEvents\"]", "[\"Baseline\",\"AuditEvents\",\"AddWidgets\"]", StringComparison.Ordinal);
+        lines[0] = lines[0].Replace("[\"Baseline\",\"AuditEvents\",\"TaskListingIndex\"]", "[\"Baseline\",\"AuditEvents\",\"TaskListingIndex\",\"AddWidgets\"]", StringComparison.Ordinal);
         var newer = Write(source, "newer.jsonl", string.Join('\n', lines));
         var foreign = Write(source, "foreign.jsonl", "hello\n");
 

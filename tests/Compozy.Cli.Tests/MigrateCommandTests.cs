@@ -16,12 +16,12 @@ public sealed class MigrateCommandTests
         var pending = await cli.RunAsync("migrate", "status");
         pending.ExitCode.ShouldBe(0, pending.ToString());
         pending.Stdout.ShouldMatch(@"\d{14}_Baseline +pending");
-        pending.Stdout.ShouldContain("2 pending; 0 of 2 migrations applied");
+        pending.Stdout.ShouldContain("3 pending; 0 of 3 migrations applied");
 
         var up = await cli.RunAsync("migrate", "up");
         up.ExitCode.ShouldBe(0, up.ToString());
         up.Stdout.ShouldMatch(@"applied  \d{14}_Baseline \(\d+ ms\)");
-        up.Stdout.ShouldContain("applied 2; 2 of 2 migrations applied");
+        up.Stdout.ShouldContain("applied 3; 3 of 3 migrations applied");
         (await SchemaReader.ReadAsync(cli.Database)).Tables.Order().ShouldBe(AppTables);
 
         var status = await cli.RunAsync("migrate", "status", "--json");
@@ -29,26 +29,26 @@ public sealed class MigrateCommandTests
         using (var json = JsonDocument.Parse(status.Stdout))
         {
             json.RootElement.GetProperty("current").GetBoolean().ShouldBeTrue();
-            json.RootElement.GetProperty("applied").GetInt32().ShouldBe(2);
+            json.RootElement.GetProperty("applied").GetInt32().ShouldBe(3);
             var migrations = json.RootElement.GetProperty("migrations").EnumerateArray().ToList();
-            migrations.Select(migration => (migration.GetProperty("name").GetString(), migration.GetProperty("status").GetString())).ShouldBe([("Baseline", "applied"), ("AuditEvents", "applied")]);
+            migrations.Select(migration => (migration.GetProperty("name").GetString(), migration.GetProperty("status").GetString())).ShouldBe([("Baseline", "applied"), ("AuditEvents", "applied"), ("TaskListingIndex", "applied")]);
             migrations.ShouldAllBe(migration => migration.GetProperty("applied_at").GetDateTime() > DateTime.UtcNow.AddHours(-1));
         }
 
-        var downOne = await cli.RunAsync("migrate", "down");
-        downOne.ExitCode.ShouldBe(0, downOne.ToString());
-        downOne.Stdout.ShouldMatch(@"reverted \d{14}_AuditEvents \(\d+ ms\)");
+        var downTwo = await cli.RunAsync("migrate", "down", "--steps", "2");
+        downTwo.ExitCode.ShouldBe(0, downTwo.ToString());
+        downTwo.Stdout.ShouldMatch(@"reverted \d{14}_TaskListingIndex \(\d+ ms\)\nreverted \d{14}_AuditEvents \(\d+ ms\)");
         (await SchemaReader.ReadAsync(cli.Database)).Tables.Order().ShouldBe(AppTables.Where(table => table != "audit_events"));
 
         var downAll = await cli.RunAsync("migrate", "down", "--target=0");
         downAll.ExitCode.ShouldBe(0, downAll.ToString());
         downAll.Stdout.ShouldMatch(@"reverted \d{14}_Baseline \(\d+ ms\)");
-        downAll.Stdout.ShouldContain("reverted 1; 0 of 2 migrations applied");
+        downAll.Stdout.ShouldContain("reverted 1; 0 of 3 migrations applied");
         (await SchemaReader.ReadAsync(cli.Database)).Tables.ShouldBeEmpty();
 
         var downAgain = await cli.RunAsync("migrate", "down", "--target=0");
         downAgain.ExitCode.ShouldBe(0, downAgain.ToString());
-        downAgain.Stdout.ShouldContain("nothing to revert; 0 of 2 migrations applied");
+        downAgain.Stdout.ShouldContain("nothing to revert; 0 of 3 migrations applied");
     }
 
     [Theory, DatabaseData]
@@ -84,7 +84,7 @@ public sealed class MigrateCommandTests
 
         results.ShouldAllBe(result => result.ExitCode == 0, string.Join("\n", results.Select(result => result.ToString())));
         var applied = results.SelectMany(result => result.Stdout.Split('\n')).Where(line => line.StartsWith("applied  ", StringComparison.Ordinal)).ToList();
-        applied.Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1][15..]).ShouldBe(["Baseline", "AuditEvents"], ignoreOrder: true, string.Join("\n", applied));
+        applied.Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1][15..]).ShouldBe(["Baseline", "AuditEvents", "TaskListingIndex"], ignoreOrder: true, string.Join("\n", applied));
         (await cli.Database.Migrations.GetStatusAsync()).IsCurrent.ShouldBeTrue();
     }
 
@@ -101,7 +101,7 @@ public sealed class MigrateCommandTests
         result.Stderr.ShouldMatch(@"migration \d{14}_Baseline failed and was rolled back");
         result.Stderr.ShouldContain("idx_workflow_states_workflow_id_status");
         var status = await cli.RunAsync("migrate", "status");
-        status.Stdout.ShouldContain("2 pending; 0 of 2 migrations applied");
+        status.Stdout.ShouldContain("3 pending; 0 of 3 migrations applied");
     }
 
     [Theory, DatabaseData]
@@ -144,7 +144,8 @@ public sealed class MigrateCommandTests
             idempotent.ExitCode.ShouldBe(0, idempotent.ToString());
             idempotent.Stdout.ShouldContain("IF NOT EXISTS(SELECT 1 FROM \"__EFMigrationsHistory\"");
             await cli.Database.ExecuteRawAsync(idempotent.Stdout);
-            (await cli.Database.Migrations.GetStatusAsync()).Applied.Count.ShouldBe(2);
+            var status = await cli.Database.Migrations.GetStatusAsync();
+            status.Applied.Count.ShouldBe(status.Migrations.Count);
         }
     }
 
@@ -177,10 +178,10 @@ public sealed class MigrateCommandTests
             var up = await CompozyProcess.RunAsync(workingDirectory, environment, "migrate", "up");
 
             status.ExitCode.ShouldBe(0, status.ToString());
-            status.Stdout.ShouldContain("2 pending; 0 of 2 migrations applied");
+            status.Stdout.ShouldContain("3 pending; 0 of 3 migrations applied");
             status.Stderr.ShouldNotContain("fail:");
             up.ExitCode.ShouldBe(0, up.ToString());
-            up.Stdout.ShouldContain("applied 2; 2 of 2 migrations applied");
+            up.Stdout.ShouldContain("applied 3; 3 of 3 migrations applied");
             up.Stderr.ShouldNotContain("fail:");
         }
         finally

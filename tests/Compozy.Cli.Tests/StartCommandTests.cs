@@ -22,7 +22,7 @@ public sealed class StartCommandTests
         ready.StatusCode.ShouldBe(HttpStatusCode.OK, host.Stderr);
         using (var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()))
         {
-            body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("description").GetString().ShouldBe("schema at 2/2 migrations");
+            body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("description").GetString().ShouldBe("schema at 3/3 migrations");
         }
 
         host.Stderr.ShouldContain($"store initialized: driver={(database == DatabaseKind.Sqlite ? "sqlite" : "postgres")}");
@@ -69,7 +69,7 @@ public sealed class StartCommandTests
         var result = await cli.RunAsync("start", "--port", "0", "--no-migrate");
 
         result.ExitCode.ShouldBe(3, result.ToString());
-        result.Stderr.ShouldContain("2 pending migrations ");
+        result.Stderr.ShouldContain("3 pending migrations ");
         result.Stderr.ShouldContain("compozy migrate up");
         result.Stderr.ShouldNotContain("Hosting failed to start");
         result.Stderr.ShouldNotContain("   at ", Case.Sensitive, "an expected refusal is a message, not a stack trace");

@@ -471,9 +471,6 @@ namespace Compozy.Data.Migrations.Postgres.Migrations
                         .HasDatabaseName("idx_task_states_parent_state_id_with_output")
                         .HasFilter("\"output\" IS NOT NULL");
 
-                    b.HasIndex("Status")
-                        .HasDatabaseName("idx_task_states_status");
-
                     b.HasIndex("TaskId")
                         .HasDatabaseName("idx_task_states_task_id");
 
@@ -494,6 +491,9 @@ namespace Compozy.Data.Migrations.Postgres.Migrations
 
                     b.HasIndex("WorkflowExecId", "TaskId")
                         .HasDatabaseName("idx_task_states_workflow_exec_id_task_id");
+
+                    b.HasIndex("Status", "CreatedAt", "TaskExecId")
+                        .HasDatabaseName("idx_task_states_status_created_at_task_exec_id");
 
                     b.ToTable("task_states", null, t =>
                         {

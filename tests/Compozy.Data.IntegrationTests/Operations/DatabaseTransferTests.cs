@@ -148,7 +148,7 @@ public sealed class DatabaseTransferTests : IDisposable
     {
         var dump = await SeededDumpAsync();
         var lines = await File.ReadAllLinesAsync(dump);
-        lines[0] = lines[0].Replace("\"migrations\":[\"Baseline\",\"AuditEvents\"]", "\"migrations\":[\"Baseline\",\"AuditEvents\",\"AddWidgets\"]", StringComparison.Ordinal);
+        lines[0] = lines[0].Replace("\"migrations\":[\"Baseline\",\"AuditEvents\",\"TaskListingIndex\"]", "\"migrations\":[\"Baseline\",\"AuditEvents\",\"TaskListingIndex\",\"AddWidgets\"]", StringComparison.Ordinal);
         lines[0].ShouldContain("AddWidgets");
         var newer = Path.Combine(_directory, "newer.jsonl");
         await File.WriteAllLinesAsync(newer, lines);

@@ -12,7 +12,7 @@ namespace Compozy.Data.Postgres.Model.Compiled
     internal partial class CompozyDbContextModel
     {
         private CompozyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("d2df19e5-b9e2-498a-bd8b-cf480bdf0e80"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("1434ad38-a8be-412d-b34c-6d72dade6d85"), entityTypeCount: 9)
         {
         }
 

@@ -11,7 +11,7 @@ namespace Compozy.Data.Sqlite.Model.Compiled
     internal partial class CompozyDbContextModel
     {
         private CompozyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2ef9bfcf-9096-4cb4-9656-83a417c69d1d"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("c09058fd-06b0-4634-b9aa-7ff71be6e6dc"), entityTypeCount: 9)
         {
         }
 

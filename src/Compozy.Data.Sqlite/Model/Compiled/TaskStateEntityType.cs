@@ -229,36 +229,36 @@ namespace Compozy.Data.Sqlite.Model.Compiled
             index0.AddAnnotation("Relational:Name", "idx_task_states_parent_state_id_with_output");
 
             var index1 = runtimeEntityType.AddIndex(
-                new[] { status });
-            index1.AddAnnotation("Relational:Name", "idx_task_states_status");
+                new[] { taskId });
+            index1.AddAnnotation("Relational:Name", "idx_task_states_task_id");
 
             var index2 = runtimeEntityType.AddIndex(
-                new[] { taskId });
-            index2.AddAnnotation("Relational:Name", "idx_task_states_task_id");
+                new[] { toolId });
+            index2.AddAnnotation("Relational:Name", "idx_task_states_tool_id");
 
             var index3 = runtimeEntityType.AddIndex(
-                new[] { toolId });
-            index3.AddAnnotation("Relational:Name", "idx_task_states_tool_id");
+                new[] { workflowId });
+            index3.AddAnnotation("Relational:Name", "idx_task_states_workflow_id");
 
             var index4 = runtimeEntityType.AddIndex(
-                new[] { workflowId });
-            index4.AddAnnotation("Relational:Name", "idx_task_states_workflow_id");
+                new[] { parentStateId, taskId });
+            index4.AddAnnotation("Relational:Name", "idx_task_states_parent_state_id_task_id");
 
             var index5 = runtimeEntityType.AddIndex(
-                new[] { parentStateId, taskId });
-            index5.AddAnnotation("Relational:Name", "idx_task_states_parent_state_id_task_id");
+                new[] { workflowExecId, executionType });
+            index5.AddAnnotation("Relational:Name", "idx_task_states_workflow_exec_id_execution_type");
 
             var index6 = runtimeEntityType.AddIndex(
-                new[] { workflowExecId, executionType });
-            index6.AddAnnotation("Relational:Name", "idx_task_states_workflow_exec_id_execution_type");
+                new[] { workflowExecId, status });
+            index6.AddAnnotation("Relational:Name", "idx_task_states_workflow_exec_id_status");
 
             var index7 = runtimeEntityType.AddIndex(
-                new[] { workflowExecId, status });
-            index7.AddAnnotation("Relational:Name", "idx_task_states_workflow_exec_id_status");
+                new[] { workflowExecId, taskId });
+            index7.AddAnnotation("Relational:Name", "idx_task_states_workflow_exec_id_task_id");
 
             var index8 = runtimeEntityType.AddIndex(
-                new[] { workflowExecId, taskId });
-            index8.AddAnnotation("Relational:Name", "idx_task_states_workflow_exec_id_task_id");
+                new[] { status, createdAt, taskExecId });
+            index8.AddAnnotation("Relational:Name", "idx_task_states_status_created_at_task_exec_id");
 
             return runtimeEntityType;
         }

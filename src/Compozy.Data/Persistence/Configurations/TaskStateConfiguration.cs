@@ -68,7 +68,11 @@ internal sealed class TaskStateConfiguration : IEntityTypeConfiguration<TaskStat
             .HasConstraintName("fk_task_states_parent_state_id")
             .OnDelete(DeleteBehavior.Cascade);
 
-        builder.HasIndex(task => task.Status).HasDatabaseName("idx_task_states_status");
+        // Added by the TaskListingIndex migration in place of an index on status alone: a listing
+        // filtered by status reads its page in the listing's order (created_at, task_exec_id),
+        // from the cursor on, instead of sorting every task of that status.
+        builder.HasIndex(task => new { task.Status, task.CreatedAt, task.TaskExecId })
+            .HasDatabaseName("idx_task_states_status_created_at_task_exec_id");
         builder.HasIndex(task => task.WorkflowId).HasDatabaseName("idx_task_states_workflow_id");
         builder.HasIndex(task => new { task.WorkflowExecId, task.Status })
             .HasDatabaseName("idx_task_states_workflow_exec_id_status");
