@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Reflection;
 using System.Text.Json.Serialization;
 
@@ -17,11 +16,11 @@ public static class StoredNames
 
     /// <summary>The stored name of <paramref name="value"/>.</summary>
     public static string Of<TEnum>(TEnum value)
-        where TEnum : struct, Enum => Cache<TEnum>.NamesByValue[value];
+        where TEnum : struct, Enum => Cache<TEnum>.Of(value);
 
     /// <summary>Parses a stored name (exact, case-sensitive); <see langword="false"/> when it names no member.</summary>
     public static bool TryParse<TEnum>(string name, out TEnum value)
-        where TEnum : struct, Enum => Cache<TEnum>.ValuesByName.TryGetValue(name, out value);
+        where TEnum : struct, Enum => Cache<TEnum>.TryParse(name, out value);
 
     /// <summary>The member stored under <paramref name="name"/> (exact, case-sensitive).</summary>
     /// <remarks>
@@ -37,21 +36,43 @@ public static class StoredNames
             : throw new InvalidOperationException(
                 $"The database holds '{name}', which is not a known {typeof(TEnum).Name}; allowed: {string.Join(", ", All<TEnum>())}.");
 
+    // Arrays searched in order, not FrozenDictionary: an enum has a handful of members, and a
+    // frozen dictionary over an enum key is generic code that no ReadyToRun image holds, so its
+    // first use JIT-compiled tens of milliseconds into every CLI command (the configuration keys
+    // list the stored status names).
     private static class Cache<TEnum>
         where TEnum : struct, Enum
     {
-        internal static readonly FrozenDictionary<TEnum, string> NamesByValue = typeof(TEnum)
-            .GetFields(BindingFlags.Public | BindingFlags.Static)
-            .ToFrozenDictionary(
-                field => (TEnum)field.GetValue(null)!,
-                field => field.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
-                    ?? throw new InvalidOperationException(
-                        $"{typeof(TEnum).Name}.{field.Name} has no [JsonStringEnumMemberName]; every stored enum member needs one."));
+        internal static readonly TEnum[] Values = Enum.GetValues<TEnum>();
 
-        internal static readonly FrozenDictionary<string, TEnum> ValuesByName =
-            NamesByValue.ToFrozenDictionary(pair => pair.Value, pair => pair.Key, StringComparer.Ordinal);
+        internal static readonly string[] AllNames = Array.ConvertAll(Values, NameOf);
 
-        internal static readonly string[] AllNames =
-            Enum.GetValues<TEnum>().Select(value => NamesByValue[value]).ToArray();
+        internal static string Of(TEnum value)
+        {
+            for (var i = 0; i < Values.Length; i++)
+            {
+                if (EqualityComparer<TEnum>.Default.Equals(Values[i], value))
+                {
+                    return AllNames[i];
+                }
+            }
+
+            throw new ArgumentOutOfRangeException(nameof(value), value, $"{value} is not a declared {typeof(TEnum).Name}; allowed: {string.Join(", ", AllNames)}.");
+        }
+
+        internal static bool TryParse(string name, out TEnum value)
+        {
+            var index = Array.IndexOf(AllNames, name);
+            value = index < 0 ? default : Values[index];
+            return index >= 0;
+        }
+
+        private static string NameOf(TEnum value)
+        {
+            var member = value.ToString();
+            return typeof(TEnum).GetField(member, BindingFlags.Public | BindingFlags.Static)?.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
+                ?? throw new InvalidOperationException(
+                    $"{typeof(TEnum).Name}.{member} has no [JsonStringEnumMemberName]; every stored enum member needs one.");
+        }
     }
 }
