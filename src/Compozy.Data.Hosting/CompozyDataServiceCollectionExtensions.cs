@@ -63,7 +63,7 @@ public static class CompozyDataServiceCollectionExtensions
 
         services.AddPooledDbContextFactory<CompozyDbContext>(
             (serviceProvider, builder) => serviceProvider.GetRequiredService<IDbContextOptionsConfigurer>().ConfigureReadContext(builder));
-        services.AddSingleton<MigrationRunner>();
+        services.AddCompozyMigrations();
         services.AddSingleton<Compozy.Data.Errors.DbErrorTranslator>();
         services.AddSingleton<DatabaseStartupChecks>();
         services.AddSingleton<DatabaseInitializer>();

@@ -1,6 +1,7 @@
 using Compozy.Data.Configuration;
 using Compozy.Data.Errors;
 using Compozy.Data.Health;
+using Compozy.Data.Migrations;
 using Compozy.Data.Operations;
 using Compozy.Data.Operations.Transfer;
 using Compozy.Data.Providers;
@@ -14,6 +15,7 @@ using Compozy.Data.Sqlite.Diagnostics;
 using Compozy.Data.Sqlite.Errors;
 using Compozy.Data.Sqlite.FileSystem;
 using Compozy.Data.Sqlite.Integrity;
+using Compozy.Data.Sqlite.Migrations;
 using Compozy.Data.Sqlite.Operations;
 using Compozy.Data.Sqlite.Startup;
 using Compozy.Data.Sqlite.Writes;
@@ -60,6 +62,7 @@ internal sealed class ConfiguredSqliteProvider(SqliteOptions options) : IConfigu
         services.AddSingleton<SqliteMaintenance>();
         services.AddSingleton<IDatabaseMaintenance>(provider => provider.GetRequiredService<SqliteMaintenance>());
         services.AddSingleton<IDatabaseStatusReader, SqliteStatusReader>();
+        services.AddSingleton<IMigrationHistoryReader, SqliteMigrationHistoryReader>();
         services.AddSingleton<SqliteBackup>();
         services.AddSingleton<IDatabaseBackup>(provider => provider.GetRequiredService<SqliteBackup>());
         services.AddSingleton<SqliteRecovery>();

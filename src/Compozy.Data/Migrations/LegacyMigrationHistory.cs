@@ -31,9 +31,9 @@ internal static class LegacyMigrationHistory
         "20261202090000_WidenTokenCountsToBigint",
     ];
 
-    /// <summary>The id of the migration marked <see cref="ReplacesLegacyHistoryAttribute"/>, if the assembly has one.</summary>
-    public static string? BaselineId(IMigrationsAssembly migrations) =>
-        migrations.Migrations.FirstOrDefault(migration => migration.Value.GetCustomAttribute<ReplacesLegacyHistoryAttribute>() is not null).Key;
+    /// <summary>The id of the migration marked <see cref="ReplacesLegacyHistoryAttribute"/>, if there is one.</summary>
+    public static string? BaselineId(IReadOnlyDictionary<string, TypeInfo> migrations) =>
+        migrations.FirstOrDefault(migration => migration.Value.GetCustomAttribute<ReplacesLegacyHistoryAttribute>() is not null).Key;
 
     /// <summary>
     /// How <paramref name="applied"/> (the ids in the history table) relates to the legacy history

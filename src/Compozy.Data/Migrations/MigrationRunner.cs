@@ -26,20 +26,25 @@ namespace Compozy.Data.Migrations;
 /// </remarks>
 public sealed partial class MigrationRunner
 {
-    private readonly IDbContextFactory<CompozyDbContext> _readContexts;
-    private readonly IDatabaseWriter _writer;
+    private readonly IMigrationHistoryReader _history;
+    private readonly Lazy<IDbContextFactory<CompozyDbContext>> _contexts;
+    private readonly Lazy<IDatabaseWriter> _writer;
     private readonly DatabaseOptions _options;
     private readonly ILogger<MigrationRunner> _logger;
 
-    /// <summary>Creates the runner.</summary>
-    public MigrationRunner(
-        IDbContextFactory<CompozyDbContext> readContexts,
-        IDatabaseWriter writer,
+    // The context factory and the writer are resolved when first needed: reporting the status
+    // (`compozy migrate status`, the readiness check) needs neither, and building the read
+    // contexts' options (the compiled model, the connection profile) cost more than the report.
+    internal MigrationRunner(
+        IMigrationHistoryReader history,
+        Lazy<IDbContextFactory<CompozyDbContext>> contexts,
+        Lazy<IDatabaseWriter> writer,
         IOptions<CompozyDataOptions> options,
         ILogger<MigrationRunner> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _readContexts = readContexts;
+        _history = history;
+        _contexts = contexts;
         _writer = writer;
         _options = options.Value.Database;
         _logger = logger;
@@ -49,14 +54,8 @@ public sealed partial class MigrationRunner
     /// Every migration of this build with whether and when it was applied. Reads only: a SQLite
     /// file that does not exist yet is reported as all pending and is not created.
     /// </summary>
-    public async Task<MigrationStatus> GetStatusAsync(CancellationToken cancellationToken = default)
-    {
-        var context = await _readContexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
-        {
-            return (await ReadStatusAsync(context, cancellationToken).ConfigureAwait(false)).Status;
-        }
-    }
+    public async Task<MigrationStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
+        (await ReadStatusAsync(cancellationToken).ConfigureAwait(false)).Status;
 
     /// <summary>
     /// Applies pending migrations up to and including <paramref name="target"/> (all when
@@ -67,14 +66,7 @@ public sealed partial class MigrationRunner
     /// <exception cref="NewerSchemaException">A newer build applied migrations this build does not know; nothing is applied.</exception>
     public async Task<IReadOnlyList<MigrationStep>> UpAsync(string? target = null, CancellationToken cancellationToken = default)
     {
-        MigrationStatus status;
-        LegacyHistoryState legacy;
-        var context = await _readContexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
-        {
-            (status, legacy, _) = await ReadStatusAsync(context, cancellationToken).ConfigureAwait(false);
-        }
-
+        var (status, legacy, _) = await ReadStatusAsync(cancellationToken).ConfigureAwait(false);
         NewerSchemaException.ThrowIfAny(status);
         if (target is null && status.IsCurrent && legacy == LegacyHistoryState.None)
         {
@@ -84,7 +76,7 @@ public sealed partial class MigrationRunner
             // The writer still takes its turn, as the migrations' job did: on SQLite that opens
             // the writer connection and its lock, which is how a second host and `db restore`
             // learn that this process is running.
-            return await _writer.RunExclusiveAsync<IReadOnlyList<MigrationStep>>(
+            return await _writer.Value.RunExclusiveAsync<IReadOnlyList<MigrationStep>>(
                 static (_, _) => Task.FromResult<IReadOnlyList<MigrationStep>>([]), cancellationToken).ConfigureAwait(false);
         }
 
@@ -176,10 +168,10 @@ public sealed partial class MigrationRunner
     /// <exception cref="MigrationTargetException">A name is unknown, or the provider cannot write an idempotent script (SQLite).</exception>
     public async Task<string> ScriptAsync(string? from = null, string? to = null, bool idempotent = false, CancellationToken cancellationToken = default)
     {
-        var context = await _readContexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var (status, legacy, baselineId) = await ReadStatusAsync(cancellationToken).ConfigureAwait(false);
+        var context = await _contexts.Value.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var (status, legacy, baselineId) = await ReadStatusAsync(context, cancellationToken).ConfigureAwait(false);
             var fromId = from is null
                 ? status.Applied.LastOrDefault(migration => migration.IsKnown)?.Id ?? Migration.InitialDatabase
                 : ResolveScriptEnd(status, from);
@@ -216,12 +208,12 @@ public sealed partial class MigrationRunner
     private static string ResolveScriptEnd(MigrationStatus status, string name) =>
         name == Migration.InitialDatabase ? Migration.InitialDatabase : ResolveTarget(status, name);
 
-    private static async Task<(MigrationStatus Status, LegacyHistoryState Legacy, string? BaselineId)> ReadStatusAsync(
-        CompozyDbContext context, CancellationToken cancellationToken)
+    private async Task<(MigrationStatus Status, LegacyHistoryState Legacy, string? BaselineId)> ReadStatusAsync(CancellationToken cancellationToken)
     {
-        var migrations = context.GetService<IMigrationsAssembly>();
-        var known = migrations.Migrations.Keys.Order(StringComparer.Ordinal).ToList();
-        var applied = await ReadHistoryAsync(context, cancellationToken).ConfigureAwait(false);
+        var migrations = _history.KnownMigrations;
+        var known = migrations.Keys.Order(StringComparer.Ordinal).ToList();
+        var applied = new Dictionary<string, DateTime?>(
+            await _history.ReadAppliedAsync(cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
 
         // A database migrated by the hand-written migrations has the baseline's schema: show it as
         // applied when the last of them was; `migrate up` records it (ReplaceLegacyHistoryAsync).
@@ -251,7 +243,7 @@ public sealed partial class MigrationRunner
     }
 
     private Task<IReadOnlyList<MigrationStep>> RunAsync(string? targetId, CancellationToken cancellationToken) =>
-        _writer.RunExclusiveAsync<IReadOnlyList<MigrationStep>>(
+        _writer.Value.RunExclusiveAsync<IReadOnlyList<MigrationStep>>(
             async (context, token) =>
             {
                 context.Database.SetCommandTimeout(_options.MigrationTimeout);
@@ -296,7 +288,7 @@ public sealed partial class MigrationRunner
     /// </summary>
     private async Task ReplaceLegacyHistoryAsync(CompozyDbContext context, CancellationToken cancellationToken)
     {
-        var baselineId = LegacyMigrationHistory.BaselineId(context.GetService<IMigrationsAssembly>());
+        var baselineId = LegacyMigrationHistory.BaselineId(context.GetService<IMigrationsAssembly>().Migrations);
         var history = context.GetService<IHistoryRepository>();
 
         // Read before locking: a new PostgreSQL database does not exist yet, so no connection can
@@ -363,46 +355,6 @@ public sealed partial class MigrationRunner
         {
             LogReverted(step.Id, step.Duration.TotalMilliseconds);
         }
-    }
-
-    private static async Task<Dictionary<string, DateTime?>> ReadHistoryAsync(CompozyDbContext context, CancellationToken cancellationToken)
-    {
-        // Ask EF first: each provider knows how to answer on a database with no history table
-        // (Npgsql 10 no longer checks for the table, SQLite does not create a missing file).
-        var applied = await context.GetService<IHistoryRepository>().GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false);
-        if (applied.Count == 0)
-        {
-            return [];
-        }
-
-        // A raw command, not SqlQueryRaw<T>: EF maps an unmapped result type with its whole
-        // convention set and compiles a query for it, which was half the CPU of `compozy migrate
-        // status`. The execution strategy is the one a query would have run under.
-        var command = context.GetService<IRawSqlCommandBuilder>().Build(
-            $"SELECT \"{MigrationHistory.MigrationIdColumn}\", \"{MigrationHistory.AppliedAtColumn}\" FROM \"{MigrationHistory.TableName}\"");
-        var parameters = new RelationalCommandParameterObject(
-            context.GetService<IRelationalConnection>(), null, null, context, context.GetService<IRelationalCommandDiagnosticsLogger>());
-        return await context.Database.CreateExecutionStrategy().ExecuteAsync(
-            (command, parameters),
-            static async (_, state, token) =>
-            {
-                var rows = new Dictionary<string, DateTime?>(StringComparer.Ordinal);
-                var reader = await state.command.ExecuteReaderAsync(state.parameters, token).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    var data = reader.DbDataReader;
-                    while (await reader.ReadAsync(token).ConfigureAwait(false))
-                    {
-                        rows[data.GetString(0)] = await data.IsDBNullAsync(1, token).ConfigureAwait(false)
-                            ? null
-                            : DateTime.SpecifyKind(data.GetDateTime(1), DateTimeKind.Utc);
-                    }
-                }
-
-                return rows;
-            },
-            null,
-            cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "applied migration {MigrationId} in {ElapsedMilliseconds:F0} ms")]
