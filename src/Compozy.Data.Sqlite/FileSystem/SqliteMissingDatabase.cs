@@ -34,6 +34,25 @@ internal static class SqliteMissingDatabase
         }
     }
 
+    /// <summary>
+    /// Before reading a database that may not exist yet (the migration history): the files must be
+    /// readable, and a missing file is refused when leftovers show one was there.
+    /// </summary>
+    /// <returns>Whether the database file exists; when it does not, there is nothing to read and nothing may be created.</returns>
+    /// <exception cref="SqliteAccessDeniedException">This process may not read a file or directory the database needs.</exception>
+    /// <exception cref="DatabaseIntegrityException">The database file is missing and leftovers show one was there.</exception>
+    public static bool ExistsForReading(SqliteDatabaseFiles files)
+    {
+        SqliteFileAccess.EnsureReadable(files);
+        if (File.Exists(files.Database))
+        {
+            return true;
+        }
+
+        ThrowIfExpected(files);
+        return false;
+    }
+
     /// <summary>The explanation of a missing database: what shows it was there, and the two ways out.</summary>
     public static string Describe(SqliteDatabaseFiles files, IReadOnlyList<string> leftovers)
     {

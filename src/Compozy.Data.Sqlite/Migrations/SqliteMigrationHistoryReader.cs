@@ -42,14 +42,9 @@ internal sealed class SqliteMigrationHistoryReader(
     private Dictionary<string, DateTime?> ReadApplied()
     {
         var applied = new Dictionary<string, DateTime?>(StringComparer.Ordinal);
-        if (connections.Files is { } files && SqliteConnectionFactory.MigrationLockPath(connections.ReaderConnectionString) is not null)
+        if (connections.Files is { } files && !SqliteMissingDatabase.ExistsForReading(files))
         {
-            SqliteFileAccess.EnsureReadable(files);
-            if (!File.Exists(files.Database))
-            {
-                SqliteMissingDatabase.ThrowIfExpected(files);
-                return applied;
-            }
+            return applied;
         }
 
         if (!guard.Verify())

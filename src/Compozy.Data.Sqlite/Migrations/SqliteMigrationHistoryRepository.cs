@@ -131,12 +131,7 @@ internal sealed class SqliteMigrationHistoryRepository(HistoryRepositoryDependen
             return;
         }
 
-        var files = new SqliteDatabaseFiles(dataSource);
-        SqliteFileAccess.EnsureReadable(files);
-        if (!File.Exists(files.Database))
-        {
-            SqliteMissingDatabase.ThrowIfExpected(files);
-        }
+        SqliteMissingDatabase.ExistsForReading(new SqliteDatabaseFiles(dataSource));
     }
 
     private void ClearAbandonedLockRow()
