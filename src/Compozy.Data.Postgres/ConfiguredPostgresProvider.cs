@@ -46,5 +46,6 @@ internal sealed class ConfiguredPostgresProvider(PostgresOptions options) : ICon
         services.AddSingleton<IDatabaseRecovery, PostgresRecovery>();
         services.AddSingleton<ITransferDialect, PostgresTransferDialect>();
         services.AddSingleton<IStoreDialect, PostgresStoreDialect>();
+        services.AddSingleton<IPreparedReads, PostgresPreparedReads>();
     }
 }

@@ -53,7 +53,9 @@ internal sealed class ConfiguredSqliteProvider(SqliteOptions options) : IConfigu
             provider.GetRequiredService<SqliteConnectionFactory>().Files,
             provider.GetRequiredService<DatabaseFault>(),
             provider.GetRequiredService<ILogger<SqliteDatabaseFileGuard>>()));
+        services.AddSingleton<SqliteIdleReadConnections>();
         services.AddSingleton<SqliteConnectionSetup>();
+        services.AddSingleton<IPreparedReads, SqlitePreparedReads>();
         services.AddSingleton<SqliteDbContextOptionsConfigurer>();
         services.AddSingleton<IDbContextOptionsConfigurer>(provider => provider.GetRequiredService<SqliteDbContextOptionsConfigurer>());
         services.AddSingleton<SqliteDatabaseWriter>();

@@ -37,6 +37,7 @@ internal sealed partial class SqliteRecovery(
     SqliteConnectionFactory connections,
     SqliteBackup backup,
     SqliteDatabaseWriter writer,
+    SqliteIdleReadConnections idleReaders,
     IDbContextFactory<CompozyDbContext> contexts,
     TimeProvider clock,
     ILogger<SqliteRecovery> logger) : IDatabaseRecovery
@@ -126,7 +127,8 @@ internal sealed partial class SqliteRecovery(
             movedAside = replaced!;
             companions = moved;
 
-            // A pooled read connection of this process would still read the damaged file.
+            // An idle read connection of this process would still read the damaged file.
+            idleReaders.CloseAll();
             SqliteConnection.ClearAllPools();
             LogRecovered(Files.Database, damage, source, Format(backupTime), Format(lostUntil), movedAside);
         }

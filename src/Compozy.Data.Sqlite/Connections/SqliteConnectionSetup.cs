@@ -20,13 +20,16 @@ internal sealed class SqliteConnectionSetup
 
     private static readonly object Configured = new();
     private readonly SqliteConnectionFactory _connections;
+    private readonly SqliteIdleReadConnections _idleReaders;
     private readonly ConditionalWeakTable<sqlite3, object> _configured = new();
 
     /// <summary>Creates the setup for the configured database.</summary>
-    public SqliteConnectionSetup(SqliteConnectionFactory connections)
+    public SqliteConnectionSetup(SqliteConnectionFactory connections, SqliteIdleReadConnections idleReaders)
     {
         ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(idleReaders);
         _connections = connections;
+        _idleReaders = idleReaders;
     }
 
     /// <summary>Applies the PRAGMAs for <paramref name="role"/> to an open connection, once per physical connection.</summary>
@@ -89,8 +92,7 @@ internal sealed class SqliteConnectionSetup
         if (!string.Equals(Scalar<string>(connection, "PRAGMA journal_mode;"), wanted, StringComparison.OrdinalIgnoreCase))
         {
             // Leaving WAL needs the file to itself: this process's idle read connections must go first.
-            using var readers = new SqliteConnection(_connections.ReaderConnectionString);
-            SqliteConnection.ClearPool(readers);
+            _idleReaders.CloseAll();
         }
 
         string actual;

@@ -48,6 +48,7 @@ internal sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDisp
     public SqliteDatabaseWriter(
         SqliteConnectionFactory connections,
         SqliteConnectionSetup setup,
+        SqliteIdleReadConnections idleReaders,
         SqliteMetrics metrics,
         SqliteBusyCounter busyCounter,
         IOptions<CompozyDataOptions> dataOptions,
@@ -63,7 +64,7 @@ internal sealed partial class SqliteDatabaseWriter : IDatabaseWriter, IAsyncDisp
         _logger = loggerFactory.CreateLogger<SqliteDatabaseWriter>();
         var options = connections.Options;
         _queue = new SqliteWriteQueue(options.WriterQueueCapacity, metrics);
-        _connection = new SqliteWriterConnection(connections, setup, metrics, busyCounter, guard, clock, loggerFactory);
+        _connection = new SqliteWriterConnection(connections, setup, idleReaders, metrics, busyCounter, guard, clock, loggerFactory);
 
         // A migration or maintenance job waits for another process's writer as long as a migration may take.
         var migrationTimeout = dataOptions.Value.Database.MigrationTimeout;

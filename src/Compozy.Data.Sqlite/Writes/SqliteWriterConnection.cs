@@ -28,6 +28,7 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
     private static readonly TimeSpan ProcessLockWaitOnClose = TimeSpan.FromSeconds(5);
     private readonly SqliteConnectionFactory _connections;
     private readonly SqliteConnectionSetup _setup;
+    private readonly SqliteIdleReadConnections _idleReaders;
     private readonly SqliteMetrics _metrics;
     private readonly SqliteBusyCounter _busyCounter;
     private readonly ILoggerFactory _loggerFactory;
@@ -42,6 +43,7 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
     public SqliteWriterConnection(
         SqliteConnectionFactory connections,
         SqliteConnectionSetup setup,
+        SqliteIdleReadConnections idleReaders,
         SqliteMetrics metrics,
         SqliteBusyCounter busyCounter,
         SqliteDatabaseFileGuard guard,
@@ -50,6 +52,7 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
     {
         _connections = connections;
         _setup = setup;
+        _idleReaders = idleReaders;
         _metrics = metrics;
         _busyCounter = busyCounter;
         _guard = guard;
@@ -134,10 +137,7 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
         var hasProcessLock = _connection is not null && await TryTakeProcessLockAsync(ProcessLockWaitOnClose).ConfigureAwait(false);
         if (_connection is not null)
         {
-            using (var readers = new SqliteConnection(_connections.ReaderConnectionString))
-            {
-                SqliteConnection.ClearPool(readers);
-            }
+            _idleReaders.CloseAll();
 
             // Closing disposes them as well; before the VACUUM INTO below, so it runs beside no statement of the writer's.
             _statements?.Dispose();

@@ -61,5 +61,8 @@ public class CompozyDataException : Exception
     public static CompozyDataException Conflict(string message) => new(DbErrorKind.Conflict, message);
 
     /// <summary>Whether retrying the same operation later may succeed.</summary>
-    public bool IsTransient => Kind is DbErrorKind.Busy or DbErrorKind.ConnectionFailed or DbErrorKind.Timeout;
+    public bool IsTransient => IsTransientKind(Kind);
+
+    /// <summary>Whether an error of <paramref name="kind"/> may go away when the same operation is retried later.</summary>
+    internal static bool IsTransientKind(DbErrorKind kind) => kind is DbErrorKind.Busy or DbErrorKind.ConnectionFailed or DbErrorKind.Timeout;
 }

@@ -29,8 +29,14 @@ internal sealed class TaskOperations(CompozyDbContext context, IStoreDialect dia
     private IQueryable<TaskState> States => context.TaskStates.AsNoTracking();
 
     public async Task<TaskState> GetStateAsync(string taskExecId, CancellationToken cancellationToken = default) =>
-        await ById.GetValue(context.Model, static _ => CompileById())(context, taskExecId, cancellationToken).ConfigureAwait(false)
-        ?? throw CompozyDataException.NotFound(What, taskExecId);
+        await FindStateAsync(taskExecId, cancellationToken).ConfigureAwait(false) ?? throw NotFound(taskExecId);
+
+    /// <summary>The task state <paramref name="taskExecId"/>, or <see langword="null"/> when there is none.</summary>
+    public Task<TaskState?> FindStateAsync(string taskExecId, CancellationToken cancellationToken) =>
+        ById.GetValue(context.Model, static _ => CompileById())(context, taskExecId, cancellationToken);
+
+    /// <summary>The answer for a task state id that names no row.</summary>
+    public static CompozyDataException NotFound(string taskExecId) => CompozyDataException.NotFound(What, taskExecId);
 
     public Task<TaskState> GetStateForUpdateAsync(string taskExecId, CancellationToken cancellationToken = default) =>
         RowLocks.GetForUpdateAsync(context.TaskStates, dialect, "task_states", "task_exec_id", taskExecId, What, cancellationToken);

@@ -17,8 +17,16 @@ internal sealed class TaskStore(
     IOptions<StoreOptions> options,
     TimeProvider clock) : ITaskStore
 {
-    public Task<TaskState> GetStateAsync(string taskExecId, CancellationToken cancellationToken = default) =>
-        ReadAsync("get task state", tasks => tasks.GetStateAsync(taskExecId, cancellationToken), cancellationToken);
+    public Task<TaskState> GetStateAsync(string taskExecId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taskExecId);
+        return reads.GetByKeyAsync(
+            "get task state",
+            taskExecId,
+            (context, token) => new TaskOperations(context, dialect, options.Value, clock).FindStateAsync(taskExecId, token),
+            () => TaskOperations.NotFound(taskExecId),
+            cancellationToken);
+    }
 
     public Task<Page<TaskState>> ListStatesAsync(TaskStateFilter filter, PageRequest page, CancellationToken cancellationToken = default) =>
         ReadAsync("list task states", tasks => tasks.ListStatesAsync(filter, page, cancellationToken), cancellationToken);
