@@ -5,6 +5,7 @@ using Compozy.Data.Persistence;
 using Compozy.Data.Stores;
 using Compozy.Data.Stores.Sql;
 using Compozy.Data.Stores.Tasks;
+using Compozy.Data.Stores.Usage;
 using Compozy.Data.Stores.Workflows;
 using Compozy.Data.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -70,6 +71,40 @@ public sealed class PreparedReadsTests(MigratedDatabaseFixture fixture) : IClass
 
         await ShouldReadAsAReadContextAsync<WorkflowState>(
             db, workflow.WorkflowExecId, context => context.WorkflowStates.AsNoTracking().SingleAsync(row => row.WorkflowExecId == workflow.WorkflowExecId));
+    }
+
+    [Theory, DatabaseData]
+    public async Task An_upsert_returns_every_property_as_a_read_context_reads_the_stored_row(DatabaseKind database)
+    {
+        var db = await fixture.GetAsync(database);
+        var workflow = Workflow();
+        workflow.Output = Json("""{"answer":[1,2,3]}""");
+        var storedWorkflow = await db.Services.GetRequiredService<IWorkflowStore>().UpsertStateAsync(workflow);
+        var task = TaskOf(storedWorkflow);
+        task.Status = ExecutionStatus.Waiting;
+        task.ExecutionType = ExecutionType.Collection;
+        task.AgentId = "writer";
+        task.ActionId = "draft";
+        task.Input = Json("""{"topic":"tides","nested":{"deep":[true,false,null]}}""");
+        task.Error = Json("""{"message":"boom"}""");
+        var storedTask = await db.Services.GetRequiredService<ITaskStore>().UpsertStateAsync(task);
+        var usage = await db.Services.GetRequiredService<IUsageStore>().UpsertAsync(new ExecutionLlmUsage
+        {
+            TaskExecId = storedTask.TaskExecId,
+            Component = "agent",
+            Provider = "openai",
+            Model = "gpt-4o",
+            PromptTokens = 12,
+            CompletionTokens = 30,
+            ReasoningTokens = 7,
+        });
+
+        await ShouldEqualAsync(db, storedWorkflow, context => context.WorkflowStates.AsNoTracking().SingleAsync(row => row.WorkflowExecId == workflow.WorkflowExecId), "upsert");
+        await ShouldEqualAsync(db, storedTask, context => context.TaskStates.AsNoTracking().SingleAsync(row => row.TaskExecId == task.TaskExecId), "upsert");
+        await ShouldEqualAsync(db, usage, context => context.ExecutionLlmUsage.AsNoTracking().SingleAsync(row => row.Id == usage.Id), "upsert");
+        usage.Id.ShouldBeGreaterThan(0, "the identity the database generated comes back");
+        storedTask.Status.ShouldBe(ExecutionStatus.Waiting);
+        storedTask.CreatedAt.Kind.ShouldBe(DateTimeKind.Utc);
     }
 
     [Theory, DatabaseData]
@@ -152,18 +187,23 @@ public sealed class PreparedReadsTests(MigratedDatabaseFixture fixture) : IClass
     {
         var query = await QueryAsync<TEntity>(db);
         var prepared = await db.Services.GetRequiredService<IPreparedReads>().ReadRowAsync(query.Sql, query.ParameterName, query.KeyValue(key), query.Materialize, CancellationToken.None);
+        await ShouldEqualAsync(db, prepared.ShouldNotBeNull(), readContextQuery, "prepared read");
+    }
+
+    /// <summary>Every mapped property of <paramref name="actual"/> equals what a read context reads, by the model's own value comparers; times keep their kind.</summary>
+    internal static async Task ShouldEqualAsync<TEntity>(TestDatabase db, TEntity actual, Func<CompozyDbContext, Task<TEntity>> readContextQuery, string what)
+        where TEntity : class
+    {
         await using var context = await db.Contexts.CreateDbContextAsync();
         var expected = await readContextQuery(context);
-
-        prepared.ShouldNotBeNull();
         var properties = context.Model.FindEntityType(typeof(TEntity))!.GetProperties().Where(property => property.PropertyInfo is not null).ToList();
         properties.Count.ShouldBeGreaterThan(5);
         foreach (var property in properties)
         {
-            var actual = property.PropertyInfo!.GetValue(prepared);
+            var value = property.PropertyInfo!.GetValue(actual);
             var wanted = property.PropertyInfo.GetValue(expected);
-            property.GetValueComparer().Equals(actual, wanted).ShouldBeTrue($"{typeof(TEntity).Name}.{property.Name}: prepared read {actual ?? "null"}, read context {wanted ?? "null"}");
-            if (actual is DateTime time)
+            property.GetValueComparer().Equals(value, wanted).ShouldBeTrue($"{typeof(TEntity).Name}.{property.Name}: {what} {value ?? "null"}, read context {wanted ?? "null"}");
+            if (value is DateTime time)
             {
                 time.Kind.ShouldBe(((DateTime)wanted!).Kind, $"{typeof(TEntity).Name}.{property.Name}");
             }

@@ -5,6 +5,7 @@ using Compozy.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Compozy.Data.Stores.Sql;
@@ -15,17 +16,19 @@ namespace Compozy.Data.Stores.Sql;
 /// </summary>
 /// <remarks>
 /// EF Core has no upsert, and a read-then-write is racy on PostgreSQL, where writers run
-/// concurrently. This builds <c>INSERT ... ON CONFLICT (...) DO UPDATE ... RETURNING *</c> from the
-/// model's own table, column and type mappings, so values pass through the same converters as
-/// <c>SaveChanges</c> (UTC timestamps, stored enum names, JSON). SQLite (3.35 and later) and
+/// concurrently. This builds <c>INSERT ... ON CONFLICT (...) DO UPDATE ... RETURNING</c> (every
+/// mapped column) from the model's own table, column and type mappings, so values pass through the
+/// same converters as <c>SaveChanges</c> (UTC timestamps, stored enum names, JSON), and reads the
+/// returned row with <see cref="EntityMaterializer{TEntity}"/>. SQLite (3.35 and later) and
 /// PostgreSQL accept the statement as written.
 /// </remarks>
 internal static class ModelUpsert
 {
     // The statement depends only on the model (one per provider), the entity type and the shape,
     // never on the values: built once, it spares every upsert the metadata walk and the string
-    // building (measured in bench/README.md, "Profile"), and keeps EF's query cache on one text.
-    private static readonly ConcurrentDictionary<(IModel Model, Type Entity, UpsertShape Shape), UpsertPlan> Plans = new();
+    // building (measured in bench/README.md, "Profile"), and keeps the prepared statements of the
+    // SQLite writer (SqliteStatementCache) and of Npgsql on one text.
+    private static readonly ConcurrentDictionary<(IModel Model, Type Entity, UpsertShape Shape), object> Plans = new();
 
     /// <param name="context">A writer context, inside the transaction of the write.</param>
     /// <param name="entity">The values to store.</param>
@@ -40,7 +43,8 @@ internal static class ModelUpsert
         CancellationToken cancellationToken)
         where TEntity : class
     {
-        var plan = Plans.GetOrAdd((context.Model, typeof(TEntity), shape), static (key, sql) => UpsertPlan.Build(key.Model, key.Entity, key.Shape, sql), context.GetService<ISqlGenerationHelper>());
+        var plan = (UpsertPlan<TEntity>)Plans.GetOrAdd(
+            (context.Model, typeof(TEntity), shape), static (key, sql) => UpsertPlan<TEntity>.Build(key.Model, key.Shape, sql), context.GetService<ISqlGenerationHelper>());
 
         using var factory = context.Database.GetDbConnection().CreateCommand();
         var parameters = new object[plan.Columns.Count];
@@ -51,24 +55,40 @@ internal static class ModelUpsert
             parameters[index] = property.GetRelationalTypeMapping().CreateParameter(factory, name, value, property.IsNullable);
         }
 
-        var rows = await context.Set<TEntity>()
-            .FromSqlRaw(plan.Sql, parameters)
-            .AsNoTracking()
-            .ToListAsync(cancellationToken)
-            .ConfigureAwait(false);
-        return rows.Single();
+        // What ExecuteSql does, reading the row it returns: the command goes through the
+        // context's connection, transaction, interceptors and logging, but not through the
+        // query pipeline that FromSql would compile it in (bench/README.md, "The single upsert").
+        var command = context.GetService<IRawSqlCommandBuilder>().Build(plan.Sql, parameters, context.Model);
+        var reader = await command.RelationalCommand.ExecuteReaderAsync(
+            new RelationalCommandParameterObject(
+                context.GetService<IRelationalConnection>(),
+                command.ParameterValues,
+                readerColumns: null,
+                context,
+                context.GetService<IRelationalCommandDiagnosticsLogger>(),
+                CommandSource.FromSqlQuery),
+            cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"the upsert of {typeof(TEntity).Name} returned no row");
+            }
+
+            return plan.Materializer.Read(reader.DbDataReader);
+        }
     }
 
-    private sealed record UpsertPlan(string Sql, IReadOnlyList<(IProperty Property, string Column, string Parameter)> Columns)
+    private sealed record UpsertPlan<TEntity>(string Sql, IReadOnlyList<(IProperty Property, string Column, string Parameter)> Columns, EntityMaterializer<TEntity> Materializer)
+        where TEntity : class
     {
-        public static UpsertPlan Build(IModel model, Type entity, UpsertShape shape, ISqlGenerationHelper sql)
+        public static UpsertPlan<TEntity> Build(IModel model, UpsertShape shape, ISqlGenerationHelper sql)
         {
-            var entityType = model.FindEntityType(entity)
-                ?? throw new InvalidOperationException($"{entity.Name} is not part of the model");
-            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+            var materializer = EntityMaterializer<TEntity>.Build(model);
+            var table = materializer.Table;
 
             // Columns the database generates (the identity of execution_llm_usage) are left to it.
-            var columns = entityType.GetProperties()
+            var columns = model.FindEntityType(typeof(TEntity))!.GetProperties()
                 .Where(property => !(property.ValueGenerated == ValueGenerated.OnAdd && property.IsPrimaryKey() && property.ClrType == typeof(long)))
                 .Select((property, index) => (Property: property, Column: property.GetColumnName(table)!, Parameter: $"u{index}"))
                 .ToList();
@@ -87,8 +107,10 @@ internal static class ModelUpsert
                 .Select(column => column.Column)
                 .Where(column => !shape.ConflictColumns.Contains(column, StringComparer.Ordinal) && !shape.KeepOnConflict.Contains(column, StringComparer.Ordinal))
                 .Select(column => $"{sql.DelimitIdentifier(column)} = excluded.{sql.DelimitIdentifier(column)}");
-            text.Append(" DO UPDATE SET ").AppendJoin(", ", updated).Append(" RETURNING *");
-            return new UpsertPlan(text.ToString(), columns);
+
+            // The columns the materializer reads, in its order (RETURNING * would follow the table's).
+            text.Append(" DO UPDATE SET ").AppendJoin(", ", updated).Append(" RETURNING ").Append(materializer.ColumnList(sql));
+            return new UpsertPlan<TEntity>(text.ToString(), columns, materializer);
         }
     }
 }
