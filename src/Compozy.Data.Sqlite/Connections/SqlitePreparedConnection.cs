@@ -9,7 +9,9 @@ namespace Compozy.Data.Sqlite.Connections;
 /// </summary>
 internal sealed class SqlitePreparedConnection : IDisposable
 {
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    // A handful of fixed statements: a scan that meets the caller's own string instance first
+    // costs less than hashing a statement of a few hundred characters on every read.
+    private readonly List<(string Sql, SqliteCommand Command)> _commands = [];
 
     /// <summary>Takes over <paramref name="connection"/>, open and configured as a reader.</summary>
     public SqlitePreparedConnection(SqliteConnection connection, int generation)
@@ -31,21 +33,25 @@ internal sealed class SqlitePreparedConnection : IDisposable
     /// </summary>
     public SqliteCommand Command(string sql, string parameterName)
     {
-        if (!_commands.TryGetValue(sql, out var command))
+        foreach (var (text, prepared) in _commands)
         {
-            command = Connection.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.Add(new SqliteParameter { ParameterName = parameterName });
-            command.Prepare();
-            _commands.Add(sql, command);
+            if (string.Equals(text, sql, StringComparison.Ordinal))
+            {
+                return prepared;
+            }
         }
 
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.Add(new SqliteParameter { ParameterName = parameterName });
+        command.Prepare();
+        _commands.Add((sql, command));
         return command;
     }
 
     public void Dispose()
     {
-        foreach (var command in _commands.Values)
+        foreach (var (_, command) in _commands)
         {
             command.Dispose();
         }
