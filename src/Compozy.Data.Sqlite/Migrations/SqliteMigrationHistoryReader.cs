@@ -25,9 +25,6 @@ internal sealed class SqliteMigrationHistoryReader(
     private const string HistoryTableExistsSql =
         $"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{MigrationHistory.TableName}';";
 
-    private const string HistorySql =
-        $"SELECT \"{MigrationHistory.MigrationIdColumn}\", \"{MigrationHistory.AppliedAtColumn}\" FROM \"{MigrationHistory.TableName}\";";
-
     private static readonly IReadOnlyDictionary<string, TypeInfo> Known =
         MigrationCatalog.Find(typeof(SqliteMigrationsAssembly).Assembly, typeof(CompozyDbContext));
 
@@ -62,7 +59,7 @@ internal sealed class SqliteMigrationHistoryReader(
             return applied;
         }
 
-        command.CommandText = HistorySql;
+        command.CommandText = MigrationHistory.SelectAppliedSql;
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

@@ -39,8 +39,7 @@ internal sealed class ContextMigrationHistoryReader(IDbContextFactory<CompozyDbC
             // A raw command, not SqlQueryRaw<T>: EF maps an unmapped result type with its whole
             // convention set and compiles a query for it. The execution strategy is the one a
             // query would have run under.
-            var command = context.GetService<IRawSqlCommandBuilder>().Build(
-                $"SELECT \"{MigrationHistory.MigrationIdColumn}\", \"{MigrationHistory.AppliedAtColumn}\" FROM \"{MigrationHistory.TableName}\"");
+            var command = context.GetService<IRawSqlCommandBuilder>().Build(MigrationHistory.SelectAppliedSql);
             var parameters = new RelationalCommandParameterObject(
                 context.GetService<IRelationalConnection>(), null, null, context, context.GetService<IRelationalCommandDiagnosticsLogger>());
             return await context.Database.CreateExecutionStrategy().ExecuteAsync(

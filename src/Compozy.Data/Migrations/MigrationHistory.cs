@@ -18,4 +18,7 @@ public static class MigrationHistory
 
     /// <summary>The column of the EF Core version that applied the migration (EF's own name for it).</summary>
     public const string ProductVersionColumn = "ProductVersion";
+
+    /// <summary>Every migration id of the history table with when it was applied, the two columns in that order; both databases accept it as written.</summary>
+    public const string SelectAppliedSql = $"SELECT \"{MigrationIdColumn}\", \"{AppliedAtColumn}\" FROM \"{TableName}\"";
 }

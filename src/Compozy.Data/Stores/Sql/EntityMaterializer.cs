@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Linq.Expressions;
 using System.Reflection;
@@ -24,6 +25,10 @@ internal sealed class EntityMaterializer<TEntity>
     where TEntity : class
 {
     private static readonly MethodInfo IsDbNull = typeof(DbDataReader).GetMethod(nameof(DbDataReader.IsDBNull), [typeof(int)])!;
+
+    // One per model (one per provider): the get by key and every upsert shape share it, so its
+    // reader is compiled once.
+    private static readonly ConcurrentDictionary<IModel, EntityMaterializer<TEntity>> ByModel = new();
 
     private EntityMaterializer(IReadOnlyList<IProperty> properties, StoreObjectIdentifier table, Func<DbDataReader, TEntity> read)
     {
@@ -56,10 +61,16 @@ internal sealed class EntityMaterializer<TEntity>
             ?? throw new InvalidOperationException($"{property.DeclaringType.DisplayName()}.{property.Name} has no column in {Table.Name}");
     }
 
+    /// <summary>The materializer of <typeparamref name="TEntity"/> in <paramref name="model"/>, built on first use.</summary>
     /// <exception cref="InvalidOperationException"><typeparamref name="TEntity"/> is not mapped to a table of <paramref name="model"/>.</exception>
-    public static EntityMaterializer<TEntity> Build(IModel model)
+    public static EntityMaterializer<TEntity> For(IModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return ByModel.GetOrAdd(model, Build);
+    }
+
+    private static EntityMaterializer<TEntity> Build(IModel model)
+    {
         var entityType = model.FindEntityType(typeof(TEntity))
             ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not part of the model");
         var table = StoreObjectIdentifier.Table(

@@ -84,13 +84,13 @@ internal static class ModelUpsert
     {
         public static UpsertPlan<TEntity> Build(IModel model, UpsertShape shape, ISqlGenerationHelper sql)
         {
-            var materializer = EntityMaterializer<TEntity>.Build(model);
+            var materializer = EntityMaterializer<TEntity>.For(model);
             var table = materializer.Table;
 
             // Columns the database generates (the identity of execution_llm_usage) are left to it.
             var columns = model.FindEntityType(typeof(TEntity))!.GetProperties()
                 .Where(property => !(property.ValueGenerated == ValueGenerated.OnAdd && property.IsPrimaryKey() && property.ClrType == typeof(long)))
-                .Select((property, index) => (Property: property, Column: property.GetColumnName(table)!, Parameter: $"u{index}"))
+                .Select((property, index) => (Property: property, Column: materializer.Column(property), Parameter: $"u{index}"))
                 .ToList();
 
             var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (");

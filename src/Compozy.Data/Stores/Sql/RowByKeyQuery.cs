@@ -43,7 +43,7 @@ internal sealed class RowByKeyQuery<TEntity>
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(sql);
-        var materializer = EntityMaterializer<TEntity>.Build(model);
+        var materializer = EntityMaterializer<TEntity>.For(model);
         var key = model.FindEntityType(typeof(TEntity))!.FindPrimaryKey()?.Properties is [var keyProperty]
             ? keyProperty
             : throw new InvalidOperationException($"{typeof(TEntity).Name} has no one-column primary key");
