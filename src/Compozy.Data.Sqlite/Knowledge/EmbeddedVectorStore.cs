@@ -56,7 +56,9 @@ internal sealed class EmbeddedVectorStore(
                 var context = await contexts.CreateDbContextAsync(token).ConfigureAwait(false);
                 await using (context.ConfigureAwait(false))
                 {
-                    await context.KnowledgeChunks.AsNoTracking().AnyAsync(token).ConfigureAwait(false);
+                    // Raw, not AnyAsync: this runs on the way to ready, where a LINQ query would be
+                    // the process's first and its compilation most of the check's time (ModelRows).
+                    await context.Database.ExecuteSqlRawAsync("SELECT 1 FROM knowledge_chunks LIMIT 1", token).ConfigureAwait(false);
                 }
             },
             cancellationToken);

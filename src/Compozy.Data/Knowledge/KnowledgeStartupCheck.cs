@@ -1,6 +1,8 @@
+using Compozy.Data.Entities;
 using Compozy.Data.Persistence;
 using Compozy.Data.Persistence.Conventions;
 using Compozy.Data.Startup;
+using Compozy.Data.Stores.Sql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -38,7 +40,9 @@ internal sealed partial class KnowledgeStartupCheck(
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var knowledgeBases = await context.KnowledgeBases.AsNoTracking().OrderBy(knowledgeBase => knowledgeBase.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
+            // Not a LINQ query: it would be the process's first, and compiling it is a large part
+            // of the time to ready (ModelRows).
+            var knowledgeBases = await ModelRows.ReadAllAsync<KnowledgeBase>(context, nameof(KnowledgeBase.Name), cancellationToken).ConfigureAwait(false);
             foreach (var knowledgeBase in knowledgeBases)
             {
                 var store = stores.Store(knowledgeBase.VectorDbId);
