@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Compozy.Data.Errors;
 using Compozy.Data.Health;
 using Microsoft.Extensions.Logging;
@@ -19,26 +20,41 @@ namespace Compozy.Data.Sqlite.FileSystem;
 /// The <c>-wal</c> (deleted by hand, its committed transactions would live only as long as the
 /// writer keeps it open) is checked by every readiness probe, every periodic checkpoint and at
 /// shutdown.</para>
+/// <para>Reads check before they run (<see cref="VerifyBeforeRead"/>): through a path-only
+/// descriptor of the file, one <c>statx</c> without a path lookup while the file's link count and
+/// status-change time are those the last full check accepted, the path's <c>statx</c> otherwise.</para>
 /// <para>Once lost, the database stays lost for this process: writes and reads are refused with
 /// <see cref="DbErrorKind.ConnectionFailed"/> (HTTP 503), readiness is down through
 /// <see cref="DatabaseFault"/>, and the writer saves what it still has open when it closes.</para>
 /// </remarks>
-internal sealed partial class SqliteDatabaseFileGuard
+internal sealed partial class SqliteDatabaseFileGuard : IDisposable
 {
     private readonly SqliteDatabaseFiles? _files;
     private readonly DatabaseFault _fault;
     private readonly ILogger<SqliteDatabaseFileGuard> _logger;
+    private readonly TimeProvider _kernelClock;
     private OpenedFiles? _opened;
+    private DescriptorWatch? _watch;
     private string? _lost;
+    private long _pathChecks;
 
     /// <summary>Creates the guard for the database files <paramref name="files"/> (null in memory).</summary>
-    public SqliteDatabaseFileGuard(SqliteDatabaseFiles? files, DatabaseFault fault, ILogger<SqliteDatabaseFileGuard> logger)
+    /// <param name="files">The database's files; <see langword="null"/> for an in-memory database.</param>
+    /// <param name="fault">Told once the database is lost.</param>
+    /// <param name="logger">Logs the loss.</param>
+    /// <param name="kernelClock">
+    /// The time <see cref="VerifyBeforeRead"/> compares a file's status-change time with: the
+    /// system's, which the kernel stamps it with. Tests move it ahead so that a file changed a
+    /// moment ago counts as settled.
+    /// </param>
+    public SqliteDatabaseFileGuard(SqliteDatabaseFiles? files, DatabaseFault fault, ILogger<SqliteDatabaseFileGuard> logger, TimeProvider? kernelClock = null)
     {
         ArgumentNullException.ThrowIfNull(fault);
         ArgumentNullException.ThrowIfNull(logger);
         _files = files;
         _fault = fault;
         _logger = logger;
+        _kernelClock = kernelClock ?? TimeProvider.System;
     }
 
     /// <summary>Why the database is lost, or <see langword="null"/> while it is not.</summary>
@@ -46,6 +62,9 @@ internal sealed partial class SqliteDatabaseFileGuard
 
     /// <summary>Whether the database file was found deleted or replaced.</summary>
     public bool IsLost => LostReason is not null;
+
+    /// <summary>How many times the database path was checked (<c>statx</c> of the path); reads that found nothing changed on the file do not count.</summary>
+    public long PathChecks => Interlocked.Read(ref _pathChecks);
 
     /// <summary>Whether the writer's files are recorded and being watched.</summary>
     public bool IsWatching => Volatile.Read(ref _opened) is not null;
@@ -73,6 +92,7 @@ internal sealed partial class SqliteDatabaseFileGuard
         }
 
         Volatile.Write(ref _opened, new OpenedFiles(database.Value, walMode ? Identify(_files.Wal) : null, walMode ? Identify(_files.Shm) : null));
+        Interlocked.Exchange(ref _watch, DescriptorWatch.Open(_files.Database, database.Value))?.Dispose();
     }
 
     /// <summary>
@@ -94,6 +114,7 @@ internal sealed partial class SqliteDatabaseFileGuard
             return true;
         }
 
+        Interlocked.Increment(ref _pathChecks);
         var problem = Check(_files.Database, opened.Database, "database file")
             ?? (includeWal && opened.Wal is { } wal ? Check(_files.Wal, wal, "write-ahead log") : null);
         if (problem is null)
@@ -103,6 +124,45 @@ internal sealed partial class SqliteDatabaseFileGuard
 
         MarkLost(problem);
         return false;
+    }
+
+    /// <summary>
+    /// The check before a read: what <see cref="Verify"/> decides, for one system call without a
+    /// path lookup while nothing changed. A path-only descriptor of the database file, taken when
+    /// the writer opened it, tells whether the file's link count or status-change time moved since
+    /// the last full check; deleting the file, renaming it or renaming another file over it
+    /// moves both, and only then (or after a checkpoint wrote to it, or within a moment of its
+    /// last change, when the time may not have moved yet) does the read pay the path's
+    /// <c>statx</c>. Renaming a directory above the file changes nothing on the file itself: the
+    /// writer's check around each commit, and the readiness probe, see that one.
+    /// </summary>
+    public bool VerifyBeforeRead()
+    {
+        if (IsLost)
+        {
+            return false;
+        }
+
+        var watch = Volatile.Read(ref _watch);
+        if (watch is null)
+        {
+            return Verify();
+        }
+
+        var links = watch.Read();
+        if (links is { } now && now == watch.Verified)
+        {
+            return true;
+        }
+
+        if (!Verify())
+        {
+            return false;
+        }
+
+        // Read before the path check: a change after it moves the values again.
+        watch.Trust(links, _kernelClock.GetUtcNow().UtcDateTime);
+        return true;
     }
 
     /// <summary>
@@ -200,5 +260,65 @@ internal sealed partial class SqliteDatabaseFileGuard
     [LoggerMessage(EventId = 3051, Level = LogLevel.Warning, Message = "could not check that {Path} is still the database file the writer opened: {Error}")]
     private partial void LogCheckFailed(string path, string error);
 
+    /// <summary>Closes the database file's path-only descriptor.</summary>
+    public void Dispose() => Interlocked.Exchange(ref _watch, null)?.Dispose();
+
     private sealed record OpenedFiles(FileIdentity Database, FileIdentity? Wal, FileIdentity? Shm);
+
+    /// <summary>The database file's path-only descriptor, and what the last full check of the path accepted.</summary>
+    private sealed class DescriptorWatch : IDisposable
+    {
+        // The kernel keeps ctime at its coarse clock's resolution (a few milliseconds), so a
+        // change still to come may leave a very recent one as it is: it proves nothing yet.
+        private static readonly TimeSpan Settled = TimeSpan.FromMilliseconds(50);
+
+        private readonly UnixPathDescriptor _descriptor;
+        private StrongBox<FileLinks>? _verified;
+
+        private DescriptorWatch(UnixPathDescriptor descriptor) => _descriptor = descriptor;
+
+        /// <summary>The values the last full check accepted; <see langword="null"/> until one did.</summary>
+        public FileLinks? Verified => Volatile.Read(ref _verified)?.Value;
+
+        /// <summary>
+        /// A descriptor of the file at <paramref name="path"/> when it is the one
+        /// <paramref name="expected"/> identifies; <see langword="null"/> otherwise (the path
+        /// changed since, or the call failed), and every read then checks the path.
+        /// </summary>
+        public static DescriptorWatch? Open(string path, FileIdentity expected)
+        {
+            if (UnixFiles.OpenPathOnly(path, out var descriptor) != 0 || descriptor is null)
+            {
+                return null;
+            }
+
+            if (UnixFiles.TryStat(descriptor, out var status) != 0 || status.Identity != expected)
+            {
+                descriptor.Dispose();
+                return null;
+            }
+
+            return new DescriptorWatch(descriptor);
+        }
+
+        /// <summary>The file's values now; <see langword="null"/> when they cannot be read (the full check decides).</summary>
+        public FileLinks? Read()
+        {
+            try
+            {
+                return UnixFiles.TryLinksAndChange(_descriptor, out var links) == 0 ? links : null;
+            }
+            catch (ObjectDisposedException)
+            {
+                // The writer reopened the database and replaced this watch meanwhile.
+                return null;
+            }
+        }
+
+        /// <summary>Accepts <paramref name="links"/>, read before a full check that passed, unless unknown or too recent to prove anything.</summary>
+        public void Trust(FileLinks? links, DateTime now) =>
+            Volatile.Write(ref _verified, links is { } value && now - value.ChangedAt >= Settled ? new StrongBox<FileLinks>(value) : null);
+
+        public void Dispose() => _descriptor.Dispose();
+    }
 }

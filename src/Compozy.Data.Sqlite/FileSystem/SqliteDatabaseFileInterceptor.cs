@@ -5,8 +5,9 @@ namespace Compozy.Data.Sqlite.FileSystem;
 
 /// <summary>
 /// Refuses to open a read connection once the database file is lost, and checks the file on
-/// each open (one <c>statx</c>), so that reads answer what they can no longer be trusted to
-/// answer: an error, not rows of a deleted file or of a file moved into its place.
+/// each open (<see cref="SqliteDatabaseFileGuard.VerifyBeforeRead"/>), so that reads answer what
+/// they can no longer be trusted to answer: an error, not rows of a deleted file or of a file
+/// moved into its place.
 /// </summary>
 internal sealed class SqliteDatabaseFileInterceptor(SqliteDatabaseFileGuard guard) : DbConnectionInterceptor
 {
@@ -25,7 +26,7 @@ internal sealed class SqliteDatabaseFileInterceptor(SqliteDatabaseFileGuard guar
 
     private void Check()
     {
-        if (!guard.Verify())
+        if (!guard.VerifyBeforeRead())
         {
             throw SqliteDatabaseFileGuard.LostError();
         }

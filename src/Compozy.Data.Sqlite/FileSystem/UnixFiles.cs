@@ -31,6 +31,11 @@ internal static partial class UnixFiles
     private const uint BasicStats = 0x7FF;
     // O_RDONLY | O_CLOEXEC, the same value on every Linux architecture (O_DIRECTORY is not).
     private const int ReadOnlyDirectory = 0x80000;
+    // O_PATH | O_CLOEXEC; O_PATH is 010000000 on the architectures .NET runs Linux on.
+    private const int PathOnly = 0x200000 | 0x80000;
+    private const int EmptyPath = 0x1000;
+    // STATX_NLINK | STATX_CTIME.
+    private const uint LinksAndChange = 0x4 | 0x80;
 
     // struct statx is 256 bytes with the same layout on every Linux architecture.
     private const int StatxSize = 256;
@@ -60,16 +65,94 @@ internal static partial class UnixFiles
             return Marshal.GetLastPInvokeError();
         }
 
-        status = new UnixFileStatus(
-            new FileIdentity(
-                BinaryPrimitives.ReadUInt32LittleEndian(buffer[136..]),
-                BinaryPrimitives.ReadUInt32LittleEndian(buffer[140..]),
-                BinaryPrimitives.ReadUInt64LittleEndian(buffer[32..])),
-            BinaryPrimitives.ReadUInt32LittleEndian(buffer[20..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(buffer[24..]),
-            BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..]));
+        status = ReadStatus(buffer);
         return 0;
     }
+
+    private static UnixFileStatus ReadStatus(ReadOnlySpan<byte> buffer) => new(
+        new FileIdentity(
+            BinaryPrimitives.ReadUInt32LittleEndian(buffer[136..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(buffer[140..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(buffer[32..])),
+        BinaryPrimitives.ReadUInt32LittleEndian(buffer[20..]),
+        BinaryPrimitives.ReadUInt32LittleEndian(buffer[24..]),
+        BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..]));
+
+    // statx(descriptor, "", AT_EMPTY_PATH, ...): the file the descriptor refers to. The empty path
+    // is a constant, so the call marshals no string.
+    private static unsafe int StatxOf(UnixPathDescriptor descriptor, uint mask, Span<byte> buffer)
+    {
+        ReadOnlySpan<byte> empty = [0];
+        fixed (byte* path = empty)
+        {
+            return StatxDescriptor(descriptor, path, EmptyPath, mask, buffer);
+        }
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> (following a final symbolic link) as a path-only descriptor;
+    /// returns errno (0 on success). Its identity is that of the file opened, whatever the path
+    /// names later.
+    /// </summary>
+    public static int OpenPathOnly(string path, out UnixPathDescriptor? descriptor)
+    {
+        descriptor = null;
+        if (!IsSupported)
+        {
+            return Unsupported;
+        }
+
+        var opened = OpenPath(path, PathOnly);
+        if (opened.IsInvalid)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            opened.Dispose();
+            return error;
+        }
+
+        descriptor = opened;
+        return 0;
+    }
+
+    /// <summary>Reads the status of the file <paramref name="descriptor"/> refers to; returns errno (0 on success).</summary>
+    public static int TryStat(UnixPathDescriptor descriptor, out UnixFileStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        status = default;
+        Span<byte> buffer = stackalloc byte[StatxSize];
+        if (StatxOf(descriptor, BasicStats, buffer) != 0)
+        {
+            return Marshal.GetLastPInvokeError();
+        }
+
+        status = ReadStatus(buffer);
+        return 0;
+    }
+
+    /// <summary>
+    /// The link count and status-change time of the file <paramref name="descriptor"/> refers to
+    /// (<c>stx_nlink</c>, 0 once deleted; <c>stx_ctime</c>, which every rename, link, unlink and
+    /// write of the file moves); returns errno (0 on success). One system call without a path lookup.
+    /// </summary>
+    public static int TryLinksAndChange(UnixPathDescriptor descriptor, out FileLinks links)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        links = default;
+        Span<byte> buffer = stackalloc byte[StatxSize];
+        if (StatxOf(descriptor, LinksAndChange, buffer) != 0)
+        {
+            return Marshal.GetLastPInvokeError();
+        }
+
+        links = new FileLinks(
+            BinaryPrimitives.ReadUInt32LittleEndian(buffer[16..]),
+            BinaryPrimitives.ReadInt64LittleEndian(buffer[96..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(buffer[104..]));
+        return 0;
+    }
+
+    /// <summary>Closes a descriptor; returns the call's result (0 on success).</summary>
+    internal static int Close(int descriptor) => CloseNative(descriptor);
 
     /// <summary>Whether this process may access <paramref name="path"/> as asked; returns errno (0 when allowed).</summary>
     public static int CheckAccess(string path, UnixAccess access)
@@ -187,6 +270,14 @@ internal static partial class UnixFiles
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static partial int Statx(int directory, string path, int flags, uint mask, Span<byte> buffer);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static unsafe partial int StatxDescriptor(UnixPathDescriptor directory, byte* path, int flags, uint mask, Span<byte> buffer);
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial UnixPathDescriptor OpenPath(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "faccessat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

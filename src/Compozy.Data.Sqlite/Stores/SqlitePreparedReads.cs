@@ -11,7 +11,8 @@ namespace Compozy.Data.Sqlite.Stores;
 /// <summary>
 /// The stores' single-row reads on SQLite, on read connections kept open with their statements
 /// prepared (<see cref="SqliteIdleReadConnections"/>). Each read gets what a read context's
-/// connection gets from its interceptors: the lost-file check before it (one <c>statx</c>), the
+/// connection gets from its interceptors: the lost-file check before it
+/// (<see cref="SqliteDatabaseFileGuard.VerifyBeforeRead"/>), the
 /// reader's PRAGMAs on a new connection, an interrupt when it is cancelled, busy errors counted.
 /// </summary>
 /// <remarks>
@@ -42,7 +43,7 @@ internal sealed class SqlitePreparedReads(
         SqlitePreparedConnection? connection = null;
         try
         {
-            if (!guard.Verify())
+            if (!guard.VerifyBeforeRead())
             {
                 throw SqliteDatabaseFileGuard.LostError();
             }
