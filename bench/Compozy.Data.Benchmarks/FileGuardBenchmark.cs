@@ -11,7 +11,9 @@ namespace Compozy.Data.Benchmarks;
 /// What the writer pays to check, before and after each commit, that the database path still
 /// names the file it opened: <see cref="SqliteDatabaseFileGuard.Verify"/> (one <c>statx</c> of the
 /// database path) against a durable single-write commit of the layer, measured on the same file in
-/// the same run.
+/// the same run; and what a read pays for the same check while nothing changed on the file
+/// (<see cref="SqliteDatabaseFileGuard.VerifyBeforeRead"/>: one <c>statx</c> of a path-only
+/// descriptor), against the path check.
 /// </summary>
 internal static class FileGuardBenchmark
 {
@@ -32,6 +34,7 @@ internal static class FileGuardBenchmark
             await writer.WriteAsync((_, _) => Task.FromResult(0), cancellationToken).ConfigureAwait(false);
 
             var checks = new List<double>();
+            var readChecks = new List<double>();
             var commits = new List<double>();
             for (var round = 0; round < Rounds; round++)
             {
@@ -47,6 +50,17 @@ internal static class FileGuardBenchmark
                 checks.Add(elapsed.Elapsed.TotalNanoseconds / ChecksPerRound);
 
                 elapsed.Restart();
+                for (var index = 0; index < ChecksPerRound; index++)
+                {
+                    if (!guard.VerifyBeforeRead())
+                    {
+                        throw new InvalidOperationException("the database file changed during the benchmark");
+                    }
+                }
+
+                readChecks.Add(elapsed.Elapsed.TotalNanoseconds / ChecksPerRound);
+
+                elapsed.Restart();
                 for (var index = 0; index < CommitsPerRound; index++)
                 {
                     await writer.WriteAsync((_, _) => Task.FromResult(0), cancellationToken).ConfigureAwait(false);
@@ -56,6 +70,7 @@ internal static class FileGuardBenchmark
             }
 
             var check = checks.Order().ElementAt(Rounds / 2);
+            var readCheck = readChecks.Order().ElementAt(Rounds / 2);
             var commit = commits.Order().ElementAt(Rounds / 2);
             Console.WriteLine("# SQLite database file check per commit");
             Console.WriteLine();
@@ -66,6 +81,8 @@ internal static class FileGuardBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| one check (statx of the database path) | {check / 1000:F2} us | {checks.Min() / 1000:F2} .. {checks.Max() / 1000:F2} us |"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| one durable single-write commit (synchronous FULL, checks included) | {commit / 1000:F1} us | {commits.Min() / 1000:F1} .. {commits.Max() / 1000:F1} us |"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| the two checks of a batch, share of that commit | {2 * check / commit:P2} | |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| one check before a read, nothing changed on the file (statx of a path-only descriptor) | {readCheck / 1000:F2} us | {readChecks.Min() / 1000:F2} .. {readChecks.Max() / 1000:F2} us |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| the read check over the path check | {readCheck / check:F2}x | |"));
             return 0;
         }
         finally
