@@ -14,6 +14,32 @@ namespace Compozy.Data.IntegrationTests.Stores;
 public sealed class WorkflowStoreTests(MigratedDatabaseFixture fixture) : IClassFixture<MigratedDatabaseFixture>
 {
     [Theory, DatabaseData]
+    public async Task Concurrent_upserts_each_return_and_store_their_own_row(DatabaseKind database)
+    {
+        // PostgreSQL runs these on as many connections at once; SQLite groups them into shared
+        // commits. Whatever the upsert's statement reuses between calls must not be shared
+        // between two of them in flight.
+        const int Writers = 48;
+        var (workflows, _) = await StoresAsync(database);
+        var written = Enumerable.Range(0, Writers).Select(index =>
+        {
+            var workflow = Workflow();
+            workflow.Input = Json($$"""{"writer":{{index}}}""");
+            return workflow;
+        }).ToList();
+
+        var returned = await Task.WhenAll(written.Select(workflow => Task.Run(() => workflows.UpsertStateAsync(workflow))));
+
+        for (var index = 0; index < Writers; index++)
+        {
+            returned[index].WorkflowExecId.ShouldBe(written[index].WorkflowExecId, "each caller gets the row of its own statement");
+            returned[index].Input!.Value.GetProperty("writer").GetInt32().ShouldBe(index);
+            var stored = await workflows.GetStateAsync(written[index].WorkflowExecId);
+            stored.State.Input!.Value.GetProperty("writer").GetInt32().ShouldBe(index);
+        }
+    }
+
+    [Theory, DatabaseData]
     public async Task A_workflow_reads_back_with_the_map_of_its_tasks(DatabaseKind database)
     {
         var (workflows, tasks) = await StoresAsync(database);

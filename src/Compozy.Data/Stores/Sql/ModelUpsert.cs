@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Text;
 using Compozy.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -26,11 +27,8 @@ internal static class ModelUpsert
     // The statement depends only on the model (one per provider), the entity type and the shape,
     // never on the values: built once, it spares every upsert the metadata walk and the string
     // building (measured in bench/README.md, "Profile"), and keeps the prepared statements of the
-    // SQLite writer (SqliteStatementCache) and of Npgsql on one text. The command is built once
-    // too, as EF builds the commands of its own compiled queries (parameters bound to their type
-    // mappings, values given per execution); it belongs to the EF services that built it, hence
-    // their command builder factory in the key.
-    private static readonly ConcurrentDictionary<(IRelationalCommandBuilderFactory Commands, IModel Model, Type Entity, UpsertShape Shape), object> Plans = new();
+    // SQLite writer (SqliteStatementCache) and of Npgsql on one text.
+    private static readonly ConcurrentDictionary<(IModel Model, Type Entity, UpsertShape Shape), object> Plans = new();
 
     /// <param name="context">A writer context, inside the transaction of the write.</param>
     /// <param name="entity">The values to store.</param>
@@ -46,25 +44,25 @@ internal static class ModelUpsert
         where TEntity : class
     {
         var plan = (UpsertPlan<TEntity>)Plans.GetOrAdd(
-            (context.GetService<IRelationalCommandBuilderFactory>(), context.Model, typeof(TEntity), shape),
-            static (key, context) => UpsertPlan<TEntity>.Build(key.Commands, key.Model, key.Shape, context.GetService<ISqlGenerationHelper>()),
-            context);
+            (context.Model, typeof(TEntity), shape), static (key, sql) => UpsertPlan<TEntity>.Build(key.Model, key.Shape, sql), context.GetService<ISqlGenerationHelper>());
 
-        // The model's values: each parameter converts its own through its type mapping when the
-        // command is made, as SaveChanges does.
-        var values = new Dictionary<string, object?>(plan.Columns.Count, StringComparer.Ordinal);
-        foreach (var (property, column, parameter) in plan.Columns)
+        using var factory = context.Database.GetDbConnection().CreateCommand();
+        var parameters = new object[plan.Columns.Count];
+        for (var index = 0; index < plan.Columns.Count; index++)
         {
-            values[parameter] = overrides.TryGetValue(column, out var replaced) ? replaced : property.GetGetter().GetClrValueUsingContainingEntity(entity);
+            var (property, column, name) = plan.Columns[index];
+            var value = overrides.TryGetValue(column, out var replaced) ? replaced : property.GetGetter().GetClrValueUsingContainingEntity(entity);
+            parameters[index] = property.GetRelationalTypeMapping().CreateParameter(factory, name, value, property.IsNullable);
         }
 
-        // The command goes through the context's connection, transaction, interceptors and
-        // logging, but not through the query pipeline that FromSql would compile it in
-        // (bench/README.md, "The single upsert").
-        var reader = await plan.Command.ExecuteReaderAsync(
+        // What ExecuteSql does, reading the row it returns: the command goes through the
+        // context's connection, transaction, interceptors and logging, but not through the
+        // query pipeline that FromSql would compile it in (bench/README.md, "The single upsert").
+        var command = context.GetService<IRawSqlCommandBuilder>().Build(plan.Sql, parameters, context.Model);
+        var reader = await command.RelationalCommand.ExecuteReaderAsync(
             new RelationalCommandParameterObject(
                 context.GetService<IRelationalConnection>(),
-                values,
+                command.ParameterValues,
                 readerColumns: null,
                 context,
                 context.GetService<IRelationalCommandDiagnosticsLogger>(),
@@ -81,10 +79,10 @@ internal static class ModelUpsert
         }
     }
 
-    private sealed record UpsertPlan<TEntity>(IRelationalCommand Command, IReadOnlyList<(IProperty Property, string Column, string Parameter)> Columns, EntityMaterializer<TEntity> Materializer)
+    private sealed record UpsertPlan<TEntity>(string Sql, IReadOnlyList<(IProperty Property, string Column, string Parameter)> Columns, EntityMaterializer<TEntity> Materializer)
         where TEntity : class
     {
-        public static UpsertPlan<TEntity> Build(IRelationalCommandBuilderFactory commands, IModel model, UpsertShape shape, ISqlGenerationHelper sql)
+        public static UpsertPlan<TEntity> Build(IModel model, UpsertShape shape, ISqlGenerationHelper sql)
         {
             var materializer = EntityMaterializer<TEntity>.For(model);
             var table = materializer.Table;
@@ -112,13 +110,7 @@ internal static class ModelUpsert
 
             // The columns the materializer reads, in its order (RETURNING * would follow the table's).
             text.Append(" DO UPDATE SET ").AppendJoin(", ", updated).Append(" RETURNING ").Append(materializer.ColumnList(sql));
-            var command = commands.Create().Append(text.ToString());
-            foreach (var (property, _, parameter) in columns)
-            {
-                command.AddParameter(parameter, sql.GenerateParameterName(parameter), property.GetRelationalTypeMapping(), property.IsNullable);
-            }
-
-            return new UpsertPlan<TEntity>(command.Build(), columns, materializer);
+            return new UpsertPlan<TEntity>(text.ToString(), columns, materializer);
         }
     }
 }
