@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Compozy.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -10,9 +9,8 @@ namespace Compozy.Data.Stores.Sql;
 
 /// <summary>
 /// Every row of an entity's table in one order, read the way <see cref="ModelUpsert"/> reads
-/// its row: a statement built once from the EF model, sent through EF's raw command (the
-/// context's connection, interceptors and logging), each row read by
-/// <see cref="EntityMaterializer{TEntity}"/>.
+/// its row: a statement built once from the EF model, sent by <see cref="RawSqlReader"/>, each
+/// row read by <see cref="EntityMaterializer{TEntity}"/>.
 /// </summary>
 /// <remarks>
 /// For reads on the way to ready (the knowledge start-up check): the first LINQ query of a
@@ -40,17 +38,8 @@ internal static class ModelRows
             static (key, state) => Build(state.Materializer, key.OrderBy, state.Helper),
             (Materializer: materializer, Helper: context.GetService<ISqlGenerationHelper>()));
 
-        var command = context.GetService<IRawSqlCommandBuilder>().Build(sql, [], context.Model);
         var rows = new List<TEntity>();
-        var reader = await command.RelationalCommand.ExecuteReaderAsync(
-            new RelationalCommandParameterObject(
-                context.GetService<IRelationalConnection>(),
-                command.ParameterValues,
-                readerColumns: null,
-                context,
-                context.GetService<IRelationalCommandDiagnosticsLogger>(),
-                CommandSource.FromSqlQuery),
-            cancellationToken).ConfigureAwait(false);
+        var reader = await RawSqlReader.ExecuteAsync(context, sql, [], cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -5,7 +5,6 @@ using Compozy.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Compozy.Data.Stores.Sql;
@@ -55,19 +54,7 @@ internal static class ModelUpsert
             parameters[index] = property.GetRelationalTypeMapping().CreateParameter(factory, name, value, property.IsNullable);
         }
 
-        // What ExecuteSql does, reading the row it returns: the command goes through the
-        // context's connection, transaction, interceptors and logging, but not through the
-        // query pipeline that FromSql would compile it in (bench/README.md, "The single upsert").
-        var command = context.GetService<IRawSqlCommandBuilder>().Build(plan.Sql, parameters, context.Model);
-        var reader = await command.RelationalCommand.ExecuteReaderAsync(
-            new RelationalCommandParameterObject(
-                context.GetService<IRelationalConnection>(),
-                command.ParameterValues,
-                readerColumns: null,
-                context,
-                context.GetService<IRelationalCommandDiagnosticsLogger>(),
-                CommandSource.FromSqlQuery),
-            cancellationToken).ConfigureAwait(false);
+        var reader = await RawSqlReader.ExecuteAsync(context, plan.Sql, parameters, cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -1,0 +1,37 @@
+using Compozy.Data.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Compozy.Data.Stores.Sql;
+
+/// <summary>
+/// Runs a statement this layer writes itself and returns its reader: what <c>ExecuteSql</c> does,
+/// with the rows kept. The command goes through the context's connection, transaction,
+/// interceptors and logging, but not through the query pipeline that <c>FromSql</c> would
+/// compile it in (bench/README.md, "The single upsert").
+/// </summary>
+internal static class RawSqlReader
+{
+    /// <param name="context">The context whose connection (and transaction, if one is open) runs the statement.</param>
+    /// <param name="sql">The statement, its parameters named as the provider names them.</param>
+    /// <param name="parameters">The statement's <see cref="System.Data.Common.DbParameter"/>s, in any order.</param>
+    /// <param name="cancellationToken">Stops the statement.</param>
+    public static Task<RelationalDataReader> ExecuteAsync(CompozyDbContext context, string sql, IReadOnlyList<object> parameters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        // A command per call: an EF RelationalCommand keeps the reader of its execution, so one
+        // instance cannot serve two statements in flight (WorkflowStoreTests, concurrent upserts).
+        var command = context.GetService<IRawSqlCommandBuilder>().Build(sql, parameters, context.Model);
+        return command.RelationalCommand.ExecuteReaderAsync(
+            new RelationalCommandParameterObject(
+                context.GetService<IRelationalConnection>(),
+                command.ParameterValues,
+                readerColumns: null,
+                context,
+                context.GetService<IRelationalCommandDiagnosticsLogger>(),
+                CommandSource.FromSqlQuery),
+            cancellationToken);
+    }
+}
