@@ -1,10 +1,9 @@
 using System.Reflection;
 using Compozy.Data.Persistence;
+using Compozy.Data.Stores.Sql;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Compozy.Data.Migrations;
 
@@ -39,15 +38,12 @@ internal sealed class ContextMigrationHistoryReader(IDbContextFactory<CompozyDbC
             // A raw command, not SqlQueryRaw<T>: EF maps an unmapped result type with its whole
             // convention set and compiles a query for it. The execution strategy is the one a
             // query would have run under.
-            var command = context.GetService<IRawSqlCommandBuilder>().Build(MigrationHistory.SelectAppliedSql);
-            var parameters = new RelationalCommandParameterObject(
-                context.GetService<IRelationalConnection>(), null, null, context, context.GetService<IRelationalCommandDiagnosticsLogger>());
             return await context.Database.CreateExecutionStrategy().ExecuteAsync(
-                (command, parameters),
-                static async (_, state, token) =>
+                context,
+                static async (_, context, token) =>
                 {
                     var rows = new Dictionary<string, DateTime?>(StringComparer.Ordinal);
-                    var reader = await state.command.ExecuteReaderAsync(state.parameters, token).ConfigureAwait(false);
+                    var reader = await RawSqlReader.ExecuteAsync(context, MigrationHistory.SelectAppliedSql, [], token).ConfigureAwait(false);
                     await using (reader.ConfigureAwait(false))
                     {
                         var data = reader.DbDataReader;

@@ -55,7 +55,7 @@ public sealed class KnowledgeStartupCheckTests
     }
 
     /// <summary>The store that keeps vectors in the database itself: the one provider each driver has without a server of its own.</summary>
-    private static Dictionary<string, string?> Entry(DatabaseKind database, int dimension) => new()
+    internal static Dictionary<string, string?> Entry(DatabaseKind database, int dimension) => new()
     {
         ["knowledge:vector_dbs:0:id"] = "docs",
         ["knowledge:vector_dbs:0:provider"] = database == DatabaseKind.Sqlite ? EmbeddedVectorStoreProvider.ProviderName : PgVectorStoreProvider.ProviderName,

@@ -1,7 +1,6 @@
 using Compozy.Data.Entities;
+using Compozy.Data.IntegrationTests.Knowledge;
 using Compozy.Data.Knowledge;
-using Compozy.Data.Postgres.Knowledge;
-using Compozy.Data.Sqlite.Knowledge;
 using Compozy.Data.Stores.Sql;
 using Compozy.Data.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -19,12 +18,12 @@ public sealed class ModelRowsTests
     [Theory, DatabaseData]
     public async Task Every_row_reads_as_the_LINQ_query_reads_it_in_the_same_order(DatabaseKind database)
     {
-        await using var db = await TestDatabase.CreateAsync(database, "model_rows", VectorDatabase(database));
+        await using var db = await TestDatabase.CreateAsync(database, "model_rows", KnowledgeStartupCheckTests.Entry(database, dimension: 4));
         await db.MigrateAsync();
         var knowledge = db.Services.GetRequiredService<IKnowledgeStore>();
         foreach (var name in new[] { "zeta", "alpha", "mid-2", "Mid-1" })
         {
-            await knowledge.PutKnowledgeBaseAsync(new KnowledgeBaseRequest(name, 4, VectorDbId: "docs", Metric: VectorMetric.L2));
+            await knowledge.PutKnowledgeBaseAsync(new KnowledgeBaseRequest(name, 4, VectorDbId: "docs"));
         }
 
         await knowledge.UpsertChunksAsync("alpha", [new VectorChunk("c1", "d1", "text", new float[] { 1, 0, 0, 0 }, null)]);
@@ -55,12 +54,4 @@ public sealed class ModelRowsTests
 
         error.Message.ShouldContain("Colour");
     }
-
-    private static Dictionary<string, string?> VectorDatabase(DatabaseKind database) => new()
-    {
-        ["knowledge:vector_dbs:0:id"] = "docs",
-        ["knowledge:vector_dbs:0:provider"] = database == DatabaseKind.Sqlite ? EmbeddedVectorStoreProvider.ProviderName : PgVectorStoreProvider.ProviderName,
-        ["knowledge:vector_dbs:0:dimension"] = "4",
-        ["knowledge:vector_dbs:0:metric"] = "l2",
-    };
 }

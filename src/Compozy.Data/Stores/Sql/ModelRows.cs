@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using Compozy.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Compozy.Data.Stores.Sql;
@@ -20,8 +18,6 @@ namespace Compozy.Data.Stores.Sql;
 /// </remarks>
 internal static class ModelRows
 {
-    private static readonly ConcurrentDictionary<(IModel Model, Type Entity, string OrderBy), string> Statements = new();
-
     /// <summary>Reads every row of <typeparamref name="TEntity"/>'s table, ordered by the column of <paramref name="orderBy"/> ascending.</summary>
     /// <param name="context">Any context of the host: its connection runs the statement, opened and closed as EF would.</param>
     /// <param name="orderBy">The name of a mapped property of <typeparamref name="TEntity"/>.</param>
@@ -33,10 +29,8 @@ internal static class ModelRows
         ArgumentNullException.ThrowIfNull(context);
         ArgumentException.ThrowIfNullOrEmpty(orderBy);
         var materializer = EntityMaterializer<TEntity>.For(context.Model);
-        var sql = Statements.GetOrAdd(
-            (context.Model, typeof(TEntity), orderBy),
-            static (key, state) => Build(state.Materializer, key.OrderBy, state.Helper),
-            (Materializer: materializer, Helper: context.GetService<ISqlGenerationHelper>()));
+        // Built per call: a read on the way to ready runs once per process.
+        var sql = Build(materializer, orderBy, context.GetService<ISqlGenerationHelper>());
 
         var rows = new List<TEntity>();
         var reader = await RawSqlReader.ExecuteAsync(context, sql, [], cancellationToken).ConfigureAwait(false);
