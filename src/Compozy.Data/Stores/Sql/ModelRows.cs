@@ -7,7 +7,7 @@ namespace Compozy.Data.Stores.Sql;
 
 /// <summary>
 /// Every row of an entity's table in one order, read the way <see cref="ModelUpsert"/> reads
-/// its row: a statement built once from the EF model, sent by <see cref="RawSqlReader"/>, each
+/// its row: a statement built from the EF model, sent by <see cref="RawSqlReader"/>, each
 /// row read by <see cref="EntityMaterializer{TEntity}"/>.
 /// </summary>
 /// <remarks>
