@@ -37,6 +37,7 @@ internal sealed class ConfiguredPostgresProvider(PostgresOptions options) : ICon
         });
         services.AddSingleton<PostgresDbContextOptionsConfigurer>();
         services.AddSingleton<IDbContextOptionsConfigurer>(provider => provider.GetRequiredService<PostgresDbContextOptionsConfigurer>());
+        services.AddSingleton<PostgresReturnedMarks>();
         services.AddSingleton<PostgresDatabaseWriter>();
         services.AddSingleton<IDatabaseWriter>(provider => provider.GetRequiredService<PostgresDatabaseWriter>());
         services.AddSingleton<IDatabaseStatusReader, PostgresStatusReader>();

@@ -1,15 +1,23 @@
 using System.Data;
+using System.Data.Common;
 using Compozy.Data.Persistence;
 using Compozy.Data.Postgres.Connections;
+using Compozy.Data.Postgres.Writes;
 using Compozy.Data.Stores;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compozy.Data.Postgres.Stores;
 
 /// <summary>PostgreSQL runs writers concurrently: reads for update take row locks, and serial sections take advisory locks.</summary>
-internal sealed class PostgresStoreDialect : IStoreDialect
+internal sealed class PostgresStoreDialect(PostgresReturnedMarks returnedMarks) : IStoreDialect
 {
     public string LockRowsClause => " FOR UPDATE";
+
+    /// <summary>The transaction's mark, for the writer's check of a lost <c>COMMIT</c> reply (<see cref="PostgresReturnedMarks"/>).</summary>
+    public string WriteReturningColumns => PostgresTransactionStatus.MarkColumns;
+
+    public void ReadWriteReturning(CompozyDbContext context, DbDataReader reader, int ordinal) =>
+        returnedMarks.Record(context, reader, ordinal);
 
     public async Task SerializeAsync(CompozyDbContext context, string scope, CancellationToken cancellationToken)
     {

@@ -20,7 +20,7 @@ namespace Compozy.Data.Postgres.Writes;
 /// proves nothing: the write then fails as a connection failure whose outcome is unknown, never
 /// acknowledged on a guess and never run twice.
 /// </summary>
-internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer optionsConfigurer, NpgsqlDataSource dataSource)
+internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer optionsConfigurer, NpgsqlDataSource dataSource, PostgresReturnedMarks returnedMarks)
     : IDatabaseWriter, IDisposable
 {
     private readonly PooledDbContextFactory<CompozyDbContext> _contexts = new(optionsConfigurer.CreateWriterOptions());
@@ -32,7 +32,7 @@ internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer 
         var context = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var attempt = new Attempt<T>(context, work, dataSource);
+            var attempt = new Attempt<T>(context, work, dataSource, returnedMarks);
             return await context.Database.CreateExecutionStrategy()
                 .ExecuteAsync(attempt, static (_, attempt, token) => attempt.RunAsync(token), static (_, attempt, token) => attempt.VerifyAsync(token), cancellationToken)
                 .ConfigureAwait(false);
@@ -60,7 +60,8 @@ internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer 
     public void Dispose() => _exclusive.Dispose();
 
     /// <summary>One write across its attempts: what the strategy runs, and what it asks after a failure.</summary>
-    private sealed class Attempt<T>(CompozyDbContext context, Func<CompozyDbContext, CancellationToken, Task<T>> work, NpgsqlDataSource dataSource)
+    private sealed class Attempt<T>(
+        CompozyDbContext context, Func<CompozyDbContext, CancellationToken, Task<T>> work, NpgsqlDataSource dataSource, PostgresReturnedMarks returnedMarks)
     {
         /// <summary>The transaction whose COMMIT was sent last and has not been answered.</summary>
         private PostgresTransactionMark? _committing;
@@ -78,6 +79,7 @@ internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer 
 
             // Any failure rolls the whole transaction back, so EF's savepoint around SaveChanges buys nothing.
             context.Database.AutoSavepointsEnabled = false;
+            using var returned = returnedMarks.Listen(context);
             var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
@@ -85,8 +87,9 @@ internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer 
                 await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
 
                 // The id must be known before COMMIT: once its reply is lost, the connection that could
-                // have told is gone. A transaction that wrote nothing has none, and re-running it is harmless.
-                var mark = await PostgresTransactionStatus.MarkIfAssignedAsync(
+                // have told is gone. An upsert returns it with its row; otherwise it is asked for. A
+                // transaction that wrote nothing has none, and re-running it is harmless.
+                var mark = returned.Mark ?? await PostgresTransactionStatus.MarkIfAssignedAsync(
                     context.Database.GetDbConnection(), transaction.GetDbTransaction(), cancellationToken).ConfigureAwait(false);
                 _result = result;
                 _committing = mark;

@@ -11,6 +11,12 @@ namespace Compozy.Data.Postgres.Writes;
 internal static class PostgresTransactionStatus
 {
     /// <summary>
+    /// The two columns of a mark, for a <c>SELECT</c> of its own or the <c>RETURNING</c> list of a
+    /// write statement (<see cref="PostgresReturnedMarks"/>); read back with <see cref="ReadMark"/>.
+    /// </summary>
+    public const string MarkColumns = "pg_current_xact_id_if_assigned()::text, pg_postmaster_start_time()";
+
+    /// <summary>
     /// The mark of the transaction open on <paramref name="connection"/>, or <see langword="null"/>
     /// when it has not written anything yet (PostgreSQL assigns an id at the first write).
     /// </summary>
@@ -23,12 +29,22 @@ internal static class PostgresTransactionStatus
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT pg_current_xact_id_if_assigned()::text, pg_postmaster_start_time()";
+        command.CommandText = "SELECT " + MarkColumns;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return reader.IsDBNull(0)
+        return ReadMark(reader, 0);
+    }
+
+    /// <summary>
+    /// The mark in the <see cref="MarkColumns"/> of the current row, starting at
+    /// <paramref name="ordinal"/>, or <see langword="null"/> when the transaction had no id yet.
+    /// </summary>
+    public static PostgresTransactionMark? ReadMark(DbDataReader reader, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.IsDBNull(ordinal)
             ? null
-            : new PostgresTransactionMark(ulong.Parse(reader.GetString(0), NumberStyles.None, CultureInfo.InvariantCulture), reader.GetDateTime(1));
+            : new PostgresTransactionMark(ulong.Parse(reader.GetString(ordinal), NumberStyles.None, CultureInfo.InvariantCulture), reader.GetDateTime(ordinal + 1));
     }
 
     /// <summary>

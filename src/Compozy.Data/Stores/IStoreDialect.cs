@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Compozy.Data.Persistence;
 
 namespace Compozy.Data.Stores;
@@ -29,4 +30,23 @@ public interface IStoreDialect
     /// other. A transient failure re-runs the whole read.
     /// </summary>
     Task<T> ReadSnapshotAsync<T>(CompozyDbContext context, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// SQL expressions the stores append to the <c>RETURNING</c> list of the rows they write
+    /// themselves (the upserts), for the provider's writer: PostgreSQL's takes the transaction's id
+    /// from them instead of asking for it in a round trip of its own before <c>COMMIT</c>. Empty
+    /// (the default) for none. The text must not change while the host runs: the statements that
+    /// carry it are built once.
+    /// </summary>
+    string WriteReturningColumns => string.Empty;
+
+    /// <summary>
+    /// Reads the columns of <see cref="WriteReturningColumns"/>, starting at
+    /// <paramref name="ordinal"/>, from the row a write statement just returned on
+    /// <paramref name="context"/> (a writer context, inside the transaction of its write). Must
+    /// not move the reader. Does nothing by default.
+    /// </summary>
+    void ReadWriteReturning(CompozyDbContext context, DbDataReader reader, int ordinal)
+    {
+    }
 }

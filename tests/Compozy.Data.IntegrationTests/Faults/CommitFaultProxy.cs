@@ -24,6 +24,12 @@ internal sealed class CommitFaultProxy : IAsyncDisposable
 
     private static readonly byte[] StatusQuery = "pg_xact_status"u8.ToArray();
 
+    /// <summary>The writer's own request for the transaction's id; an upsert returns the same columns without a <c>SELECT</c> of its own.</summary>
+    private static readonly byte[] MarkQuery = "SELECT pg_current_xact_id_if_assigned()"u8.ToArray();
+
+    /// <summary>What a read keeps of the one before, so that a pattern split across two reads is still seen: the longest pattern but one byte.</summary>
+    private static readonly int Carried = new[] { CommitQuery, StatusQuery, MarkQuery }.Max(pattern => pattern.Length) - 1;
+
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _closing = new();
     private readonly ConcurrentBag<Task> _relays = [];
@@ -34,6 +40,7 @@ internal sealed class CommitFaultProxy : IAsyncDisposable
     private int _droppedReplies;
     private int _cutConnections;
     private int _statusQueries;
+    private int _markQueries;
 
     private CommitFaultProxy(string upstreamConnectionString)
     {
@@ -59,6 +66,9 @@ internal sealed class CommitFaultProxy : IAsyncDisposable
 
     /// <summary>How many requests asking <c>pg_xact_status</c> went through the relay so far.</summary>
     public int StatusQueries => Volatile.Read(ref _statusQueries);
+
+    /// <summary>How many requests for the transaction's id (<c>SELECT pg_current_xact_id_if_assigned()</c>) went through the relay so far.</summary>
+    public int MarkQueries => Volatile.Read(ref _markQueries);
 
     /// <summary>Starts a relay to the server of <paramref name="upstreamConnectionString"/>.</summary>
     public static CommitFaultProxy Start(string upstreamConnectionString) => new(upstreamConnectionString);
@@ -144,19 +154,24 @@ internal sealed class CommitFaultProxy : IAsyncDisposable
         var stream = client.GetStream();
         var buffer = new byte[16 * 1024];
 
-        // The tail of the previous read, so that a COMMIT split across two reads is still seen.
         var carry = Array.Empty<byte>();
         int read;
         while ((read = await stream.ReadAsync(buffer, _closing.Token)) > 0)
         {
             byte[] window = [.. carry, .. buffer.AsSpan(0, read)];
-            carry = window[Math.Max(0, window.Length - (CommitQuery.Length - 1))..];
-            if (window.AsSpan().IndexOf(StatusQuery) >= 0)
+            var carried = carry.Length;
+            carry = window[Math.Max(0, window.Length - Carried)..];
+            if (EndsInThisRead(window, carried, StatusQuery))
             {
                 Interlocked.Increment(ref _statusQueries);
             }
 
-            var fault = window.AsSpan().IndexOf(CommitQuery) >= 0 ? (Fault)Interlocked.Exchange(ref _armed, (int)Fault.None) : Fault.None;
+            if (EndsInThisRead(window, carried, MarkQuery))
+            {
+                Interlocked.Increment(ref _markQueries);
+            }
+
+            var fault = EndsInThisRead(window, carried, CommitQuery) ? (Fault)Interlocked.Exchange(ref _armed, (int)Fault.None) : Fault.None;
 
             if (fault == Fault.LoseReply)
             {
@@ -173,6 +188,14 @@ internal sealed class CommitFaultProxy : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="pattern"/> occurs in <paramref name="window"/> with at least its last
+    /// byte after the <paramref name="carried"/> bytes kept from the read before, so that one seen
+    /// there is not counted again.
+    /// </summary>
+    private static bool EndsInThisRead(byte[] window, int carried, byte[] pattern) =>
+        window.AsSpan(Math.Max(0, carried - (pattern.Length - 1))).IndexOf(pattern) >= 0;
 
     private async Task PumpToClientAsync(NetworkStream server, TcpClient client, Connection connection)
     {

@@ -1,5 +1,8 @@
 using Compozy.Data.Persistence;
+using Compozy.Data.IntegrationTests.Model;
 using Compozy.Data.Postgres;
+using Compozy.Data.Stores;
+using Compozy.Data.Stores.Workflows;
 using Compozy.Data.Testing;
 using Compozy.Data.Writes;
 using Microsoft.EntityFrameworkCore;
@@ -34,9 +37,38 @@ public sealed class CommitReplyLostTests
         }).WaitAsync(Bound);
 
         proxy.DroppedReplies.ShouldBe(1, "the reply to the COMMIT was lost, so the write did fail on the client");
+        proxy.MarkQueries.ShouldBe(1, "a write through SaveChanges returns no id, so the writer asks for it before COMMIT");
         runs.ShouldBe(1, "the server confirmed the commit, so the write was not run again");
         total.ShouldBe(1, "the caller gets the result of the attempt that committed");
         (await UsageCounter.ReadAsync(db.Services, counter)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task An_upsert_returns_its_transactions_id_with_its_row_so_a_lost_commit_reply_is_confirmed_without_asking_for_the_id()
+    {
+        await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Postgres, "commit_reply_lost_upsert")).MigrateAsync();
+        await using var proxy = CommitFaultProxy.Start(db.Location);
+        await using var services = TestDatabase.BuildServices(Routed(db, proxy));
+        var dialect = services.GetRequiredService<IStoreDialect>();
+        var workflow = ModelTestData.Workflow();
+        var runs = 0;
+
+        proxy.LoseNextCommitReply();
+        var stored = await services.GetRequiredService<IDatabaseWriter>().WriteAsync((context, token) =>
+        {
+            Interlocked.Increment(ref runs);
+            return new WorkflowOperations(context, dialect, new StoreOptions(), TimeProvider.System).UpsertStateAsync(workflow, token);
+        }).WaitAsync(Bound);
+
+        proxy.DroppedReplies.ShouldBe(1, "the reply to the COMMIT was lost, so the write did fail on the client");
+        proxy.MarkQueries.ShouldBe(0, "the upsert returned the transaction's id, so the writer did not ask for it");
+        proxy.StatusQueries.ShouldBeGreaterThan(0, "the writer asked the server what became of the transaction");
+
+        // A wrong id would have been reported aborted (or not yet handed out), and the write run again.
+        runs.ShouldBe(1, "the server confirmed the commit of the id the upsert returned, so the write was not run again");
+        stored.WorkflowExecId.ShouldBe(workflow.WorkflowExecId);
+        await using var context = await services.GetRequiredService<IDbContextFactory<CompozyDbContext>>().CreateDbContextAsync();
+        (await context.WorkflowStates.CountAsync(row => row.WorkflowExecId == workflow.WorkflowExecId)).ShouldBe(1);
     }
 
     [Fact]

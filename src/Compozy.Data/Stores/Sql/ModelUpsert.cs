@@ -27,15 +27,18 @@ internal static class ModelUpsert
     // never on the values: built once, it spares every upsert the metadata walk and the string
     // building (measured in bench/README.md, "Profile"), and keeps the prepared statements of the
     // SQLite writer (SqliteStatementCache) and of Npgsql on one text.
-    private static readonly ConcurrentDictionary<(IModel Model, Type Entity, UpsertShape Shape), object> Plans = new();
+    // The dialect is part of the key only for the columns it appends to RETURNING; one per host.
+    private static readonly ConcurrentDictionary<(IModel Model, Type Entity, UpsertShape Shape, IStoreDialect Dialect), object> Plans = new();
 
     /// <param name="context">A writer context, inside the transaction of the write.</param>
+    /// <param name="dialect">The provider's dialect: the columns its writer wants returned beside the row (<see cref="IStoreDialect.WriteReturningColumns"/>).</param>
     /// <param name="entity">The values to store.</param>
     /// <param name="shape">The conflict target and the columns an existing row keeps; the same instance for every call of one store operation.</param>
     /// <param name="overrides">Values by column name that replace the entity's (timestamps the store sets), leaving the caller's object untouched.</param>
     /// <param name="cancellationToken">Stops the statement.</param>
     public static async Task<TEntity> UpsertAsync<TEntity>(
         CompozyDbContext context,
+        IStoreDialect dialect,
         TEntity entity,
         UpsertShape shape,
         IReadOnlyDictionary<string, object?> overrides,
@@ -43,7 +46,9 @@ internal static class ModelUpsert
         where TEntity : class
     {
         var plan = (UpsertPlan<TEntity>)Plans.GetOrAdd(
-            (context.Model, typeof(TEntity), shape), static (key, sql) => UpsertPlan<TEntity>.Build(key.Model, key.Shape, sql), context.GetService<ISqlGenerationHelper>());
+            (context.Model, typeof(TEntity), shape, dialect),
+            static (key, sql) => UpsertPlan<TEntity>.Build(key.Model, key.Shape, key.Dialect.WriteReturningColumns, sql),
+            context.GetService<ISqlGenerationHelper>());
 
         using var factory = context.Database.GetDbConnection().CreateCommand();
         var parameters = new object[plan.Columns.Count];
@@ -62,14 +67,21 @@ internal static class ModelUpsert
                 throw new InvalidOperationException($"the upsert of {typeof(TEntity).Name} returned no row");
             }
 
-            return plan.Materializer.Read(reader.DbDataReader);
+            var stored = plan.Materializer.Read(reader.DbDataReader);
+            if (plan.ReadsWriteReturning)
+            {
+                dialect.ReadWriteReturning(context, reader.DbDataReader, plan.Materializer.Properties.Count);
+            }
+
+            return stored;
         }
     }
 
-    private sealed record UpsertPlan<TEntity>(string Sql, IReadOnlyList<(IProperty Property, string Column, string Parameter)> Columns, EntityMaterializer<TEntity> Materializer)
+    private sealed record UpsertPlan<TEntity>(
+        string Sql, IReadOnlyList<(IProperty Property, string Column, string Parameter)> Columns, EntityMaterializer<TEntity> Materializer, bool ReadsWriteReturning)
         where TEntity : class
     {
-        public static UpsertPlan<TEntity> Build(IModel model, UpsertShape shape, ISqlGenerationHelper sql)
+        public static UpsertPlan<TEntity> Build(IModel model, UpsertShape shape, string writeReturningColumns, ISqlGenerationHelper sql)
         {
             var materializer = EntityMaterializer<TEntity>.For(model);
             var table = materializer.Table;
@@ -95,9 +107,16 @@ internal static class ModelUpsert
                 .Where(column => !shape.ConflictColumns.Contains(column, StringComparer.Ordinal) && !shape.KeepOnConflict.Contains(column, StringComparer.Ordinal))
                 .Select(column => $"{sql.DelimitIdentifier(column)} = excluded.{sql.DelimitIdentifier(column)}");
 
-            // The columns the materializer reads, in its order (RETURNING * would follow the table's).
+            // The columns the materializer reads, in its order (RETURNING * would follow the table's),
+            // then the writer's own after them.
             text.Append(" DO UPDATE SET ").AppendJoin(", ", updated).Append(" RETURNING ").Append(materializer.ColumnList(sql));
-            return new UpsertPlan<TEntity>(text.ToString(), columns, materializer);
+            var readsWriteReturning = writeReturningColumns.Length > 0;
+            if (readsWriteReturning)
+            {
+                text.Append(", ").Append(writeReturningColumns);
+            }
+
+            return new UpsertPlan<TEntity>(text.ToString(), columns, materializer, readsWriteReturning);
         }
     }
 }

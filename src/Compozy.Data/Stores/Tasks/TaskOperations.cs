@@ -161,7 +161,7 @@ internal sealed class TaskOperations(CompozyDbContext context, IStoreDialect dia
         var tree = new TaskTreeGuard(context, dialect);
         var previous = await tree.BeforeUpsertAsync(state, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow().UtcDateTime;
-        var stored = await ModelUpsert.UpsertAsync(context, state, Shape, UpsertTimestamps.At(now), cancellationToken).ConfigureAwait(false);
+        var stored = await ModelUpsert.UpsertAsync(context, dialect, state, Shape, UpsertTimestamps.At(now), cancellationToken).ConfigureAwait(false);
         await tree.AfterUpsertAsync(state, previous, stored, cancellationToken).ConfigureAwait(false);
         return stored;
     }

@@ -12,6 +12,7 @@ namespace Compozy.Data.Stores.Usage;
 internal sealed class UsageStore(
     StoreReads reads,
     StoreWrites writes,
+    IStoreDialect dialect,
     TimeProvider clock) : IUsageStore
 {
     // The conflict targets are the two partial unique indexes; their predicates must be the
@@ -27,7 +28,7 @@ internal sealed class UsageStore(
         try
         {
             return await writes.RunAsync(
-                "upsert usage", (context, token) => ModelUpsert.UpsertAsync(context, row, shape, timestamps, token), cancellationToken).ConfigureAwait(false);
+                "upsert usage", (context, token) => ModelUpsert.UpsertAsync(context, dialect, row, shape, timestamps, token), cancellationToken).ConfigureAwait(false);
         }
         catch (CompozyDataException exception) when (exception.Kind == DbErrorKind.ForeignKey)
         {

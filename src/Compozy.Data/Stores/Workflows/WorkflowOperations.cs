@@ -59,7 +59,7 @@ internal sealed class WorkflowOperations(CompozyDbContext context, IStoreDialect
     public Task<WorkflowState> UpsertStateAsync(WorkflowState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return ModelUpsert.UpsertAsync(context, state, Shape, UpsertTimestamps.At(clock.GetUtcNow().UtcDateTime), cancellationToken);
+        return ModelUpsert.UpsertAsync(context, dialect, state, Shape, UpsertTimestamps.At(clock.GetUtcNow().UtcDateTime), cancellationToken);
     }
 
     public async Task<WorkflowSnapshot> UpdateStatusAsync(string workflowExecId, ExecutionStatus status, CancellationToken cancellationToken)
