@@ -14,6 +14,13 @@ internal static class RawStoreSql
         "\"usage\" = excluded.\"usage\", \"input\" = excluded.\"input\", \"output\" = excluded.\"output\", \"error\" = excluded.\"error\", " +
         "\"updated_at\" = excluded.\"updated_at\" RETURNING *";
 
+    /// <summary>
+    /// <see cref="UpsertWorkflow"/> with the transaction's id and the server's start time returned
+    /// beside the row, as the layer's PostgreSQL upsert returns them (PostgreSQL only).
+    /// </summary>
+    public const string UpsertWorkflowReturningTransactionId =
+        UpsertWorkflow + ", pg_current_xact_id_if_assigned()::text, pg_postmaster_start_time()";
+
     /// <summary>One task state by primary key, every column.</summary>
     public const string GetTask = "SELECT * FROM \"task_states\" WHERE \"task_exec_id\" = @id";
 
