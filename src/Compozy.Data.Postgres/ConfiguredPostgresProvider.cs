@@ -2,6 +2,7 @@ using Compozy.Data.Errors;
 using Compozy.Data.Operations;
 using Compozy.Data.Operations.Transfer;
 using Compozy.Data.Postgres.Configuration;
+using Compozy.Data.Postgres.Connections;
 using Compozy.Data.Postgres.Errors;
 using Compozy.Data.Postgres.Knowledge;
 using Compozy.Data.Postgres.Operations;
@@ -35,6 +36,7 @@ internal sealed class ConfiguredPostgresProvider(PostgresOptions options) : ICon
             builder.UseVector();
             return builder.Build();
         });
+        services.AddSingleton(_ => new PostgresSessionDataSource(options.ConnectionString));
         services.AddSingleton<PostgresDbContextOptionsConfigurer>();
         services.AddSingleton<IDbContextOptionsConfigurer>(provider => provider.GetRequiredService<PostgresDbContextOptionsConfigurer>());
         services.AddSingleton<PostgresReturnedMarks>();

@@ -55,8 +55,11 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
 
         // Precedence within the provider: defaults, then conn_string, then each key set explicitly.
         // The stores run the same few statements over and over, so a statement is worth preparing
-        // from its second use rather than Npgsql's fifth; conn_string may still say otherwise.
-        var builder = new NpgsqlConnectionStringBuilder { ApplicationName = "compozy", AutoPrepareMinUsages = 2 };
+        // from its second use rather than Npgsql's fifth. A pooled connection is not reset when it
+        // goes back to the pool: the layer keeps no session state on it (session-level locks are
+        // taken on connections of their own, PostgresSessionDataSource), and the reset would be
+        // one more statement on the server before every use. conn_string may still say otherwise.
+        var builder = new NpgsqlConnectionStringBuilder { ApplicationName = "compozy", AutoPrepareMinUsages = 2, NoResetOnClose = true };
         foreach (var (key, apply) in Settings.Where(setting => setting.Key.Default is not null && !reader.IsSet(setting.Key)))
         {
             if (reader.TryRead<object>(key, out var value))

@@ -32,11 +32,11 @@ internal sealed class PostgresDbContextOptionsConfigurer(NpgsqlDataSource dataSo
         builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
     }
 
-    /// <summary>Options for the writer's contexts.</summary>
-    public DbContextOptions<CompozyDbContext> CreateWriterOptions()
+    /// <summary>Options for the writer's contexts, on the pool; or, given <paramref name="sessions"/>, on connections of their own (exclusive work).</summary>
+    public DbContextOptions<CompozyDbContext> CreateWriterOptions(NpgsqlDataSource? sessions = null)
     {
         var builder = new DbContextOptionsBuilder<CompozyDbContext>();
-        Configure(builder);
+        Configure(builder, sessions ?? dataSource);
         UseCompiledModel(builder);
         builder.UseLoggerFactory(loggerFactory);
         return builder.Options;
@@ -64,9 +64,11 @@ internal sealed class PostgresDbContextOptionsConfigurer(NpgsqlDataSource dataSo
         }
     }
 
-    private void Configure(DbContextOptionsBuilder builder)
+    private void Configure(DbContextOptionsBuilder builder) => Configure(builder, dataSource);
+
+    private static void Configure(DbContextOptionsBuilder builder, NpgsqlDataSource source)
     {
-        builder.UseNpgsql(dataSource, ConfigureNpgsql);
+        builder.UseNpgsql(source, ConfigureNpgsql);
         builder.ReplaceService<IModelCustomizer, PostgresModelCustomizer>();
         builder.ReplaceService<IHistoryRepository, PostgresMigrationHistoryRepository>();
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Compozy.Data.Errors;
 using Compozy.Data.Persistence;
+using Compozy.Data.Postgres.Connections;
 using Compozy.Data.Writes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -20,10 +21,15 @@ namespace Compozy.Data.Postgres.Writes;
 /// proves nothing: the write then fails as a connection failure whose outcome is unknown, never
 /// acknowledged on a guess and never run twice.
 /// </summary>
-internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer optionsConfigurer, NpgsqlDataSource dataSource, PostgresReturnedMarks returnedMarks)
+internal sealed class PostgresDatabaseWriter(
+    PostgresDbContextOptionsConfigurer optionsConfigurer, NpgsqlDataSource dataSource, PostgresSessionDataSource sessions, PostgresReturnedMarks returnedMarks)
     : IDatabaseWriter, IDisposable
 {
     private readonly PooledDbContextFactory<CompozyDbContext> _contexts = new(optionsConfigurer.CreateWriterOptions());
+
+    // Exclusive work takes session-level advisory locks (the migration lock, pgvector's index
+    // lock), so it runs on connections whose close ends the session (PostgresSessionDataSource).
+    private readonly Lazy<DbContextOptions<CompozyDbContext>> _exclusiveOptions = new(() => optionsConfigurer.CreateWriterOptions(sessions.DataSource));
     private readonly SemaphoreSlim _exclusive = new(1, 1);
 
     public async Task<T> WriteAsync<T>(Func<CompozyDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
@@ -45,11 +51,17 @@ internal sealed class PostgresDatabaseWriter(PostgresDbContextOptionsConfigurer 
         await _exclusive.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var context = await _contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            T result;
+            var context = new CompozyDbContext(_exclusiveOptions.Value);
             await using (context.ConfigureAwait(false))
             {
-                return await work(context, cancellationToken).ConfigureAwait(false);
+                result = await work(context, cancellationToken).ConfigureAwait(false);
             }
+
+            // A migration may have created types (CREATE EXTENSION vector): EF's migrator reloads
+            // them on its own connection, which is not the pool's, so the pool learns them here.
+            await dataSource.ReloadTypesAsync(cancellationToken).ConfigureAwait(false);
+            return result;
         }
         finally
         {

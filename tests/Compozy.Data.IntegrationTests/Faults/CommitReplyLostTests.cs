@@ -1,5 +1,5 @@
-using Compozy.Data.Persistence;
 using Compozy.Data.IntegrationTests.Model;
+using Compozy.Data.Persistence;
 using Compozy.Data.Postgres;
 using Compozy.Data.Stores;
 using Compozy.Data.Stores.Workflows;

@@ -61,6 +61,19 @@ public sealed class PostgresProviderConfigurationTests
         builder.MaxPoolSize.ShouldBe(40);
         builder.MinPoolSize.ShouldBe(4);
         builder.ApplicationName.ShouldBe("compozy");
+        builder.NoResetOnClose.ShouldBeTrue("the pool skips the reset of a returned connection unless conn_string asks for it");
+    }
+
+    [Fact]
+    public void Conn_string_can_ask_for_the_reset_of_a_pooled_connection_back()
+    {
+        var (_, builder) = Configure("""
+            database:
+              driver: postgres
+              conn_string: Host=db.example;Username=app;No Reset On Close=false
+            """);
+
+        builder.NoResetOnClose.ShouldBeFalse();
     }
 
     [Fact]

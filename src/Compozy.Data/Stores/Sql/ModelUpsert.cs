@@ -27,8 +27,9 @@ internal static class ModelUpsert
     // never on the values: built once, it spares every upsert the metadata walk and the string
     // building (measured in bench/README.md, "Profile"), and keeps the prepared statements of the
     // SQLite writer (SqliteStatementCache) and of Npgsql on one text.
-    // The dialect is part of the key only for the columns it appends to RETURNING; one per host.
-    private static readonly ConcurrentDictionary<(IModel Model, Type Entity, UpsertShape Shape, IStoreDialect Dialect), object> Plans = new();
+    // The dialect's columns are part of the key by their text, not by the dialect's instance, so
+    // that hosts built one after another (tests, benchmarks) share their plans instead of adding some.
+    private static readonly ConcurrentDictionary<(IModel Model, Type Entity, UpsertShape Shape, string WriteReturningColumns), object> Plans = new();
 
     /// <param name="context">A writer context, inside the transaction of the write.</param>
     /// <param name="dialect">The provider's dialect: the columns its writer wants returned beside the row (<see cref="IStoreDialect.WriteReturningColumns"/>).</param>
@@ -46,8 +47,8 @@ internal static class ModelUpsert
         where TEntity : class
     {
         var plan = (UpsertPlan<TEntity>)Plans.GetOrAdd(
-            (context.Model, typeof(TEntity), shape, dialect),
-            static (key, sql) => UpsertPlan<TEntity>.Build(key.Model, key.Shape, key.Dialect.WriteReturningColumns, sql),
+            (context.Model, typeof(TEntity), shape, dialect.WriteReturningColumns),
+            static (key, sql) => UpsertPlan<TEntity>.Build(key.Model, key.Shape, key.WriteReturningColumns, sql),
             context.GetService<ISqlGenerationHelper>());
 
         using var factory = context.Database.GetDbConnection().CreateCommand();
