@@ -60,7 +60,17 @@ internal sealed class PostgresDatabaseWriter(
 
             // A migration may have created types (CREATE EXTENSION vector): EF's migrator reloads
             // them on its own connection, which is not the pool's, so the pool learns them here.
-            await dataSource.ReloadTypesAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await dataSource.ReloadTypesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NpgsqlException or OperationCanceledException)
+            {
+                // The work is done and must not be reported failed or cancelled; a server that
+                // cannot answer fails the pool's next use anyway, and pgvector's start-up check
+                // reloads the types itself when it finds vectors unreadable.
+            }
+
             return result;
         }
         finally
