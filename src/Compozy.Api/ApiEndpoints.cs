@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 
 namespace Compozy.Api;
@@ -36,7 +37,13 @@ public static class ApiEndpoints
     public static IServiceCollection AddCompozyApi(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddAuthentication(ApiClaims.Scheme)
+        // AddAuthentication() would also add ASP.NET Core's data protection, whose hosted service
+        // makes a key ring at start (an unencrypted key file under ~/.aspnet) for cookies and
+        // tokens this API never issues: the core services and the handler's own needs are enough.
+        services.AddAuthenticationCore(options => options.DefaultScheme = ApiClaims.Scheme);
+        services.AddWebEncoders();
+        services.TryAddSingleton(TimeProvider.System);
+        new AuthenticationBuilder(services)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, configureOptions: null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiClaims.AdminPolicy, policy => policy.RequireRole("admin"));

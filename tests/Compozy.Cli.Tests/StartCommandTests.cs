@@ -61,6 +61,35 @@ public sealed class StartCommandTests
         }
     }
 
+    [Fact]
+    public async Task Start_writes_nothing_into_the_home_directory()
+    {
+        // ASP.NET Core's data protection, which AddAuthentication brings along, writes a key ring
+        // under $HOME/.aspnet when the host starts; the API issues no cookie or token that needs one.
+        var root = Path.Combine(Path.GetTempPath(), $"compozy-cli-{Guid.NewGuid():N}");
+        var home = Path.Combine(root, "home");
+        var workingDirectory = Path.Combine(root, "work");
+        Directory.CreateDirectory(home);
+        Directory.CreateDirectory(workingDirectory);
+        try
+        {
+            await using var host = await CompozyProcess.StartHostAsync(
+                workingDirectory, new Dictionary<string, string?> { ["DB_PATH"] = ":memory:", ["HOME"] = home });
+            using var http = new HttpClient { BaseAddress = host.BaseAddress };
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/v0/workflows", UriKind.Relative));
+            request.Headers.Authorization = new("Bearer", "cpzy_not_a_key");
+
+            // The API key handler still runs, and refuses the key.
+            (await http.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, host.Stderr);
+            (await host.TerminateAsync(ShutdownAllowance)).ShouldBe(0, host.Stderr);
+            Directory.EnumerateFileSystemEntries(home, "*", SearchOption.AllDirectories).ShouldBeEmpty(host.Stderr);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Theory, DatabaseData]
     public async Task Start_without_migrating_refuses_pending_migrations_with_exit_3(DatabaseKind database)
     {
