@@ -221,7 +221,7 @@ internal sealed class SqliteGroupCommitLoop(
             {
                 // A batch of one needs no savepoint: the transaction is the unit's own, and a unit
                 // that fails is rolled back with it, which is all its savepoint would have done.
-                outcomes[0] = await RunUnitAsync(transaction, units[0], savepoint: null).ConfigureAwait(false);
+                outcomes[0] = await RunUnitAsync(transaction, units[0], ownSavepoint: false).ConfigureAwait(false);
                 if (outcomes[0].Failure is not null)
                 {
                     return outcomes;
@@ -231,7 +231,7 @@ internal sealed class SqliteGroupCommitLoop(
             {
                 for (var index = 0; index < units.Count; index++)
                 {
-                    outcomes[index] = await RunUnitAsync(transaction, units[index], $"unit_{index}").ConfigureAwait(false);
+                    outcomes[index] = await RunUnitAsync(transaction, units[index], ownSavepoint: true).ConfigureAwait(false);
                 }
             }
 
@@ -247,15 +247,15 @@ internal sealed class SqliteGroupCommitLoop(
     }
 
     /// <summary>
-    /// Runs one unit under its own savepoint, or, with no <paramref name="savepoint"/>, as the whole
-    /// transaction (rolled back when it fails); what it throws is its outcome, unless it ended the
-    /// whole transaction.
+    /// Runs one unit under its own savepoint, or, without <paramref name="ownSavepoint"/>, as the
+    /// whole transaction (rolled back when it fails); what it throws is its outcome, unless it
+    /// ended the whole transaction.
     /// </summary>
-    private async Task<(object? Result, Exception? Failure)> RunUnitAsync(SqliteTransaction transaction, UnitOfWork unit, string? savepoint)
+    private async Task<(object? Result, Exception? Failure)> RunUnitAsync(SqliteTransaction transaction, UnitOfWork unit, bool ownSavepoint)
     {
-        if (savepoint is not null)
+        if (ownSavepoint)
         {
-            await transaction.SaveAsync(savepoint).ConfigureAwait(false);
+            connection.Savepoints.Save(transaction);
         }
 
         try
@@ -273,9 +273,9 @@ internal sealed class SqliteGroupCommitLoop(
                 await context.SaveChangesAsync(unit.CancellationToken).ConfigureAwait(false);
             }
 
-            if (savepoint is not null)
+            if (ownSavepoint)
             {
-                await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+                connection.Savepoints.Release(transaction);
             }
 
             return (result, null);
@@ -288,14 +288,13 @@ internal sealed class SqliteGroupCommitLoop(
             // does not, and would hide a filesystem gone away from the database circuit).
             try
             {
-                if (savepoint is null)
+                if (ownSavepoint)
                 {
-                    await transaction.RollbackAsync().ConfigureAwait(false);
+                    connection.Savepoints.RollBack(transaction);
                 }
                 else
                 {
-                    await transaction.RollbackAsync(savepoint).ConfigureAwait(false);
-                    await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+                    await transaction.RollbackAsync().ConfigureAwait(false);
                 }
             }
             catch (Exception rollback) when (rollback is InvalidOperationException or SqliteException)

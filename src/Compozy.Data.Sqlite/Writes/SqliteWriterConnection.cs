@@ -38,6 +38,7 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
     private SqliteConnection? _connection;
     private PooledDbContextFactory<CompozyDbContext>? _contexts;
     private SqliteStatementCache? _statements;
+    private SqliteUnitSavepoints? _savepoints;
     private int _closing;
 
     public SqliteWriterConnection(
@@ -68,6 +69,9 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
 
     /// <summary>The statements kept prepared on the connection; null until it first opens.</summary>
     public SqliteStatementCache? Statements => _statements;
+
+    /// <summary>The savepoint statements of a batch's units, prepared on the connection; valid during a turn.</summary>
+    public SqliteUnitSavepoints Savepoints => _savepoints ?? throw new InvalidOperationException("the SQLite writer connection is not open: begin a turn first");
 
     /// <summary>The open connection; valid during a turn.</summary>
     public SqliteConnection Connection => _connection ?? throw new InvalidOperationException("the SQLite writer connection is not open: begin a turn first");
@@ -141,6 +145,7 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
 
             // Closing disposes them as well; before the VACUUM INTO below, so it runs beside no statement of the writer's.
             _statements?.Dispose();
+            _savepoints?.Dispose();
             if (!_guard.Verify(includeWal: true))
             {
                 SaveLostDatabase(_connection);
@@ -194,6 +199,7 @@ internal sealed partial class SqliteWriterConnection : IAsyncDisposable
         _connection = connection;
         _metrics.ObserveWalSize(() => _connections.WalSize);
         _statements = new SqliteStatementCache(connection);
+        _savepoints = new SqliteUnitSavepoints(connection);
         _contexts = new PooledDbContextFactory<CompozyDbContext>(
             SqliteDbContextOptionsConfigurer.CreateWriterOptions(connection, _loggerFactory, _busyCounter, _statements));
     }

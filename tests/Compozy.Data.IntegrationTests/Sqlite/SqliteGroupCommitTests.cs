@@ -43,6 +43,70 @@ public sealed class SqliteGroupCommitTests
     }
 
     [Fact]
+    public async Task Units_that_fail_after_writing_leave_nothing_and_the_rest_of_their_batch_commits()
+    {
+        await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "unit_rollback")).MigrateAsync();
+        using var batches = new MeterRecorder(db.Services);
+        await db.Writer.WriteAsync(async (context, token) =>
+        {
+            context.WorkflowStates.Add(Workflow("taken"));
+            await context.SaveChangesAsync(token);
+        });
+        var gate = new TaskCompletionSource();
+        var holding = await HeldWriter.HoldAsync(db.Services.GetRequiredService<SqliteDatabaseWriter>(), gate);
+
+        // Every third unit fails after its rows reached the database: a thrown error after
+        // SaveChanges, or SQLite's own constraint error on its second row. Only the rollback to
+        // the unit's savepoint can take its first row back out of the shared transaction.
+        var writes = Enumerable.Range(0, 12).Select(index => db.Writer.WriteAsync(async (context, token) =>
+        {
+            context.WorkflowStates.Add(Workflow($"unit-{index}"));
+            await context.SaveChangesAsync(token);
+            switch (index % 3)
+            {
+                case 1:
+                    throw new InvalidOperationException($"unit {index} fails after writing");
+                case 2:
+                    context.WorkflowStates.Add(Workflow("taken"));
+                    await context.SaveChangesAsync(token);
+                    break;
+            }
+        })).ToList();
+        await HeldWriter.QueueLengthReachesAsync(batches, 12);
+        gate.SetResult();
+        await holding;
+
+        for (var index = 0; index < writes.Count; index++)
+        {
+            switch (index % 3)
+            {
+                case 0:
+                    await writes[index];
+                    break;
+                case 1:
+                    (await Should.ThrowAsync<InvalidOperationException>(() => writes[index])).Message.ShouldContain($"unit {index}");
+                    break;
+                default:
+                    await Should.ThrowAsync<DbUpdateException>(() => writes[index]);
+                    break;
+            }
+        }
+
+        batches.Values(BatchSize).ShouldContain(size => size >= 12, $"batch sizes: {string.Join(",", batches.Values(BatchSize))}");
+        await using var read = await db.Contexts.CreateDbContextAsync();
+        var stored = await read.WorkflowStates.Select(state => state.WorkflowExecId).ToListAsync();
+        stored.Order(StringComparer.Ordinal).ShouldBe(["taken", "unit-0", "unit-3", "unit-6", "unit-9"]);
+
+        // The savepoint of the last batch is gone with it: the next write is a transaction of its own.
+        await db.Writer.WriteAsync(async (context, token) =>
+        {
+            context.WorkflowStates.Add(Workflow("after"));
+            await context.SaveChangesAsync(token);
+        });
+        SqliteTestFiles.Count(db.Location, "SELECT count(*) FROM workflow_states WHERE workflow_exec_id = 'after'").ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Every_caller_is_answered_after_its_batch_committed()
     {
         await using var db = await (await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "after_commit")).MigrateAsync();
