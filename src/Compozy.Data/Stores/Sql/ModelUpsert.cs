@@ -52,7 +52,7 @@ internal static class ModelUpsert
             context.GetService<ISqlGenerationHelper>());
 
         using var factory = context.Database.GetDbConnection().CreateCommand();
-        var parameters = new object[plan.Columns.Count];
+        var parameters = new DbParameter[plan.Columns.Count];
         for (var index = 0; index < plan.Columns.Count; index++)
         {
             var (property, column, name) = plan.Columns[index];
@@ -93,6 +93,10 @@ internal static class ModelUpsert
                 .Select((property, index) => (Property: property, Column: materializer.Column(property), Parameter: $"u{index}"))
                 .ToList();
 
+            // The parameters carry the provider's prefix: Microsoft.Data.Sqlite binds an unprefixed
+            // name by trying each prefix in turn, building a new string for each, on every call.
+            var parameterNames = columns.Select(column => (column.Property, column.Column, Parameter: sql.GenerateParameterName(column.Parameter))).ToList();
+
             var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (");
             text.AppendJoin(", ", columns.Select(column => sql.DelimitIdentifier(column.Column)));
             text.Append(") VALUES (");
@@ -117,7 +121,7 @@ internal static class ModelUpsert
                 text.Append(", ").Append(writeReturningColumns);
             }
 
-            return new UpsertPlan<TEntity>(text.ToString(), columns, materializer, readsWriteReturning);
+            return new UpsertPlan<TEntity>(text.ToString(), parameterNames, materializer, readsWriteReturning);
         }
     }
 }
