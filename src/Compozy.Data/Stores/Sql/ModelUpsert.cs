@@ -48,8 +48,8 @@ internal static class ModelUpsert
     {
         var plan = (UpsertPlan<TEntity>)Plans.GetOrAdd(
             (context.Model, typeof(TEntity), shape, dialect.WriteReturningColumns),
-            static (key, sql) => UpsertPlan<TEntity>.Build(key.Model, key.Shape, key.WriteReturningColumns, sql),
-            context.GetService<ISqlGenerationHelper>());
+            static (key, context) => UpsertPlan<TEntity>.Build(key.Model, key.Shape, key.WriteReturningColumns, context.GetService<ISqlGenerationHelper>()),
+            context);
 
         using var factory = context.Database.GetDbConnection().CreateCommand();
         var parameters = new DbParameter[plan.Columns.Count];

@@ -34,14 +34,18 @@ internal static class RawSqlReader
             relationalParameters[index] = new ReadyParameter(parameters[index]);
         }
 
+        // The connection and the logger from the facade's dependencies, which the context resolved
+        // once, as EF's own ExecuteSql takes them: resolving these scoped services from the
+        // context on every call takes the scope's lock each time.
+        var facade = (IRelationalDatabaseFacadeDependencies)((IDatabaseFacadeDependenciesAccessor)context.Database).Dependencies;
         var command = new RelationalCommand(context.GetService<RelationalCommandBuilderDependencies>(), sql, sql, relationalParameters);
         return command.ExecuteReaderAsync(
             new RelationalCommandParameterObject(
-                context.GetService<IRelationalConnection>(),
+                facade.RelationalConnection,
                 parameterValues: null,
                 readerColumns: null,
                 context,
-                context.GetService<IRelationalCommandDiagnosticsLogger>(),
+                facade.CommandLogger,
                 CommandSource.FromSqlQuery),
             cancellationToken);
     }
