@@ -15,6 +15,8 @@ internal sealed class RawSqliteStore : IAsyncDisposable
     private readonly SqliteConnection _reader;
     private readonly SqliteCommand _upsert;
     private readonly SqliteCommand _get;
+    private readonly List<SqliteCommand> _disposables = [];
+    private SqliteTransaction? _batch;
 
     public RawSqliteStore(string path, string synchronous)
     {
@@ -76,6 +78,53 @@ internal sealed class RawSqliteStore : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// Upserts that share a transaction <paramref name="batch"/> at a time, each under a savepoint,
+    /// from one caller: <c>BEGIN IMMEDIATE</c> before the first of a batch, <c>COMMIT</c> after the
+    /// last. The work of the layer's group commit for the same batch, written by hand, with no
+    /// callers, queue or hand-offs: the ceiling of a single writer connection. An upsert returns
+    /// before its batch commits, so only the rate means anything; a batch left open at the end of
+    /// a window goes on in the next one, and is committed when the store is disposed.
+    /// </summary>
+    public Func<ValueTask> BatchedUpsert(int batch)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 2);
+        var save = _writer.CreateCommand();
+        save.CommandText = "SAVEPOINT unit;";
+        var release = _writer.CreateCommand();
+        release.CommandText = "RELEASE unit;";
+        _disposables.Add(save);
+        _disposables.Add(release);
+        var written = 0;
+        return () =>
+        {
+            if (written == 0)
+            {
+                _batch = _writer.BeginTransaction(deferred: false);
+                (save.Transaction, release.Transaction, _upsert.Transaction) = (_batch, _batch, _batch);
+            }
+
+            save.ExecuteNonQuery();
+            _upsert.Parameters["@id"].Value = SampleWorkflow.NewExecId();
+            _upsert.Parameters["@now"].Value = DateTime.UtcNow;
+            using (var reader = _upsert.ExecuteReader())
+            {
+                ReadAll(reader);
+            }
+
+            release.ExecuteNonQuery();
+            if (++written == batch)
+            {
+                _batch!.Commit();
+                _batch.Dispose();
+                _batch = null;
+                written = 0;
+            }
+
+            return ValueTask.CompletedTask;
+        };
+    }
+
     public Func<ValueTask> Get(string[] taskIds)
     {
         var next = StoreRows.Cycle(taskIds);
@@ -104,6 +153,9 @@ internal sealed class RawSqliteStore : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        _batch?.Commit();
+        _batch?.Dispose();
+        _disposables.ForEach(command => command.Dispose());
         _upsert.Dispose();
         _get.Dispose();
         _writer.Dispose();

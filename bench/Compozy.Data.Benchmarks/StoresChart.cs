@@ -62,6 +62,15 @@ internal static class StoresChart
         }
 
         var (least, most) = (writers.Min(), writers.Max());
+        if (measurements.SingleOrDefault(m => m.Scenario == StoresBenchmark.RawBatched) is { } batched)
+        {
+            // One loop of hand-written batches: the ceiling of one writer connection, whatever the callers.
+            var ceiling = new LineSeries { Title = $"raw ADO.NET, {StoresBenchmark.RawBatch} writes per transaction (one loop)", Color = OxyColor.FromRgb(0x2c, 0xa0, 0x2c), LineStyle = LineStyle.Dash, StrokeThickness = 1.5 };
+            ceiling.Points.Add(new DataPoint(least, batched.PerSecond));
+            ceiling.Points.Add(new DataPoint(most, batched.PerSecond));
+            model.Series.Add(ceiling);
+        }
+
         if (measurements.SingleOrDefault(m => m.Path == "fsync") is { } fsync)
         {
             // One caller's fsyncs per second: the ceiling of any scheme that syncs once per write.
