@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Compozy.Data.Benchmarks;
 
 /// <summary>
-/// <c>sqlite-durability</c>, <c>startup-checks</c>, <c>stores</c>, <c>knowledge-search</c>, <c>cli-startup</c>, <c>file-guard</c> and <c>all</c>. Every benchmark measures its own
+/// <c>sqlite-durability</c>, <c>startup-checks</c>, <c>stores</c>, <c>knowledge-search</c>, <c>cli-startup</c>, <c>file-guard</c>, <c>writer-cost</c> and <c>all</c>. Every benchmark measures its own
 /// baselines in the same run and reports ratios against them; nothing passes or fails.
 /// </summary>
 internal static class Program
@@ -128,6 +128,39 @@ internal static class Program
         var fileGuard = new Command("file-guard", "What the check that the database path still names the writer's file costs per commit, against a durable commit.");
         fileGuard.SetAction((_, cancellationToken) => FileGuardBenchmark.RunAsync(cancellationToken));
 
+        var costWriters = new Option<int>("--writers")
+        {
+            Description = "Concurrent callers upserting through the stores.",
+            DefaultValueFactory = _ => 64,
+        };
+        var costSeconds = new Option<int>("--seconds")
+        {
+            Description = "Seconds of each side of a round.",
+            DefaultValueFactory = _ => 2,
+        };
+        var costRounds = new Option<int>("--rounds")
+        {
+            Description = "Measured rounds, after one warm-up round.",
+            DefaultValueFactory = _ => 3,
+        };
+        foreach (var option in new[] { costWriters, costSeconds, costRounds })
+        {
+            option.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<int>() < 1)
+                {
+                    result.AddError($"{option.Name} must be at least 1.");
+                }
+            });
+        }
+
+        var writerCost = new Command("writer-cost", "Process CPU, allocation and GC pause per durable SQLite write under group commit at N writers, beside hand-written batches of 32 in the same round: for comparing two builds run alternately.")
+        {
+            costWriters, costSeconds, costRounds,
+        };
+        writerCost.SetAction((parseResult, cancellationToken) =>
+            WriterCostBenchmark.RunAsync(parseResult.GetValue(costWriters), parseResult.GetValue(costSeconds), parseResult.GetValue(costRounds), cancellationToken));
+
         var all = new Command("all", "sqlite-durability, startup-checks, then stores, with the default result files.") { seconds, size };
         all.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -142,7 +175,7 @@ internal static class Program
 
         var root = new RootCommand("Compozy.Data benchmarks: SQLite durability costs, the stores' cost and concurrency, knowledge search and the CLI's start-up, measured against same-run baselines.")
         {
-            durability, startup, stores, knowledge, cliStartup, fileGuard, all,
+            durability, startup, stores, knowledge, cliStartup, fileGuard, writerCost, all,
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
