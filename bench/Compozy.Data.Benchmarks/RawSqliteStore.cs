@@ -84,7 +84,8 @@ internal sealed class RawSqliteStore : IAsyncDisposable
     /// last. The work of the layer's group commit for the same batch, written by hand, with no
     /// callers, queue or hand-offs: the ceiling of a single writer connection. An upsert returns
     /// before its batch commits, so only the rate means anything; a batch left open at the end of
-    /// a window goes on in the next one, and is committed when the store is disposed.
+    /// a window goes on in the next one, and is committed when the store is disposed. It holds the
+    /// writer connection's transaction between calls, so a store that runs batches runs nothing else.
     /// </summary>
     public Func<ValueTask> BatchedUpsert(int batch)
     {
