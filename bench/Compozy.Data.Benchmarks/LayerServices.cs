@@ -1,3 +1,4 @@
+using Compozy.Data.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,6 +23,16 @@ internal static class LayerServices
             ["database:sqlite:integrity_check_on_startup"] = integrityCheck,
             ["database:sqlite:group_commit"] = groupCommit ? "true" : "false",
         });
+
+    /// <summary>Migrates the SQLite file at <paramref name="path"/> by the layer and closes it, for a raw baseline to run on.</summary>
+    public static async Task MigrateAsync(string path, CancellationToken cancellationToken)
+    {
+        var services = Build(path);
+        await using (services.ConfigureAwait(false))
+        {
+            await services.GetRequiredService<MigrationRunner>().UpAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Over a PostgreSQL database, with every other setting at its default (a pool of 25 connections).</summary>
     public static ServiceProvider BuildPostgres(string connectionString) =>

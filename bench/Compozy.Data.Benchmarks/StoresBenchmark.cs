@@ -151,11 +151,7 @@ internal static class StoresBenchmark
 
                 // Plain ADO.NET on a file of its own (migrated by the layer, then closed), callers
                 // taking turns on one connection: the curve group commit is measured against.
-                var seeding = LayerServices.Build(DatabasePath("raw-full"));
-                await using (seeding.ConfigureAwait(false))
-                {
-                    await seeding.GetRequiredService<MigrationRunner>().UpAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
+                await LayerServices.MigrateAsync(DatabasePath("raw-full"), cancellationToken).ConfigureAwait(false);
 
                 var raw = new RawSqliteStore(DatabasePath("raw-full"), "FULL");
                 resources.Push(raw);
@@ -168,11 +164,7 @@ internal static class StoresBenchmark
                 // The same upsert by hand, RawBatch at a time in one transaction from one loop: what
                 // one writer connection can do on this machine with the batches group commit forms
                 // at 64 writers, on a file of its own.
-                var batchSeeding = LayerServices.Build(DatabasePath("raw-batched"));
-                await using (batchSeeding.ConfigureAwait(false))
-                {
-                    await batchSeeding.GetRequiredService<MigrationRunner>().UpAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
+                await LayerServices.MigrateAsync(DatabasePath("raw-batched"), cancellationToken).ConfigureAwait(false);
 
                 var batched = new RawSqliteStore(DatabasePath("raw-batched"), "FULL");
                 resources.Push(batched);

@@ -26,11 +26,7 @@ internal static class WriterCostBenchmark
             var rawPath = Path.Combine(directory, "raw.db");
             await using var services = LayerServices.Build(layerPath);
             await services.GetRequiredService<MigrationRunner>().UpAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            var seeding = LayerServices.Build(rawPath);
-            await using (seeding.ConfigureAwait(false))
-            {
-                await seeding.GetRequiredService<MigrationRunner>().UpAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
+            await LayerServices.MigrateAsync(rawPath, cancellationToken).ConfigureAwait(false);
 
             var upsert = StoreOperations.Upsert(services);
             await using var raw = new RawSqliteStore(rawPath, "FULL");

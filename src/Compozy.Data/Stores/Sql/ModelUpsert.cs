@@ -90,17 +90,15 @@ internal static class ModelUpsert
             // Columns the database generates (the identity of execution_llm_usage) are left to it.
             var columns = model.FindEntityType(typeof(TEntity))!.GetProperties()
                 .Where(property => !(property.ValueGenerated == ValueGenerated.OnAdd && property.IsPrimaryKey() && property.ClrType == typeof(long)))
-                .Select((property, index) => (Property: property, Column: materializer.Column(property), Parameter: $"u{index}"))
+                // The parameters carry the provider's prefix: Microsoft.Data.Sqlite binds an unprefixed
+                // name by trying each prefix in turn, building a new string for each, on every call.
+                .Select((property, index) => (Property: property, Column: materializer.Column(property), Parameter: sql.GenerateParameterName($"u{index}")))
                 .ToList();
-
-            // The parameters carry the provider's prefix: Microsoft.Data.Sqlite binds an unprefixed
-            // name by trying each prefix in turn, building a new string for each, on every call.
-            var parameterNames = columns.Select(column => (column.Property, column.Column, Parameter: sql.GenerateParameterName(column.Parameter))).ToList();
 
             var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (");
             text.AppendJoin(", ", columns.Select(column => sql.DelimitIdentifier(column.Column)));
             text.Append(") VALUES (");
-            text.AppendJoin(", ", columns.Select(column => sql.GenerateParameterNamePlaceholder(column.Parameter)));
+            text.AppendJoin(", ", columns.Select((_, index) => sql.GenerateParameterNamePlaceholder($"u{index}")));
             text.Append(") ON CONFLICT (").AppendJoin(", ", shape.ConflictColumns.Select(column => sql.DelimitIdentifier(column))).Append(')');
             if (shape.ConflictPredicate is { } predicate)
             {
@@ -121,7 +119,7 @@ internal static class ModelUpsert
                 text.Append(", ").Append(writeReturningColumns);
             }
 
-            return new UpsertPlan<TEntity>(text.ToString(), parameterNames, materializer, readsWriteReturning);
+            return new UpsertPlan<TEntity>(text.ToString(), columns, materializer, readsWriteReturning);
         }
     }
 }
